@@ -1,0 +1,65 @@
+/**
+ * Appends to the hash-chained audit log. Always called inside the transaction
+ * that makes the change it records, so either both commit or neither does.
+ */
+import { createHash } from "node:crypto";
+import canonicalize from "canonicalize";
+import type { Prisma } from "../../generated/prisma/client.ts";
+import type { Tx } from "../context.ts";
+
+/** What an audit entry says. Never audio, never a full phone number. */
+export interface AuditInput {
+  /** E-mail of the person who acted, or "system" for scheduled jobs. */
+  actor: string;
+  /** Dotted verb, e.g. "request.submitted". */
+  action: string;
+  subjectType: string;
+  subjectId?: string | null;
+  requestId?: string | null;
+  purposeId?: string | null;
+  details?: Record<string, unknown>;
+  at: Date;
+}
+
+export const GENESIS_HASH = "GENESIS";
+
+/** The fields a hash commits to, in a canonical form that survives a round trip through jsonb. */
+export function hashEntry(entry: {
+  seq: bigint;
+  at: Date;
+  actor: string;
+  action: string;
+  subjectType: string;
+  subjectId: string | null;
+  requestId: string | null;
+  purposeId: string | null;
+  details: unknown;
+  prevHash: string;
+}): string {
+  const body = canonicalize({ ...entry, seq: entry.seq.toString(), at: entry.at.toISOString() });
+  return createHash("sha256").update(body ?? "").digest("hex");
+}
+
+export async function appendAudit(tx: Tx, input: AuditInput): Promise<{ seq: bigint; hash: string }> {
+  // Taking the head row's lock serialises writers, so the chain has one order.
+  const [head] = await tx.$queryRaw<{ seq: bigint; hash: string }[]>`
+    UPDATE "AuditHead" SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash`;
+  if (!head) throw new Error("The audit log has no head row; the database was not migrated.");
+  const details = JSON.parse(JSON.stringify(input.details ?? {})) as Prisma.InputJsonObject;
+  const entry = {
+    seq: BigInt(head.seq),
+    at: input.at,
+    actor: input.actor,
+    action: input.action,
+    subjectType: input.subjectType,
+    subjectId: input.subjectId ?? null,
+    requestId: input.requestId ?? null,
+    purposeId: input.purposeId ?? null,
+    details,
+    prevHash: head.hash,
+  };
+  const hash = hashEntry(entry);
+  await tx.auditEntry.create({ data: { ...entry, hash } });
+  await tx.auditHead.update({ where: { id: 1 }, data: { hash } });
+  return { seq: entry.seq, hash };
+}

@@ -1,0 +1,37 @@
+/**
+ * Phone numbers: normalised to E.164 (UK by default) with libphonenumber-js,
+ * and masked wherever a number is shown outside the request itself.
+ */
+import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js/max";
+import { AppError } from "./errors.ts";
+
+/** Returns the number in E.164, or throws INVALID_NUMBER naming the input field. */
+export function normalisePhoneNumber(input: string, field = "number", region: CountryCode = "GB"): string {
+  const trimmed = input.trim();
+  if (trimmed.length === 0 || trimmed.length > 40) {
+    throw new AppError("INVALID_NUMBER", "Enter the phone number, for example 01427 700700.", field);
+  }
+  const parsed = parsePhoneNumberFromString(trimmed, region);
+  if (!parsed || !parsed.isValid()) {
+    throw new AppError("INVALID_NUMBER", "That is not a valid phone number. Write it as you would dial it, for example 01427 700700 or +44 1427 700700.", field);
+  }
+  return parsed.number;
+}
+
+/** Like normalisePhoneNumber, but returns undefined instead of throwing. */
+export function tryNormalisePhoneNumber(input: string | undefined | null, region: CountryCode = "GB"): string | undefined {
+  if (!input) return undefined;
+  const parsed = parsePhoneNumberFromString(input.trim(), region);
+  return parsed?.isValid() ? parsed.number : undefined;
+}
+
+/** "+441427700700" becomes "+44 ••••••700": enough to recognise, not to dial. */
+export function maskPhoneNumber(e164: string | null | undefined): string {
+  if (!e164) return "withheld";
+  const digits = e164.replace(/\D/g, "");
+  if (digits.length <= 5) return "•".repeat(digits.length);
+  const country = e164.startsWith("+44") ? "+44 " : "+";
+  const shown = digits.slice(-3);
+  const hidden = digits.length - (country === "+44 " ? 2 : 0) - 3;
+  return `${country}${"•".repeat(Math.max(hidden, 3))}${shown}`;
+}

@@ -1,0 +1,241 @@
+/**
+ * The shape of an organisation's policy file. One YAML file per organisation
+ * says who may ask for a recording, why, who authorises it, how long access
+ * lasts and how long recordings are kept. Validated once, at start.
+ */
+import { z } from "zod";
+import { parseDuration, type PolicyDuration } from "./duration.ts";
+
+const id = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be lower-case letters, digits and hyphens (for example head-of-operations)");
+
+const email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email("must be an e-mail address"));
+
+const duration = z.string().transform((text, ctx): PolicyDuration => {
+  const parsed = parseDuration(text);
+  if (!parsed) {
+    ctx.addIssue({ code: "custom", message: `"${text}" is not a duration: write it like "7 days", "12 months" or "3 years"` });
+    return z.NEVER;
+  }
+  return parsed;
+});
+
+const timeZone = z.string().refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat("en-GB", { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: "is not a time zone (for example Europe/London)" },
+);
+
+export const NATIONS = ["england-and-wales", "scotland", "northern-ireland"] as const;
+
+const siteSchema = z.strictObject({
+  id,
+  name: z.string().min(1),
+  /** E-mail of the site's head, for documentation and explain output. */
+  head: email.optional(),
+});
+
+const roleSchema = z.strictObject({
+  id,
+  label: z.string().min(1),
+  /**
+   * `organisation`: the role applies to every site. `site`: only to requests
+   * about the sites the person belongs to (an academy's own principal).
+   */
+  scope: z.enum(["organisation", "site"]).default("organisation"),
+});
+
+const personSchema = z.strictObject({
+  email,
+  name: z.string().min(1).max(200),
+  roles: z.array(id).default([]),
+  /** Sites the person belongs to; needed for site-scoped roles. */
+  sites: z.array(id).default([]),
+  /** Phone extensions the person answers, so their own calls can be found. */
+  extensions: z.array(z.string().regex(/^[0-9*#]{1,10}$/, "must be digits")).default([]),
+});
+
+const approvalSlotSchema = z.strictObject({
+  /** Any one of these roles fills the slot. */
+  anyOf: z.array(id).min(1),
+  label: z.string().optional(),
+});
+
+export const REQUEST_TYPES = ["recording", "call-log"] as const;
+
+const purposeSchema = z.strictObject({
+  id,
+  label: z.string().min(1).max(80),
+  lawfulBasis: z.string().min(1),
+  reasonPrompt: z.string().min(1).max(300),
+  minReasonLength: z.number().int().min(0).max(2000).default(20),
+  /** Roles that may request for this purpose; defaults to `requesting.roles`. */
+  requestableBy: z.array(id).min(1).optional(),
+  /** The requester may only ask about calls they took part in. */
+  ownCallsOnly: z.boolean().default(false),
+  /**
+   * Each entry is one approval to collect, from a distinct person holding one
+   * of its roles. Two entries mean two different people must approve.
+   */
+  approvals: z.array(approvalSlotSchema).min(1).max(5),
+  /** Whether the recorded employee must consent before access (training use). */
+  consent: z.enum(["none", "recorded-employee"]).default("none"),
+  requestTypes: z.array(z.enum(REQUEST_TYPES)).min(1).default(["recording", "call-log"]),
+  /** Overrides `playback.accessWindow` for this purpose. */
+  accessWindow: duration.optional(),
+});
+
+export const policySchema = z
+  .strictObject({
+    version: z.literal(1),
+    organisation: z.strictObject({
+      name: z.string().min(1),
+      timeZone: timeZone.default("Europe/London"),
+      /** Which UK bank holidays move deadlines. */
+      nation: z.enum(NATIONS).default("england-and-wales"),
+      /** Where the written policy this file expresses came from. */
+      source: z.string().optional(),
+    }),
+    sites: z.array(siteSchema).min(1),
+    roles: z.array(roleSchema).min(1),
+    people: z.array(personSchema).min(1),
+    requesting: z.strictObject({
+      /** Roles that may make requests, unless a purpose says otherwise. */
+      roles: z.array(id).min(1),
+      /** The widest time window a requester may search. */
+      maxWindowHours: z.number().positive().max(24 * 31).default(24),
+      /** Remind authorisers when a request has waited this long. */
+      remindAfter: duration.default(parseDuration("1 day")!),
+      /** Close a request nobody has decided after this long. */
+      expireAfter: duration.default(parseDuration("14 days")!),
+    }),
+    purposes: z.array(purposeSchema).min(1),
+    fulfilment: z.strictObject({
+      /**
+       * `automatic`: a recording is matched when exactly one candidate fits,
+       * otherwise a fulfiller picks. `fulfiller`: a fulfiller always picks.
+       */
+      mode: z.enum(["automatic", "fulfiller"]),
+      /** Who picks the recording (from metadata only, never listening). */
+      roles: z.array(id).min(1),
+    }),
+    playback: z
+      .strictObject({
+        accessWindow: duration.default(parseDuration("7 days")!),
+        allowDownload: z.literal(false).default(false),
+      })
+      .default({ accessWindow: parseDuration("7 days")!, allowDownload: false }),
+    retention: z.strictObject({
+      default: duration,
+      /** Per-site retention, by site id. */
+      sites: z.record(id, duration).default({}),
+      /** Per-class retention (a recording's class is set at import), by class id. */
+      classes: z.record(id, duration).default({}),
+    }),
+    subjectAccess: z.strictObject({
+      /** Roles that own subject access requests. */
+      ownerRoles: z.array(id).min(1),
+      deadline: duration.default(parseDuration("1 month")!),
+      maxExtension: duration.default(parseDuration("2 months")!),
+      pauseClockForIdentity: z.boolean().default(true),
+      /** Where requests are sent, as the policy publishes it. */
+      contact: z.string().optional(),
+    }),
+    disclosure: z.strictObject({
+      /** Roles that may authorise a disclosure to a third party. */
+      authoriserRoles: z.array(id).min(1),
+      /** Who may receive recordings, as the policy lists them. */
+      permittedRecipients: z.array(z.string()).default([]),
+    }),
+    covertMonitoring: z
+      .strictObject({
+        allowed: z.boolean(),
+        authoriserRoles: z.array(id).default([]),
+        reviewEvery: duration.default(parseDuration("1 month")!),
+      })
+      .default({ allowed: false, authoriserRoles: [], reviewEvery: parseDuration("1 month")! }),
+    compliance: z.strictObject({
+      /** Roles with the Data Protection Officer's powers (audit, holds, erasure). */
+      dpoRoles: z.array(id).min(1),
+    }),
+  })
+  .superRefine((policy, ctx) => checkReferences(policy, ctx));
+
+export type Policy = z.output<typeof policySchema>;
+export type PolicyInput = z.input<typeof policySchema>;
+export type Purpose = Policy["purposes"][number];
+export type Person = Policy["people"][number];
+export type Role = Policy["roles"][number];
+export type Site = Policy["sites"][number];
+export type ApprovalSlot = Purpose["approvals"][number];
+export type RequestTypeName = (typeof REQUEST_TYPES)[number];
+
+/** Every role, site and person a policy names must be defined in it, once. */
+function checkReferences(policy: Policy, ctx: z.RefinementCtx): void {
+  const roleIds = new Set(policy.roles.map((r) => r.id));
+  const siteIds = new Set(policy.sites.map((s) => s.id));
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
+
+  const duplicates = <T>(items: T[], key: (t: T) => string, path: string, what: string) => {
+    const seen = new Set<string>();
+    items.forEach((item, i) => {
+      const k = key(item);
+      if (seen.has(k)) issue([path, i], `${what} "${k}" is defined twice`);
+      seen.add(k);
+    });
+  };
+  duplicates(policy.roles, (r) => r.id, "roles", "role");
+  duplicates(policy.sites, (s) => s.id, "sites", "site");
+  duplicates(policy.people, (p) => p.email, "people", "person");
+  duplicates(policy.purposes, (p) => p.id, "purposes", "purpose");
+
+  const roleRefs = (roles: string[], path: (string | number)[]) =>
+    roles.forEach((r, i) => {
+      if (!roleIds.has(r)) issue([...path, i], `role "${r}" is not defined under roles`);
+    });
+  const siteRef = (site: string, path: (string | number)[]) => {
+    if (!siteIds.has(site)) issue(path, `site "${site}" is not defined under sites`);
+  };
+
+  policy.sites.forEach((s, i) => {
+    if (s.head && !policy.people.some((p) => p.email === s.head)) issue(["sites", i, "head"], `head ${s.head} is not listed under people`);
+  });
+  policy.people.forEach((p, i) => {
+    roleRefs(p.roles, ["people", i, "roles"]);
+    p.sites.forEach((s, j) => siteRef(s, ["people", i, "sites", j]));
+    const siteScoped = p.roles.filter((r) => policy.roles.find((role) => role.id === r)?.scope === "site");
+    if (siteScoped.length > 0 && p.sites.length === 0) {
+      issue(["people", i, "sites"], `${p.email} holds the site role "${siteScoped[0]}" but belongs to no site`);
+    }
+  });
+  roleRefs(policy.requesting.roles, ["requesting", "roles"]);
+  policy.purposes.forEach((purpose, i) => {
+    if (purpose.requestableBy) roleRefs(purpose.requestableBy, ["purposes", i, "requestableBy"]);
+    purpose.approvals.forEach((slot, j) => {
+      roleRefs(slot.anyOf, ["purposes", i, "approvals", j, "anyOf"]);
+      if (!policy.people.some((p) => p.roles.some((r) => slot.anyOf.includes(r)))) {
+        issue(["purposes", i, "approvals", j], `nobody holds a role that can give approval ${j + 1} for purpose "${purpose.id}"`);
+      }
+    });
+  });
+  roleRefs(policy.fulfilment.roles, ["fulfilment", "roles"]);
+  Object.keys(policy.retention.sites).forEach((s) => siteRef(s, ["retention", "sites", s]));
+  roleRefs(policy.subjectAccess.ownerRoles, ["subjectAccess", "ownerRoles"]);
+  roleRefs(policy.disclosure.authoriserRoles, ["disclosure", "authoriserRoles"]);
+  roleRefs(policy.covertMonitoring.authoriserRoles, ["covertMonitoring", "authoriserRoles"]);
+  if (policy.covertMonitoring.allowed && policy.covertMonitoring.authoriserRoles.length === 0) {
+    issue(["covertMonitoring", "authoriserRoles"], "covert monitoring is allowed, so name the roles that authorise it");
+  }
+  roleRefs(policy.compliance.dpoRoles, ["compliance", "dpoRoles"]);
+}
