@@ -35,3 +35,11 @@ export function maskPhoneNumber(e164: string | null | undefined): string {
   const hidden = digits.length - (country === "+44 " ? 2 : 0) - 3;
   return `${country}${"•".repeat(Math.max(hidden, 3))}${shown}`;
 }
+
+/** "+441427700700" becomes "01427 700700" (UK) or the international form elsewhere. */
+export function formatPhoneNumber(e164: string | null | undefined): string | null {
+  if (!e164) return null;
+  const parsed = parsePhoneNumberFromString(e164);
+  if (!parsed) return e164;
+  return parsed.country === "GB" ? parsed.formatNational() : parsed.formatInternational();
+}

@@ -266,3 +266,6 @@ ALTER TABLE "ChatMessage" ADD CONSTRAINT "ChatMessage_requestId_fkey" FOREIGN KE
 
 -- The audit chain starts from a fixed genesis hash.
 INSERT INTO "AuditHead" ("id", "seq", "hash") VALUES (1, 0, 'GENESIS');
+
+-- Human request references (CG-000123) come from a sequence, so concurrent submissions never collide.
+CREATE SEQUENCE "request_reference_seq";

@@ -39,11 +39,18 @@ const timeZone = z.string().refine(
 
 export const NATIONS = ["england-and-wales", "scotland", "northern-ireland"] as const;
 
+const extension = z.string().regex(/^[0-9*#]{1,10}$/, "must be digits, written in quotes (for example \"101\")");
+
 const siteSchema = z.strictObject({
   id,
   name: z.string().min(1),
   /** E-mail of the site's head, for documentation and explain output. */
   head: email.optional(),
+  /**
+   * Phone extensions that ring at this site, so a call whose export names only
+   * an extension can still be placed at its site (and under its principal).
+   */
+  extensions: z.array(extension).default([]),
 });
 
 const roleSchema = z.strictObject({
@@ -63,7 +70,7 @@ const personSchema = z.strictObject({
   /** Sites the person belongs to; needed for site-scoped roles. */
   sites: z.array(id).default([]),
   /** Phone extensions the person answers, so their own calls can be found. */
-  extensions: z.array(z.string().regex(/^[0-9*#]{1,10}$/, "must be digits")).default([]),
+  extensions: z.array(extension).default([]),
 });
 
 const approvalSlotSchema = z.strictObject({
@@ -208,7 +215,13 @@ function checkReferences(policy: Policy, ctx: z.RefinementCtx): void {
     if (!siteIds.has(site)) issue(path, `site "${site}" is not defined under sites`);
   };
 
+  const extensionSite = new Map<string, string>();
   policy.sites.forEach((s, i) => {
+    s.extensions.forEach((ext, j) => {
+      const other = extensionSite.get(ext);
+      if (other !== undefined) issue(["sites", i, "extensions", j], `extension ${ext} is already listed under site "${other}"`);
+      else extensionSite.set(ext, s.id);
+    });
     if (s.head && !policy.people.some((p) => p.email === s.head)) issue(["sites", i, "head"], `head ${s.head} is not listed under people`);
   });
   policy.people.forEach((p, i) => {

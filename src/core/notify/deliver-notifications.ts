@@ -1,0 +1,156 @@
+/**
+ * Delivers the outbox: each notice is built fresh from the database (so it
+ * shows the current state), sent as a direct message on the platform the
+ * person last used, and retried with backoff until it goes. A notice that
+ * cannot be delivered in the end is marked, audited and reported to the DPO,
+ * never silently dropped. Several instances may run this at once: rows are
+ * claimed with SKIP LOCKED and a short lease.
+ */
+import type { OutboxMessage } from "../../generated/prisma/client.ts";
+import type { CoreContext } from "../context.ts";
+import { transact } from "../context.ts";
+import { appendAudit } from "../audit/append-audit.ts";
+import { isAppError } from "../errors.ts";
+import { findPerson, peopleWithRoles } from "../policy/access.ts";
+import type { ChatChannel } from "../ports/chat.ts";
+import { candidateView, findCandidates, MAX_CANDIDATES } from "../requests/fulfilment-steps.ts";
+import { loadRequest, buildRequestView } from "../requests/request-view.ts";
+import { enqueueNotices } from "./enqueue-notices.ts";
+import { UPDATABLE_NOTICES, type Notice, type NoticeKind } from "./notices.ts";
+
+export interface DeliveryOptions {
+  channels: readonly ChatChannel[];
+  /** Base of playback links, e.g. https://callgate.example.org */
+  publicUrl: string;
+  batchSize?: number;
+  /** After this many failed attempts a notice is given up and reported. */
+  maxAttempts?: number;
+}
+
+export interface DeliveryResult {
+  sent: number;
+  retrying: number;
+  failed: number;
+}
+
+const LEASE_MS = 60_000;
+
+class Unreachable extends Error {}
+
+export async function deliverNotifications(ctx: CoreContext, options: DeliveryOptions): Promise<DeliveryResult> {
+  const now = ctx.clock.now();
+  const batch = await transact(ctx, async (tx) => {
+    const ids = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id FROM "OutboxMessage" WHERE status = 'PENDING' AND "nextAttemptAt" <= ${now}
+      ORDER BY "createdAt" LIMIT ${options.batchSize ?? 25} FOR UPDATE SKIP LOCKED`;
+    if (ids.length === 0) return [];
+    const where = { id: { in: ids.map((r) => r.id) } };
+    await tx.outboxMessage.updateMany({ where, data: { nextAttemptAt: new Date(now.getTime() + LEASE_MS) } });
+    return tx.outboxMessage.findMany({ where, orderBy: { createdAt: "asc" } });
+  });
+
+  const result: DeliveryResult = { sent: 0, retrying: 0, failed: 0 };
+  for (const row of batch) {
+    try {
+      await deliverOne(ctx, options, row);
+        await ctx.db.outboxMessage.update({ where: { id: row.id }, data: { status: "SENT", sentAt: ctx.clock.now(), attempts: row.attempts + 1, payload: withoutToken(row) } });
+      result.sent++;
+    } catch (error) {
+      const gaveUp = await recordFailure(ctx, options, row, error);
+      if (gaveUp) result.failed++;
+      else result.retrying++;
+    }
+  }
+  return result;
+}
+
+async function deliverOne(ctx: CoreContext, options: DeliveryOptions, row: OutboxMessage): Promise<void> {
+  const channelFor = (platform: string) => options.channels.find((c) => c.platform === platform);
+  if (row.kind === "refresh-messages") {
+    const messages = await ctx.db.chatMessage.findMany({ where: { requestId: row.requestId } });
+    for (const message of messages) {
+      const channel = channelFor(message.platform);
+      if (!channel) continue;
+      const notice = await buildNotice(ctx, options, message.kind as NoticeKind, row);
+      await channel.update({ conversationId: message.conversationId, messageId: message.messageId, reference: message.reference }, notice);
+    }
+    return;
+  }
+
+  const identities = await ctx.db.chatIdentity.findMany({ where: { email: row.recipientEmail }, orderBy: { updatedAt: "desc" } });
+  const identity = identities.find((i) => channelFor(i.platform));
+  if (!identity) throw new Unreachable(`nobody can reach ${row.recipientEmail} on chat yet`);
+  const channel = channelFor(identity.platform)!;
+  const notice = await buildNotice(ctx, options, row.kind as NoticeKind, row);
+  const sent = await channel.send({ platformUserId: identity.platformUserId, address: identity.address }, notice);
+  if (UPDATABLE_NOTICES.has(notice.kind)) {
+    await ctx.db.chatMessage.upsert({
+      where: { platform_conversationId_messageId: { platform: channel.platform, conversationId: sent.conversationId, messageId: sent.messageId } },
+      create: { requestId: row.requestId, recipientEmail: row.recipientEmail, platform: channel.platform, kind: notice.kind, conversationId: sent.conversationId, messageId: sent.messageId, reference: (sent.reference ?? {}) as object, createdAt: ctx.clock.now() },
+      update: {},
+    });
+  }
+}
+
+async function buildNotice(ctx: CoreContext, options: DeliveryOptions, kind: NoticeKind, row: OutboxMessage): Promise<Notice> {
+  const payload = row.payload as Record<string, unknown>;
+  const requestRow = row.requestId ? await loadRequest(ctx.db, row.requestId) : null;
+  const request = requestRow ? buildRequestView(ctx.policy, requestRow) : null;
+  if (kind === "delivery-failed") {
+    return { kind, request, recipientName: String(payload.recipientName ?? "someone"), noticeKind: String(payload.noticeKind ?? "") };
+  }
+  if (!request || !requestRow) throw new Error(`notice ${kind} has no request`);
+  switch (kind) {
+    case "request-submitted":
+    case "approval-needed":
+    case "approval-reminder":
+    case "request-outcome":
+    case "consent-needed":
+      return { kind, request };
+    case "fulfilment-needed": {
+      const candidates = await findCandidates(ctx.db, ctx.policy, requestRow);
+      return { kind, request, candidates: candidates.slice(0, MAX_CANDIDATES).map((c) => candidateView(ctx.policy, c)) };
+    }
+    case "call-log-ready": {
+      const ids = Array.isArray(payload.recordingIds) ? payload.recordingIds.map(String) : [];
+      const calls = await ctx.db.recording.findMany({ where: { id: { in: ids } } });
+      return { kind, request, calls: calls.map((c) => candidateView(ctx.policy, c)) };
+    }
+    case "access-granted": {
+      const grant = await ctx.db.playbackGrant.findUniqueOrThrow({ where: { id: String(payload.grantId) } });
+      if (typeof payload.token !== "string") throw new Error("the playback token was already delivered");
+      return { kind, request, playbackUrl: `${options.publicUrl.replace(/\/$/, "")}/play/${payload.token}`, expiresAt: grant.expiresAt };
+    }
+    case "access-ended":
+      return { kind, request, reason: payload.reason === "revoked" ? "revoked" : "expired" };
+  }
+}
+
+/** Schedules a retry, or gives up, audits it and tells the DPO. Returns true if it gave up. */
+async function recordFailure(ctx: CoreContext, options: DeliveryOptions, row: OutboxMessage, error: unknown): Promise<boolean> {
+  const now = ctx.clock.now();
+  const attempts = row.attempts + 1;
+  const code = error instanceof Unreachable ? "UNREACHABLE" : isAppError(error) ? error.code : "SEND_FAILED";
+  const lastError = `${code}: ${error instanceof Error ? error.message : String(error)}`.slice(0, 500);
+  if (attempts < (options.maxAttempts ?? 12)) {
+    const backoff = Math.min(5_000 * 2 ** (attempts - 1), 3_600_000);
+    await ctx.db.outboxMessage.update({ where: { id: row.id }, data: { attempts, lastError, nextAttemptAt: new Date(now.getTime() + backoff) } });
+    return false;
+  }
+  await transact(ctx, async (tx) => {
+    await tx.outboxMessage.update({ where: { id: row.id }, data: { attempts, lastError, status: "FAILED", payload: withoutToken(row) } });
+    await appendAudit(tx, { at: now, actor: "system", action: "notification.failed", subjectType: "notification", subjectId: row.id, requestId: row.requestId, details: { kind: row.kind, recipient: row.recipientEmail, code } });
+    if (row.kind !== "delivery-failed" && row.kind !== "refresh-messages") {
+      const recipientName = findPerson(ctx.policy, row.recipientEmail)?.name ?? row.recipientEmail;
+      const dpos = peopleWithRoles(ctx.policy, ctx.policy.compliance.dpoRoles).filter((p) => p.email !== row.recipientEmail);
+      await enqueueNotices(tx, now, dpos.map((d) => ({ to: d.email, kind: "delivery-failed" as const, requestId: row.requestId, payload: { recipientName, noticeKind: row.kind } })));
+    }
+  });
+  return true;
+}
+
+/** A playback token leaves the database once it has been delivered or given up on. */
+function withoutToken(row: OutboxMessage): object {
+  const { token: _token, ...rest } = row.payload as Record<string, unknown>;
+  return rest;
+}

@@ -1,0 +1,46 @@
+/**
+ * What the core tells people, independent of any chat platform. Adapters turn
+ * a Notice into a Slack message or a Teams card; the core never renders.
+ */
+import type { RequestView } from "../requests/request-view.ts";
+
+export type NoticeKind = Notice["kind"];
+
+export type Notice =
+  /** To the requester: the request is in, and who has been asked. */
+  | { kind: "request-submitted"; request: RequestView }
+  /** To an authoriser: please decide. Kept up to date in place afterwards. */
+  | { kind: "approval-needed"; request: RequestView }
+  /** To an authoriser, again, when a request has waited too long. */
+  | { kind: "approval-reminder"; request: RequestView }
+  /** To the requester: approved, denied, refused consent, not found, expired. */
+  | { kind: "request-outcome"; request: RequestView }
+  /** To the recorded employee, where the purpose needs their consent. */
+  | { kind: "consent-needed"; request: RequestView }
+  /** To a fulfiller: pick the right recording from these (metadata only). */
+  | { kind: "fulfilment-needed"; request: RequestView; candidates: CandidateView[] }
+  /** To the requester alone: the playback link. */
+  | { kind: "access-granted"; request: RequestView; playbackUrl: string; expiresAt: Date }
+  /** To the requester: the call log entries they asked for. */
+  | { kind: "call-log-ready"; request: RequestView; calls: CandidateView[] }
+  /** To the requester: access has expired or been revoked. */
+  | { kind: "access-ended"; request: RequestView; reason: "expired" | "revoked" }
+  /** To the DPO: a notice could not be delivered to someone. */
+  | { kind: "delivery-failed"; request: RequestView | null; recipientName: string; noticeKind: string };
+
+/** One catalogue entry as shown to a fulfiller or requester: no audio, number masked. */
+export interface CandidateView {
+  recordingId: string;
+  callId: string;
+  startedAt: Date;
+  startedAtText: string;
+  durationSeconds: number;
+  direction: string;
+  maskedNumber: string;
+  extension: string | null;
+  siteName: string | null;
+  hasAudio: boolean;
+}
+
+/** Notices whose message is kept and updated in place as the request moves on. */
+export const UPDATABLE_NOTICES: ReadonlySet<NoticeKind> = new Set(["approval-needed", "consent-needed", "fulfilment-needed"]);

@@ -1,0 +1,265 @@
+/**
+ * A policy file in words. The DPO who signs off a policy reads YAML badly and
+ * prose well, so `callgate policy explain` prints who may ask, who authorises
+ * each purpose (by name), how long access lasts and how long recordings are
+ * kept, and points out gaps such as an academy with nobody able to approve.
+ */
+import { formatDuration } from "./duration.ts";
+import type { ApprovalSlot, Person, Policy, Purpose } from "./schema.ts";
+
+const NATION_NAMES: Record<Policy["organisation"]["nation"], string> = {
+  "england-and-wales": "England and Wales",
+  scotland: "Scotland",
+  "northern-ireland": "Northern Ireland",
+};
+
+const REQUEST_TYPE_NAMES: Record<Purpose["requestTypes"][number], string> = {
+  recording: "a recording",
+  "call-log": "a call log only (no audio)",
+};
+
+/** Renders the policy as a plain-English report in British English, one section per concern. */
+export function explainPolicy(policy: Policy): string {
+  const out: string[] = [];
+  const say = new Explainer(policy);
+  const org = policy.organisation;
+
+  const title = `Call recording policy for ${org.name}`;
+  out.push(title, "=".repeat(Math.min(90, title.length)));
+  if (org.source) out.push(`Based on: ${org.source}`);
+  out.push(`Times are in ${org.timeZone}; deadlines skip bank holidays in ${NATION_NAMES[org.nation]}.`);
+
+  out.push("", "Sites");
+  for (const site of policy.sites) {
+    const head = site.head ? policy.people.find((p) => p.email === site.head) : undefined;
+    const details = [head ? `head: ${head.name}` : undefined, site.extensions.length > 0 ? `extensions ${describeExtensions(site.extensions)}` : undefined].filter(Boolean);
+    out.push(wrap(`- ${site.name}${details.length > 0 ? ` (${details.join("; ")})` : ""}`, 2));
+  }
+
+  out.push("", "Roles and who holds them");
+  out.push(...say.roleList(policy.roles.map((r) => r.id)));
+
+  out.push("", "Who may ask for recordings");
+  out.push("  Unless a purpose below says otherwise, these people may make a request:");
+  out.push(...say.roleList(policy.requesting.roles, 4));
+  out.push(wrap(`A request may search at most ${plural(policy.requesting.maxWindowHours, "hour")} of calls. Authorisers are reminded after ${formatDuration(policy.requesting.remindAfter)}; a request nobody has decided is closed after ${formatDuration(policy.requesting.expireAfter)}. Nobody can ever authorise their own request.`, 2));
+
+  out.push("", "Purposes");
+  policy.purposes.forEach((purpose, i) => out.push("", ...say.purpose(purpose, i + 1)));
+
+  out.push("", "Finding the recording");
+  const fulfillers = say.holdersOf(policy.fulfilment.roles);
+  out.push(
+    wrap(
+      policy.fulfilment.mode === "automatic"
+        ? `Once a request is authorised, Callgate matches the recording itself when exactly one call fits the details given. When none or several fit, ${fulfillers} picks the right one from the call details (time, number, extension), without listening to it.`
+        : `Once a request is authorised, ${fulfillers} always picks the recording from the call details (time, number, extension), without listening to it.`,
+      2,
+    ),
+  );
+
+  out.push("", "Listening");
+  const overrides = policy.purposes.filter((p) => p.accessWindow);
+  out.push(
+    wrap(
+      `The requester gets a link that plays the recording in the browser for ${formatDuration(policy.playback.accessWindow)}${overrides.length > 0 ? ` (${overrides.map((p) => `${p.label}: ${formatDuration(p.accessWindow!)}`).join("; ")})` : ""}. After that the link stops working. Recordings can never be downloaded.`,
+      2,
+    ),
+  );
+
+  out.push("", "Retention");
+  out.push(wrap(`Recordings are kept for ${formatDuration(policy.retention.default)} and then deleted, unless a rule below applies or the Data Protection Officer has placed a hold.`, 2));
+  for (const [siteId, d] of Object.entries(policy.retention.sites)) {
+    out.push(`  - Recordings from ${say.siteName(siteId)}: ${formatDuration(d)}`);
+  }
+  for (const [classId, d] of Object.entries(policy.retention.classes)) {
+    out.push(`  - Recordings classed as "${classId}": ${formatDuration(d)}`);
+  }
+
+  const sar = policy.subjectAccess;
+  out.push("", "Subject access requests");
+  out.push(
+    wrap(
+      `Handled by ${say.holdersOf(sar.ownerRoles)}. They must be answered within ${formatDuration(sar.deadline)}, extendable by at most ${formatDuration(sar.maxExtension)} for complex or numerous requests. ${sar.pauseClockForIdentity ? "The clock pauses while the requester's identity is being confirmed." : "The clock does not pause while identity is confirmed."}${sar.contact ? ` Requests go to: ${sar.contact}.` : ""}`,
+      2,
+    ),
+  );
+
+  out.push("", "Disclosure to third parties");
+  out.push(wrap(`Only ${say.holdersOf(policy.disclosure.authoriserRoles)} may authorise giving a recording to anyone outside the organisation.`, 2));
+  if (policy.disclosure.permittedRecipients.length > 0) {
+    out.push("  The policy allows disclosure to:");
+    for (const recipient of policy.disclosure.permittedRecipients) out.push(wrap(`- ${recipient}`, 4));
+  }
+
+  const covert = policy.covertMonitoring;
+  out.push("", "Covert monitoring");
+  out.push(
+    wrap(
+      covert.allowed
+        ? `Allowed only in exceptional circumstances, authorised by ${say.holdersOf(covert.authoriserRoles)}, and reviewed every ${formatDuration(covert.reviewEvery)}.`
+        : "Not allowed.",
+      2,
+    ),
+  );
+
+  out.push("", "Data protection oversight");
+  out.push(wrap(`${say.holdersOf(policy.compliance.dpoRoles)} can read the audit log, place and lift holds on recordings, and erase recordings.`, 2));
+
+  const gaps = findGaps(policy, say);
+  if (gaps.length > 0) {
+    out.push("", "Points to check");
+    for (const gap of gaps) out.push(wrap(`- ${gap}`, 2));
+  }
+  return `${out.join("\n")}\n`;
+}
+
+/** Names and roles, phrased once so every section reads the same. */
+class Explainer {
+  constructor(private readonly policy: Policy) {}
+
+  roleLabel(roleId: string): string {
+    return this.policy.roles.find((r) => r.id === roleId)?.label ?? roleId;
+  }
+
+  siteName(siteId: string): string {
+    return this.policy.sites.find((s) => s.id === siteId)?.name ?? siteId;
+  }
+
+  isSiteRole(roleId: string): boolean {
+    return this.policy.roles.find((r) => r.id === roleId)?.scope === "site";
+  }
+
+  /** One bullet per role: its label, whether it is site-scoped, and its holders (with their sites). */
+  roleList(roles: readonly string[], indent = 2): string[] {
+    return roles.map((roleId) => {
+      const site = this.isSiteRole(roleId);
+      const holders = this.policy.people.filter((p) => p.roles.includes(roleId));
+      const names = holders.map((p) => (site ? `${p.name} (${p.sites.map((s) => this.siteName(s)).join(", ") || "no site"})` : p.name));
+      const scope = site ? ", each for calls at their own site only" : "";
+      return wrap(`- ${this.roleLabel(roleId)}${scope}: ${names.length > 0 ? names.join(", ") : "nobody holds this role yet"}`, indent);
+    });
+  }
+
+  /** "Grace Lee (for Riverside Academy only)" when the person's only relevant role is site-scoped. */
+  personFor(person: Person, roles: readonly string[]): string {
+    const held = person.roles.filter((r) => roles.includes(r));
+    const everywhere = held.some((r) => !this.isSiteRole(r));
+    if (everywhere || held.length === 0) return person.name;
+    const sites = person.sites.map((s) => this.siteName(s)).join(" and ");
+    return `${person.name} (for ${sites || "no site"} only)`;
+  }
+
+  /** "Senior Leadership Team (Amara Okafor, Ben Hughes) or Chief Executive (Farid Khan)". */
+  holdersOf(roles: readonly string[], conjunction: "or" | "and" = "or"): string {
+    const parts = roles.map((roleId) => {
+      const holders = this.policy.people.filter((p) => p.roles.includes(roleId));
+      const names = holders.length > 0 ? holders.map((p) => this.personFor(p, [roleId])).join(", ") : "nobody holds this role yet";
+      return `${this.roleLabel(roleId)} (${names})`;
+    });
+    return joinWith(parts, conjunction);
+  }
+
+  /**
+   * One approval slot: its title, then everyone who can give it, each with the
+   * role that lets them (when the slot accepts several) and their site when
+   * the role is site-scoped.
+   */
+  slot(slot: ApprovalSlot, index: number, count: number): string {
+    const title = slot.label ?? slot.anyOf.map((r) => this.roleLabel(r)).join(" or ");
+    const holders = this.policy.people.filter((p) => p.roles.some((r) => slot.anyOf.includes(r)));
+    const names = holders.map((person) => {
+      const notes = person.roles
+        .filter((r) => slot.anyOf.includes(r))
+        .map((r) => {
+          const label = slot.anyOf.length > 1 ? this.roleLabel(r) : "";
+          const site = this.isSiteRole(r) ? `for ${person.sites.map((s) => this.siteName(s)).join(" and ") || "no site"} only` : "";
+          return [label, site].filter(Boolean).join(", ");
+        })
+        .filter(Boolean);
+      return notes.length > 0 ? `${person.name} (${notes.join("; ")})` : person.name;
+    });
+    const who = names.length === 0 ? "nobody holds these roles yet" : names.length === 1 ? names[0]! : `any one of ${joinOr(names)}`;
+    return count === 1 ? `${title}: ${who}.` : `Approval ${index} of ${count}, ${title}: ${who}.`;
+  }
+
+  purpose(purpose: Purpose, n: number): string[] {
+    const lines = [`  ${n}. ${purpose.label}`];
+    const add = (text: string) => lines.push(wrap(text, 5));
+    add(`Lawful basis: ${purpose.lawfulBasis}`);
+    const requesters = purpose.requestableBy ? this.holdersOf(purpose.requestableBy) : "anyone who may ask for recordings (above)";
+    add(`Who may ask: ${requesters}${purpose.ownCallsOnly ? ", and only about calls they took part in themselves" : ""}.`);
+    const count = purpose.approvals.length;
+    add(count === 1 ? "Needs 1 approval:" : `Needs ${count} approvals, each from a different person:`);
+    purpose.approvals.forEach((slot, i) => lines.push(wrap(`- ${this.slot(slot, i + 1, count)}`, 7)));
+    if (purpose.approvals.some((slot) => slot.anyOf.some((r) => this.isSiteRole(r)))) {
+      add("Someone marked \"for ... only\" can approve only requests about calls at their own site.");
+    }
+    add(purpose.consent === "recorded-employee" ? "Consent: the recorded member of staff must agree before anyone listens." : "Consent: the recorded member of staff is not asked.");
+    add(`The requester is asked: "${purpose.reasonPrompt}" and must write at least ${plural(purpose.minReasonLength, "character")}.`);
+    add(`May be asked for as: ${joinOr(purpose.requestTypes.map((t) => REQUEST_TYPE_NAMES[t]))}.`);
+    add(`Playback link lasts ${formatDuration(purpose.accessWindow ?? this.policy.playback.accessWindow)}.`);
+    return lines;
+  }
+}
+
+/** Things a DPO should fix or knowingly accept: roles nobody holds, sites nobody can approve for. */
+function findGaps(policy: Policy, say: Explainer): string[] {
+  const gaps: string[] = [];
+  for (const role of policy.roles) {
+    if (!policy.people.some((p) => p.roles.includes(role.id))) gaps.push(`Nobody holds the role "${role.label}".`);
+  }
+  for (const purpose of policy.purposes) {
+    purpose.approvals.forEach((slot, i) => {
+      const orgWide = policy.people.some((p) => p.roles.some((r) => slot.anyOf.includes(r) && !say.isSiteRole(r)));
+      if (orgWide) return;
+      for (const site of policy.sites) {
+        const able = policy.people.some((p) => p.sites.includes(site.id) && p.roles.some((r) => slot.anyOf.includes(r)));
+        if (!able) {
+          const which = purpose.approvals.length > 1 ? `approval ${i + 1} for "${purpose.label}"` : `"${purpose.label}"`;
+          gaps.push(`Nobody can give ${which} for calls at ${site.name}.`);
+        }
+      }
+    });
+  }
+  return gaps;
+}
+
+function describeExtensions(extensions: readonly string[]): string {
+  const numeric = extensions.every((e) => /^\d+$/.test(e));
+  if (!numeric || extensions.length < 3) return extensions.join(", ");
+  const values = extensions.map(Number);
+  const contiguous = values.every((v, i) => i === 0 || v === values[i - 1]! + 1);
+  return contiguous ? `${extensions[0]}–${extensions[extensions.length - 1]}` : extensions.join(", ");
+}
+
+function plural(n: number, unit: string): string {
+  return `${n} ${unit}${n === 1 ? "" : "s"}`;
+}
+
+function joinOr(parts: readonly string[]): string {
+  return joinWith(parts, "or");
+}
+
+function joinWith(parts: readonly string[], conjunction: "or" | "and"): string {
+  if (parts.length <= 1) return parts[0] ?? "";
+  return `${parts.slice(0, -1).join(", ")} ${conjunction} ${parts[parts.length - 1]}`;
+}
+
+/** Wraps prose at 90 columns with a hanging indent, so it reads well in a terminal. */
+function wrap(text: string, indent: number, width = 90): string {
+  const pad = " ".repeat(indent);
+  const hang = text.startsWith("- ") ? `${pad}  ` : pad;
+  const lines: string[] = [];
+  let line = pad;
+  for (const word of text.split(/\s+/)) {
+    if (line.trim().length > 0 && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = hang + word;
+    } else {
+      line = line.trim().length > 0 ? `${line} ${word}` : `${line}${word}`;
+    }
+  }
+  lines.push(line);
+  return lines.join("\n");
+}

@@ -1,0 +1,98 @@
+/**
+ * The steps after a request is authorised, shared by the commands that can
+ * complete authorisation (a decision, a consent) or fulfilment (a fulfiller's
+ * choice). Each runs inside its caller's transaction.
+ */
+import type { Prisma, Recording } from "../../generated/prisma/client.ts";
+import type { CoreContext, Tx } from "../context.ts";
+import { appendAudit } from "../audit/append-audit.ts";
+import { formatDateTime } from "../format.ts";
+import { enqueueNotices } from "../notify/enqueue-notices.ts";
+import type { CandidateView } from "../notify/notices.ts";
+import { maskPhoneNumber } from "../phone.ts";
+import { findPerson, peopleWithRoles, purposeById } from "../policy/access.ts";
+import type { Policy } from "../policy/schema.ts";
+import { issuePlaybackGrant } from "../playback/issue-playback-grant.ts";
+import { moveRequest, type RequestWithDecisions } from "./request-view.ts";
+
+/** The most candidates a fulfiller is shown; more means the request is too vague. */
+export const MAX_CANDIDATES = 20;
+
+/** Catalogue entries that fit what the requester said about the call. */
+export async function findCandidates(db: Tx, policy: Policy, request: RequestWithDecisions): Promise<Recording[]> {
+  const purpose = purposeById(policy, request.purposeId);
+  const where: Prisma.RecordingWhereInput = {
+    startedAt: { gte: request.windowStart, lte: request.windowEnd },
+    ...(request.siteId ? { siteId: request.siteId } : {}),
+    ...(request.direction ? { direction: request.direction } : {}),
+    ...(request.externalNumber ? { externalNumber: request.externalNumber } : {}),
+    ...(request.extension ? { extension: request.extension } : {}),
+    ...(request.type === "RECORDING" ? { blobName: { not: null } } : {}),
+  };
+  if (purpose.ownCallsOnly) {
+    const requester = findPerson(policy, request.requesterEmail);
+    where.OR = [{ staffEmail: request.requesterEmail }, { extension: { in: requester?.extensions ?? [] } }];
+  }
+  return db.recording.findMany({ where, orderBy: { startedAt: "asc" }, take: MAX_CANDIDATES + 1 });
+}
+
+export function candidateView(policy: Policy, r: Recording): CandidateView {
+  return {
+    recordingId: r.id,
+    callId: r.callId,
+    startedAt: r.startedAt,
+    startedAtText: formatDateTime(r.startedAt, policy.organisation.timeZone),
+    durationSeconds: r.durationSeconds,
+    direction: r.direction.toLowerCase(),
+    maskedNumber: maskPhoneNumber(r.externalNumber),
+    extension: r.extension,
+    siteName: policy.sites.find((s) => s.id === r.siteId)?.name ?? null,
+    hasAudio: r.blobName !== null,
+  };
+}
+
+/** Authorisation is complete: ask for consent if the purpose needs it, else fulfil. */
+export async function afterAuthorisation(tx: Tx, ctx: CoreContext, request: RequestWithDecisions, now: Date): Promise<void> {
+  const purpose = purposeById(ctx.policy, request.purposeId);
+  if (purpose.consent === "recorded-employee" && request.employeeEmail) {
+    await moveRequest(tx, request, { status: "AWAITING_CONSENT", decidedAt: now });
+    await appendAudit(tx, { at: now, actor: "system", action: "consent.requested", subjectType: "request", subjectId: request.id, requestId: request.id, purposeId: request.purposeId, details: { employee: request.employeeEmail } });
+    await enqueueNotices(tx, now, [
+      { to: request.employeeEmail, kind: "consent-needed", requestId: request.id },
+      { to: "system", kind: "refresh-messages", requestId: request.id },
+    ]);
+    return;
+  }
+  await beginFulfilment(tx, ctx, request, now, { decidedAt: now });
+}
+
+/**
+ * Matches the request to a recording: automatically when the policy allows it
+ * and exactly one candidate fits, otherwise by asking the fulfillers.
+ */
+export async function beginFulfilment(tx: Tx, ctx: CoreContext, request: RequestWithDecisions, now: Date, extra: { decidedAt?: Date } = {}): Promise<void> {
+  const candidates = await findCandidates(tx, ctx.policy, request);
+  if (ctx.policy.fulfilment.mode === "automatic" && candidates.length === 1) {
+    await completeFulfilment(tx, ctx, request, candidates[0]!, "system", now, extra);
+    return;
+  }
+  await moveRequest(tx, request, { status: "AWAITING_FULFILMENT", ...extra });
+  const fulfillers = peopleWithRoles(ctx.policy, ctx.policy.fulfilment.roles, request.siteId).filter((p) => p.email !== request.requesterEmail);
+  await appendAudit(tx, { at: now, actor: "system", action: "request.awaiting-fulfilment", subjectType: "request", subjectId: request.id, requestId: request.id, purposeId: request.purposeId, details: { candidates: Math.min(candidates.length, MAX_CANDIDATES), fulfillers: fulfillers.map((f) => f.email) } });
+  await enqueueNotices(tx, now, [
+    ...fulfillers.map((f) => ({ to: f.email, kind: "fulfilment-needed" as const, requestId: request.id })),
+    { to: "system", kind: "refresh-messages", requestId: request.id },
+  ]);
+}
+
+/** The recording is known: give the requester access, or the call log they asked for. */
+export async function completeFulfilment(tx: Tx, ctx: CoreContext, request: RequestWithDecisions, recording: Recording, actor: string, now: Date, extra: { decidedAt?: Date } = {}): Promise<void> {
+  await moveRequest(tx, request, { status: "FULFILLED", recordingId: recording.id, closedAt: now, ...extra });
+  await appendAudit(tx, { at: now, actor, action: "request.fulfilled", subjectType: "request", subjectId: request.id, requestId: request.id, purposeId: request.purposeId, details: { recordingId: recording.id, callId: recording.callId, type: request.type } });
+  if (request.type === "RECORDING") {
+    await issuePlaybackGrant(tx, ctx, request, recording, actor, now);
+  } else {
+    await enqueueNotices(tx, now, [{ to: request.requesterEmail, kind: "call-log-ready", requestId: request.id, payload: { recordingIds: [recording.id] } }]);
+  }
+  await enqueueNotices(tx, now, [{ to: "system", kind: "refresh-messages", requestId: request.id }]);
+}

@@ -1,0 +1,117 @@
+/**
+ * An authoriser approves or denies a request. The core alone decides whether
+ * they may: never the requester, only a role the purpose names (for the
+ * request's site), each approval from a distinct person filling a slot that is
+ * still open, and a denial always with its reason.
+ */
+import { z } from "zod";
+import type { CoreContext } from "../context.ts";
+import { transact } from "../context.ts";
+import { appendAudit } from "../audit/append-audit.ts";
+import { AppError } from "../errors.ts";
+import { formatDateTime } from "../format.ts";
+import { enqueueNotices } from "../notify/enqueue-notices.ts";
+import { describeSlot, filledSlots, findPerson, holdsRole, personByEmail, purposeById } from "../policy/access.ts";
+import type { Person } from "../policy/schema.ts";
+import { cleanText, formatZodIssue } from "../validation.ts";
+import { afterAuthorisation } from "./fulfilment-steps.ts";
+import { buildRequestView, loadRequestView, lockRequest, moveRequest, type RequestView, type RequestWithDecisions } from "./request-view.ts";
+
+export const recordDecisionInput = z.object({
+  requestId: z.string().min(1).max(100),
+  deciderEmail: z.string().min(1).max(320),
+  outcome: z.enum(["approve", "deny"]),
+  reason: z.string().max(2000, "Keep the reason under 2,000 characters.").optional(),
+});
+
+export type RecordDecisionInput = z.input<typeof recordDecisionInput>;
+
+/** The shortest denial reason worth recording. */
+export const MIN_DENIAL_REASON = 5;
+
+export async function recordDecision(ctx: CoreContext, raw: RecordDecisionInput): Promise<RequestView> {
+  const parsed = recordDecisionInput.safeParse(raw);
+  if (!parsed.success) throw new AppError("INVALID_INPUT", formatZodIssue(parsed.error.issues[0]!), String(parsed.error.issues[0]!.path[0] ?? ""));
+  const input = parsed.data;
+  const { policy } = ctx;
+  const decider = personByEmail(policy, input.deciderEmail);
+  const reason = cleanText(input.reason ?? "") || null;
+  if (input.outcome === "deny" && (reason ?? "").length < MIN_DENIAL_REASON) {
+    throw new AppError("REASON_REQUIRED", "Please give a reason for the denial; the requester and the audit log will see it.", "reason");
+  }
+
+  const requestId = await transact(ctx, async (tx) => {
+    const now = ctx.clock.now();
+    const request = await lockRequest(tx, input.requestId);
+    guardDecision(ctx, request, decider);
+    const purpose = purposeById(policy, request.purposeId);
+    const approvers = approversOf(ctx, request);
+
+    if (input.outcome === "approve" && filledSlots(policy, purpose.approvals, [...approvers, decider], request.siteId) <= filledSlots(policy, purpose.approvals, approvers, request.siteId)) {
+      const view = buildRequestView(policy, request);
+      throw new AppError("APPROVAL_NOT_NEEDED", `Your approval is not needed: ${view.approvals.waitingFor.length ? `the remaining approval must come from the ${view.approvals.waitingFor.join(" or the ")}` : "the approvals are complete"}.`);
+    }
+
+    await tx.decision.create({ data: { requestId: request.id, deciderEmail: decider.email, outcome: input.outcome === "approve" ? "APPROVED" : "DENIED", reason, decidedAt: now } });
+    await appendAudit(tx, {
+      at: now,
+      actor: decider.email,
+      action: input.outcome === "approve" ? "request.approved" : "request.denied",
+      subjectType: "request",
+      subjectId: request.id,
+      requestId: request.id,
+      purposeId: request.purposeId,
+      details: { reference: request.reference, ...(reason ? { reason } : {}) },
+    });
+
+    if (input.outcome === "deny") {
+      await moveRequest(tx, request, { status: "DENIED", decidedAt: now, closedAt: now });
+      await enqueueNotices(tx, now, [
+        { to: request.requesterEmail, kind: "request-outcome", requestId: request.id },
+        { to: "system", kind: "refresh-messages", requestId: request.id },
+      ]);
+      return request.id;
+    }
+
+    const approved = filledSlots(policy, purpose.approvals, [...approvers, decider], request.siteId) === purpose.approvals.length;
+    if (!approved) {
+      await enqueueNotices(tx, now, [{ to: "system", kind: "refresh-messages", requestId: request.id }]);
+      return request.id;
+    }
+    await appendAudit(tx, { at: now, actor: "system", action: "request.authorised", subjectType: "request", subjectId: request.id, requestId: request.id, purposeId: request.purposeId, details: { approvers: [...approvers, decider].map((p) => p.email) } });
+    await enqueueNotices(tx, now, [{ to: request.requesterEmail, kind: "request-outcome", requestId: request.id }]);
+    await afterAuthorisation(tx, ctx, request, now);
+    return request.id;
+  });
+  return loadRequestView(ctx.db, policy, requestId);
+}
+
+/** Throws the specific reason this person cannot decide this request now. */
+function guardDecision(ctx: CoreContext, request: RequestWithDecisions, decider: Person): void {
+  const { policy } = ctx;
+  const tz = policy.organisation.timeZone;
+  if (request.status !== "PENDING_APPROVAL") {
+    const last = request.decisions.slice().sort((a, b) => b.decidedAt.getTime() - a.decidedAt.getTime())[0];
+    const by = last ? ` by ${findPerson(policy, last.deciderEmail)?.name ?? last.deciderEmail} on ${formatDateTime(last.decidedAt, tz)}` : "";
+    throw new AppError("ALREADY_DECIDED", `Request ${request.reference} has already been decided${by}: ${buildRequestView(policy, request).statusText.toLowerCase()}.`);
+  }
+  if (decider.email === request.requesterEmail) {
+    throw new AppError("SELF_APPROVAL", "You cannot authorise your own request. Another authoriser has been asked.");
+  }
+  const purpose = purposeById(policy, request.purposeId);
+  const roles = [...new Set(purpose.approvals.flatMap((slot) => slot.anyOf))];
+  if (!holdsRole(policy, decider, roles, request.siteId)) {
+    throw new AppError("FORBIDDEN", `You are not an authoriser for "${purpose.label}" requests${request.siteId ? " at this site" : ""}. The policy names: ${purpose.approvals.map((s) => describeSlot(policy, s)).join("; ")}.`);
+  }
+  const mine = request.decisions.find((d) => d.deciderEmail === decider.email);
+  if (mine) {
+    throw new AppError("ALREADY_DONE", `You already ${mine.outcome === "APPROVED" ? "approved" : "denied"} request ${request.reference} on ${formatDateTime(mine.decidedAt, tz)}.`);
+  }
+}
+
+function approversOf(ctx: CoreContext, request: RequestWithDecisions): Person[] {
+  return request.decisions
+    .filter((d) => d.outcome === "APPROVED")
+    .map((d) => findPerson(ctx.policy, d.deciderEmail))
+    .filter((p): p is Person => p !== undefined);
+}

@@ -1,0 +1,156 @@
+/**
+ * A request as people see it: names instead of e-mails, dates in the
+ * organisation's time zone, approval progress. Built fresh from the database
+ * whenever a notice is delivered, so a message always shows the current state.
+ */
+import type { Decision, RecordingRequest } from "../../generated/prisma/client.ts";
+import type { Db, Tx } from "../context.ts";
+import { AppError } from "../errors.ts";
+import { formatDateTime, formatWindow } from "../format.ts";
+import { formatPhoneNumber, maskPhoneNumber } from "../phone.ts";
+import { authorisersFor, describeSlot, filledSlots, findPerson, purposeById } from "../policy/access.ts";
+import type { Policy } from "../policy/schema.ts";
+
+export type RequestStatus = RecordingRequest["status"];
+
+export interface DecisionView {
+  name: string;
+  email: string;
+  outcome: "APPROVED" | "DENIED";
+  reason: string | null;
+  atText: string;
+}
+
+export interface RequestView {
+  id: string;
+  reference: string;
+  status: RequestStatus;
+  statusText: string;
+  isOpen: boolean;
+  type: "recording" | "call-log";
+  purposeId: string;
+  purposeLabel: string;
+  lawfulBasis: string;
+  requester: { email: string; name: string };
+  site: { id: string; name: string } | null;
+  windowText: string;
+  direction: string | null;
+  /** Full number, for the direct messages of people entitled to it. */
+  number: string | null;
+  maskedNumber: string;
+  extension: string | null;
+  parties: string | null;
+  reason: string;
+  employee: { email: string; name: string } | null;
+  createdAtText: string;
+  approvals: { needed: number; given: number; waitingFor: string[] };
+  decisions: DecisionView[];
+  /** Everyone who may decide this request (never the requester). */
+  authoriserEmails: string[];
+}
+
+const STATUS_TEXT: Record<RequestStatus, string> = {
+  PENDING_APPROVAL: "Waiting for authorisation",
+  AWAITING_CONSENT: "Authorised; waiting for the recorded employee's consent",
+  AWAITING_FULFILMENT: "Authorised; waiting for the recording to be found",
+  FULFILLED: "Authorised and delivered",
+  DENIED: "Denied",
+  CONSENT_REFUSED: "The recorded employee did not consent",
+  NOT_FOUND: "Authorised, but no matching call was found",
+  WITHDRAWN: "Withdrawn by the requester",
+  EXPIRED: "Closed: nobody decided in time",
+};
+
+export const OPEN_STATUSES: readonly RequestStatus[] = ["PENDING_APPROVAL", "AWAITING_CONSENT", "AWAITING_FULFILMENT"];
+
+export type RequestWithDecisions = RecordingRequest & { decisions: Decision[] };
+
+export function buildRequestView(policy: Policy, request: RequestWithDecisions): RequestView {
+  const tz = policy.organisation.timeZone;
+  const purpose = purposeById(policy, request.purposeId);
+  const nameOf = (email: string) => findPerson(policy, email)?.name ?? email;
+  const approvers = request.decisions
+    .filter((d) => d.outcome === "APPROVED")
+    .map((d) => findPerson(policy, d.deciderEmail))
+    .filter((p) => p !== undefined);
+  const given = filledSlots(policy, purpose.approvals, approvers, request.siteId);
+  const site = request.siteId ? policy.sites.find((s) => s.id === request.siteId) : undefined;
+  return {
+    id: request.id,
+    reference: request.reference,
+    status: request.status,
+    statusText: STATUS_TEXT[request.status],
+    isOpen: OPEN_STATUSES.includes(request.status),
+    type: request.type === "RECORDING" ? "recording" : "call-log",
+    purposeId: purpose.id,
+    purposeLabel: purpose.label,
+    lawfulBasis: purpose.lawfulBasis,
+    requester: { email: request.requesterEmail, name: nameOf(request.requesterEmail) },
+    site: site ? { id: site.id, name: site.name } : null,
+    windowText: formatWindow(request.windowStart, request.windowEnd, tz),
+    direction: request.direction ? request.direction.toLowerCase() : null,
+    number: formatPhoneNumber(request.externalNumber),
+    maskedNumber: maskPhoneNumber(request.externalNumber),
+    extension: request.extension,
+    parties: request.parties,
+    reason: request.reason,
+    employee: request.employeeEmail ? { email: request.employeeEmail, name: nameOf(request.employeeEmail) } : null,
+    createdAtText: formatDateTime(request.createdAt, tz),
+    approvals: {
+      needed: purpose.approvals.length,
+      given,
+      waitingFor: request.status === "PENDING_APPROVAL" ? openSlotLabels(policy, request, approvers) : [],
+    },
+    decisions: request.decisions
+      .slice()
+      .sort((a, b) => a.decidedAt.getTime() - b.decidedAt.getTime())
+      .map((d) => ({ name: nameOf(d.deciderEmail), email: d.deciderEmail, outcome: d.outcome, reason: d.reason, atText: formatDateTime(d.decidedAt, tz) })),
+    authoriserEmails: authorisersFor(policy, purpose, request.siteId)
+      .map((p) => p.email)
+      .filter((e) => e !== request.requesterEmail),
+  };
+}
+
+/** Labels of the approvals still to collect, e.g. ["Data Controller"]. */
+function openSlotLabels(policy: Policy, request: RecordingRequest, approvers: Parameters<typeof filledSlots>[2]): string[] {
+  const purpose = purposeById(policy, request.purposeId);
+  // A slot is open if removing it would not lower the number filled.
+  const full = filledSlots(policy, purpose.approvals, approvers, request.siteId);
+  return purpose.approvals
+    .filter((_, i) => filledSlots(policy, purpose.approvals.filter((__, j) => j !== i), approvers, request.siteId) === full)
+    .map((slot) => describeSlot(policy, slot));
+}
+
+export async function loadRequest(db: Db | Tx, idOrReference: string): Promise<RequestWithDecisions> {
+  const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrReference);
+  const request = await db.recordingRequest.findFirst({
+    where: isUuid ? { id: idOrReference } : { reference: idOrReference.trim().toUpperCase() },
+    include: { decisions: true },
+  });
+  if (!request) throw new AppError("NOT_FOUND", `There is no request ${idOrReference.slice(0, 40)}.`);
+  return request;
+}
+
+export async function loadRequestView(db: Db | Tx, policy: Policy, idOrReference: string): Promise<RequestView> {
+  return buildRequestView(policy, await loadRequest(db, idOrReference));
+}
+
+/**
+ * Locks a request's row for the rest of the transaction and loads it, so two
+ * people acting at once are served one after the other and see each other's
+ * decisions.
+ */
+export async function lockRequest(tx: Tx, idOrReference: string): Promise<RequestWithDecisions> {
+  const request = await loadRequest(tx, idOrReference);
+  await tx.$queryRaw`SELECT id FROM "RecordingRequest" WHERE id = ${request.id}::uuid FOR UPDATE`;
+  return loadRequest(tx, request.id);
+}
+
+/**
+ * Moves a request from the state the caller saw to a new one. The condition on
+ * the old state makes the move safe even without the row lock.
+ */
+export async function moveRequest(tx: Tx, request: RecordingRequest, data: Partial<Pick<RecordingRequest, "status" | "decidedAt" | "closedAt" | "recordingId" | "lastRemindedAt">>): Promise<void> {
+  const { count } = await tx.recordingRequest.updateMany({ where: { id: request.id, status: request.status }, data });
+  if (count !== 1) throw new AppError("CONFLICT", `Request ${request.reference} changed while you were acting on it. Please look again.`);
+}

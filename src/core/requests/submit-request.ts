@@ -1,0 +1,156 @@
+/**
+ * A member of staff asks to hear (or see the log of) one call. The policy
+ * decides whether they may, for which purpose, and who must authorise it.
+ */
+import { z } from "zod";
+import type { CoreContext } from "../context.ts";
+import { transact } from "../context.ts";
+import { appendAudit } from "../audit/append-audit.ts";
+import { AppError } from "../errors.ts";
+import { zonedInstant } from "../format.ts";
+import { enqueueNotices } from "../notify/enqueue-notices.ts";
+import { maskPhoneNumber, normalisePhoneNumber } from "../phone.ts";
+import { authorisersFor, filledSlots, findPerson, mayRequest, personByEmail, purposeById } from "../policy/access.ts";
+import { subtractDuration } from "../policy/duration.ts";
+import { retentionFor } from "../policy/retention.ts";
+import type { Person, Policy } from "../policy/schema.ts";
+import { cleanText, formatZodIssue } from "../validation.ts";
+import { loadRequestView, type RequestView } from "./request-view.ts";
+
+export const submitRequestInput = z.object({
+  requesterEmail: z.string().min(1).max(320),
+  purposeId: z.string().min(1).max(100),
+  type: z.enum(["recording", "call-log"]).default("recording"),
+  siteId: z.string().max(100).optional(),
+  /** The call's date, YYYY-MM-DD, in the organisation's time zone. */
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Give the date as a calendar date."),
+  /** Approximate time, HH:MM (24-hour), in the organisation's time zone. */
+  time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Give the time as HH:MM, for example 14:30."),
+  /** How far either side of `time` the call may have been. */
+  windowMinutes: z.number().int().min(5, "The window must be at least 5 minutes either side.").max(24 * 60).default(30),
+  direction: z.enum(["inbound", "outbound", "internal"]).optional(),
+  number: z.string().max(40).optional(),
+  extension: z.string().max(20).optional(),
+  parties: z.string().max(500).optional(),
+  reason: z.string().max(2000, "Keep the reason under 2,000 characters."),
+  /** The recorded employee, where the purpose needs their consent. */
+  employeeEmail: z.string().max(320).optional(),
+});
+
+export type SubmitRequestInput = z.input<typeof submitRequestInput>;
+
+export async function submitRequest(ctx: CoreContext, raw: SubmitRequestInput): Promise<RequestView> {
+  const parsed = submitRequestInput.safeParse(raw);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0]!;
+    throw new AppError("INVALID_INPUT", formatZodIssue(first), String(first.path[0] ?? ""));
+  }
+  const input = parsed.data;
+  const { policy } = ctx;
+  const now = ctx.clock.now();
+
+  const requester = personByEmail(policy, input.requesterEmail);
+  const purpose = purposeById(policy, input.purposeId);
+  const siteId = resolveSite(policy, requester, input.siteId);
+  if (!mayRequest(policy, requester, purpose, siteId)) {
+    throw new AppError("FORBIDDEN", `You cannot request recordings for "${purpose.label}"${siteId ? ` at ${siteName(policy, siteId)}` : ""}. Ask your Data Protection Officer if you think you should.`, "purpose");
+  }
+  if (!purpose.requestTypes.includes(input.type)) {
+    throw new AppError("INVALID_INPUT", `"${purpose.label}" allows only ${purpose.requestTypes.join(" or ")} requests.`, "type");
+  }
+
+  const centre = zonedInstant(input.date, input.time, policy.organisation.timeZone);
+  if (Number.isNaN(centre.getTime())) throw new AppError("INVALID_INPUT", "That date does not exist.", "date");
+  const windowStart = new Date(centre.getTime() - input.windowMinutes * 60_000);
+  const windowEnd = new Date(centre.getTime() + input.windowMinutes * 60_000);
+  if ((input.windowMinutes * 2) / 60 > policy.requesting.maxWindowHours) {
+    throw new AppError("WINDOW_TOO_WIDE", `The time window is too wide: this organisation allows at most ${policy.requesting.maxWindowHours} hours in all. Narrow it down so only the call you need is found.`, "windowMinutes");
+  }
+  if (windowStart > now) throw new AppError("DATE_IN_FUTURE", "That date and time are in the future.", "date");
+  const oldest = subtractDuration(now, retentionFor(policy, { siteId }));
+  if (windowEnd < oldest) {
+    throw new AppError("DATE_TOO_OLD", "That call is older than the organisation keeps recordings, so it will have been deleted.", "date");
+  }
+
+  const number = input.number?.trim() ? normalisePhoneNumber(input.number, "number") : null;
+  const extension = cleanText(input.extension ?? "") || null;
+  if (extension && !/^[0-9*#]{1,10}$/.test(extension)) throw new AppError("INVALID_INPUT", "An extension is digits only, for example 201.", "extension");
+  if (!number && !extension && !purpose.ownCallsOnly) {
+    throw new AppError("INVALID_INPUT", "Give the external number or the extension, so the call can be found.", "number");
+  }
+  const parties = cleanText(input.parties ?? "") || null;
+  const reason = cleanText(input.reason);
+  if (reason.length < purpose.minReasonLength) {
+    throw new AppError("REASON_TOO_SHORT", `Please explain a little more: "${purpose.label}" needs a reason of at least ${purpose.minReasonLength} characters (you wrote ${reason.length}).`, "reason");
+  }
+
+  let employeeEmail: string | null = null;
+  if (purpose.consent === "recorded-employee") {
+    const employee = input.employeeEmail ? findPerson(policy, input.employeeEmail) : undefined;
+    if (!employee) throw new AppError("INVALID_INPUT", `"${purpose.label}" needs the recorded employee's consent: choose the member of staff on the call.`, "employeeEmail");
+    employeeEmail = employee.email;
+  }
+
+  const authorisers = authorisersFor(policy, purpose, siteId).filter((p) => p.email !== requester.email);
+  if (filledSlots(policy, purpose.approvals, authorisers, siteId) < purpose.approvals.length) {
+    throw new AppError("FORBIDDEN", `Nobody other than you can authorise "${purpose.label}" requests${siteId ? ` for ${siteName(policy, siteId)}` : ""}, and you cannot authorise your own. Ask your Data Protection Officer.`, "purpose");
+  }
+
+  const requestId = await transact(ctx, async (tx) => {
+    const [{ n }] = (await tx.$queryRaw<{ n: bigint }[]>`SELECT nextval('request_reference_seq') AS n`) as [{ n: bigint }];
+    const reference = `CG-${String(n).padStart(6, "0")}`;
+    const request = await tx.recordingRequest.create({
+      data: {
+        reference,
+        requesterEmail: requester.email,
+        purposeId: purpose.id,
+        type: input.type === "recording" ? "RECORDING" : "CALL_LOG",
+        status: "PENDING_APPROVAL",
+        siteId,
+        windowStart,
+        windowEnd,
+        direction: input.direction ? (input.direction.toUpperCase() as "INBOUND" | "OUTBOUND" | "INTERNAL") : null,
+        externalNumber: number,
+        extension: purpose.ownCallsOnly && !extension ? null : extension,
+        parties,
+        reason,
+        employeeEmail,
+        createdAt: now,
+      },
+    });
+    await appendAudit(tx, {
+      at: now,
+      actor: requester.email,
+      action: "request.submitted",
+      subjectType: "request",
+      subjectId: request.id,
+      requestId: request.id,
+      purposeId: purpose.id,
+      details: { reference, type: input.type, siteId, number: maskPhoneNumber(number), extension, windowStart: windowStart.toISOString(), windowEnd: windowEnd.toISOString(), authorisers: authorisers.map((a) => a.email) },
+    });
+    await enqueueNotices(tx, now, [
+      { to: requester.email, kind: "request-submitted", requestId: request.id },
+      ...authorisers.map((a) => ({ to: a.email, kind: "approval-needed" as const, requestId: request.id })),
+    ]);
+    return request.id;
+  });
+  return loadRequestView(ctx.db, policy, requestId);
+}
+
+/** The site a request is about: given, the organisation's only one, or the requester's only one. */
+function resolveSite(policy: Policy, requester: Person, siteId: string | undefined): string | null {
+  const wanted = siteId?.trim();
+  if (wanted) {
+    if (!policy.sites.some((s) => s.id === wanted)) {
+      throw new AppError("UNKNOWN_SITE", `"${wanted.slice(0, 40)}" is not one of this organisation's sites. Choose one of: ${policy.sites.map((s) => s.name).join(", ")}.`, "siteId");
+    }
+    return wanted;
+  }
+  if (policy.sites.length === 1) return policy.sites[0]!.id;
+  if (requester.sites.length === 1) return requester.sites[0]!;
+  throw new AppError("INVALID_INPUT", `Choose the site the call was made to or from: ${policy.sites.map((s) => s.name).join(", ")}.`, "siteId");
+}
+
+function siteName(policy: Policy, siteId: string): string {
+  return policy.sites.find((s) => s.id === siteId)?.name ?? siteId;
+}
