@@ -36,7 +36,19 @@ export function hashEntry(entry: {
   details: unknown;
   prevHash: string;
 }): string {
-  const body = canonicalize({ ...entry, seq: entry.seq.toString(), at: entry.at.toISOString() });
+  // Name each field: a row read back carries more (its own hash) than was hashed.
+  const body = canonicalize({
+    seq: entry.seq.toString(),
+    at: entry.at.toISOString(),
+    actor: entry.actor,
+    action: entry.action,
+    subjectType: entry.subjectType,
+    subjectId: entry.subjectId,
+    requestId: entry.requestId,
+    purposeId: entry.purposeId,
+    details: entry.details,
+    prevHash: entry.prevHash,
+  });
   return createHash("sha256").update(body ?? "").digest("hex");
 }
 

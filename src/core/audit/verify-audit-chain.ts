@@ -30,7 +30,7 @@ export async function verifyAuditChain(db: Db, options: { batchSize?: number; on
     for (const row of rows) {
       if (row.seq !== expectedSeq) return fail(expectedSeq, `entry ${expectedSeq} is missing (the next one is ${row.seq})`);
       if (row.prevHash !== prevHash) return fail(row.seq, `entry ${row.seq} does not follow entry ${row.seq - 1n}: removed, reordered or altered`);
-      if (hashEntry({ ...row, details: row.details }) !== row.hash) return fail(row.seq, `entry ${row.seq} was altered after it was written`);
+      if (hashEntry(row) !== row.hash) return fail(row.seq, `entry ${row.seq} was altered after it was written`);
       prevHash = row.hash;
       expectedSeq += 1n;
       checked += 1;
