@@ -1,0 +1,82 @@
+/**
+ * Starts Callgate from a validated configuration: policy, database, recording
+ * storage, the HTTP server and the scheduled jobs. Used by src/main.ts and by
+ * tests that boot the whole app.
+ */
+import type { CoreContext } from "./core/context.ts";
+import { chasePendingRequests } from "./core/jobs/chase-pending-requests.ts";
+import { expireGrants } from "./core/jobs/expire-grants.ts";
+import { deliverNotifications } from "./core/notify/deliver-notifications.ts";
+import { loadPolicyFile } from "./core/policy/load-policy.ts";
+import type { ChatChannel } from "./core/ports/chat.ts";
+import { systemClock, type Clock } from "./core/ports/clock.ts";
+import { openRecordingStore } from "./infra/blob/open-recording-store.ts";
+import { describeConfig, type Config } from "./infra/config.ts";
+import { openDatabase } from "./infra/db/open-database.ts";
+import { seedDemoRecordings } from "./infra/demo/seed-demo-recordings.ts";
+import { createHttpServer, type HttpServer } from "./infra/http/server.ts";
+import type { Logger } from "./infra/logger.ts";
+import { startScheduler } from "./infra/scheduler.ts";
+
+export interface RunningCallgate {
+  url: string;
+  ctx: CoreContext;
+  http: HttpServer;
+  /** Chat platforms the outbox delivers to; adapters add themselves at start. */
+  channels: ChatChannel[];
+  close(): Promise<void>;
+}
+
+export async function startCallgate(config: Config, logger: Logger, options: { clock?: Clock } = {}): Promise<RunningCallgate> {
+  const closers: Array<() => Promise<void>> = [];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close().catch((err: unknown) => logger.error({ err }, "error while shutting down"));
+  };
+  try {
+    logger.info(describeConfig(config), "starting Callgate");
+    const policy = await loadPolicyFile(config.policyPath);
+    const database = await openDatabase(
+      config.database.kind === "pglite" ? { kind: "pglite", dataDir: config.database.dataDir } : { kind: "postgresql", url: config.database.url, poolSize: config.database.poolSize },
+    );
+    closers.push(() => database.close());
+    const storage = await openRecordingStore(config.storage);
+    closers.push(() => storage.close());
+
+    const ctx: CoreContext = { db: database.prisma, policy, clock: options.clock ?? systemClock, recordings: storage.store };
+    if (config.demo) {
+      const seeded = await seedDemoRecordings(ctx, storage.store);
+      logger.info({ uploaded: seeded.uploaded, catalogued: seeded.import.added }, "demo recordings ready");
+    }
+
+    const http = createHttpServer({
+      logger,
+      hsts: config.publicUrl.startsWith("https:"),
+      readiness: [
+        { name: "database", check: async () => void (await database.prisma.$queryRaw`SELECT 1`) },
+        { name: "storage", check: () => storage.store.ping() },
+      ],
+    });
+    const channels: ChatChannel[] = [];
+    const scheduler = startScheduler(
+      [
+        { name: "deliver-notifications", everyMs: 2_000, run: () => (channels.length ? deliverNotifications(ctx, { channels, publicUrl: config.publicUrl }) : Promise.resolve()) },
+        { name: "chase-pending-requests", everyMs: 60_000, run: () => chasePendingRequests(ctx) },
+        { name: "expire-grants", everyMs: 30_000, run: () => expireGrants(ctx) },
+      ],
+      logger,
+    );
+    closers.push(() => scheduler.stop());
+
+    const server = await http.listen(config.port, config.host);
+    closers.push(() => server.close());
+    logger.info(
+      { url: server.url, organisation: policy.organisation.name, database: database.kind, storage: config.storage.kind, slack: config.slack.enabled, teams: config.teams.enabled },
+      `Callgate is listening on ${server.url}`,
+    );
+    if (!config.slack.enabled && !config.teams.enabled) logger.warn("no chat platform is configured: notices wait in the outbox until one is");
+    return { url: server.url, ctx, http, channels, close: closeAll };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
