@@ -1,0 +1,327 @@
+/**
+ * Callgate's configuration: read from environment variables only, parsed and
+ * validated once at start-up (STYLE.md habit 7), and handed to the
+ * composition root as one typed, frozen object. Nothing else in the app reads
+ * `process.env`.
+ *
+ * A bad value stops start-up with CONFIG_INVALID naming every bad variable and
+ * why, so an operator fixes them all in one go. Values of secret variables are
+ * never echoed, not even in that message.
+ */
+import { resolve } from "node:path";
+import { z } from "zod";
+import { AppError } from "../core/errors.ts";
+
+/** pino's level names, quietest last. */
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Where the database lives: embedded under the data directory, or a PostgreSQL server. */
+export type DatabaseConfig =
+  | { readonly kind: "pglite"; /** The data directory; the opener picks its own subdirectory. */ readonly dataDir: string }
+  | { readonly kind: "postgresql"; readonly url: string; readonly poolSize: number };
+
+/**
+ * Where recordings live: Azurite started by the app (nothing configured), an
+ * account reached with a connection string (account key or SAS), or an account
+ * URL reached with DefaultAzureCredential (managed identity; user-delegation SAS).
+ */
+export type StorageConfig =
+  | { readonly kind: "azurite"; /** The data directory; the starter picks its own subdirectory. */ readonly dataDir: string; readonly container: string }
+  | {
+      readonly kind: "connection-string";
+      readonly connectionString: string;
+      /** From the connection string, for logs; absent if it names none. */
+      readonly accountName?: string;
+      readonly container: string;
+    }
+  | { readonly kind: "account-url"; readonly url: string; readonly container: string };
+
+/** Slack is on only when both secrets are set. */
+export type SlackConfig =
+  | { readonly enabled: true; readonly signingSecret: string; readonly botToken: string; readonly apiUrl: string }
+  | { readonly enabled: false; readonly apiUrl: string };
+
+/** Teams is on only when the bot's Entra app registration is fully configured. */
+export type TeamsConfig =
+  | { readonly enabled: true; readonly clientId: string; readonly clientSecret: string; readonly tenantId: string }
+  | { readonly enabled: false };
+
+export interface Config {
+  readonly port: number;
+  /** Interface to bind. */
+  readonly host: string;
+  /** Base URL people and chat platforms reach the app on, without a trailing slash. */
+  readonly publicUrl: string;
+  /** Absolute path of the data directory (embedded database, Azurite blobs). */
+  readonly dataDir: string;
+  /** Absolute path of the organisation's policy file. */
+  readonly policyPath: string;
+  /** Seed demo data (synthetic recordings) at start. */
+  readonly demo: boolean;
+  readonly logLevel: LogLevel;
+  readonly database: DatabaseConfig;
+  readonly storage: StorageConfig;
+  readonly slack: SlackConfig;
+  readonly teams: TeamsConfig;
+}
+
+/** Never echoed in error messages or logs. */
+const SECRET_VARIABLES = new Set([
+  "DATABASE_URL",
+  "AZURE_STORAGE_CONNECTION_STRING",
+  "SLACK_SIGNING_SECRET",
+  "SLACK_BOT_TOKEN",
+  "CLIENT_SECRET",
+]);
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+/** Azure's rule for container names: 3–63 lower-case letters, digits and single hyphens, starting and ending alphanumeric. */
+const CONTAINER = /^(?=.{3,63}$)[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/** An unset variable and an empty one (`FOO=` in a .env file) mean the same: use the default. */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), schema.optional());
+
+const text = (what: string) => z.string({ error: `must be ${what}` }).trim();
+
+const url = (protocols: readonly string[], what: string) =>
+  text(what).refine((v) => {
+    try {
+      return protocols.includes(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  }, { message: `must be ${what}`, abort: true });
+
+const wholeNumber = (min: number, max: number) =>
+  text(`a whole number between ${min} and ${max}`)
+    .regex(/^\d{1,9}$/, `must be a whole number between ${min} and ${max}`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `must be a whole number between ${min} and ${max}`);
+
+const EnvSchema = z.object({
+  PORT: optional(wholeNumber(1, 65535)),
+  HOST: optional(text("a host name or IP address").regex(/^[\w.:\-[\]]+$/, "must be a host name or IP address such as 127.0.0.1 or 0.0.0.0")),
+  PUBLIC_URL: optional(
+    url(["http:", "https:"], "an http or https URL such as https://callgate.example.org").refine((v) => {
+      const u = new URL(v);
+      return !u.username && !u.password && !u.search && !u.hash;
+    }, "must be a plain base URL with no user name, password, query or fragment"),
+  ),
+  CALLGATE_DATA_DIR: optional(text("a directory path")),
+  CALLGATE_POLICY: optional(text("a path to a policy file")),
+  DATABASE_URL: optional(url(["postgres:", "postgresql:"], "a postgresql:// URL such as postgresql://user@host:5432/callgate")),
+  DATABASE_POOL_SIZE: optional(wholeNumber(1, 1000)),
+  AZURE_STORAGE_CONNECTION_STRING: optional(
+    text("an Azure Storage connection string").refine(
+      (v) => /(?:^|;)\s*(?:AccountName|BlobEndpoint|UseDevelopmentStorage)\s*=/i.test(v),
+      "must be an Azure Storage connection string (with AccountName, BlobEndpoint or UseDevelopmentStorage)",
+    ),
+  ),
+  AZURE_STORAGE_ACCOUNT_URL: optional(url(["https:"], "an https URL such as https://myaccount.blob.core.windows.net")),
+  CALLGATE_CONTAINER: optional(
+    text("a container name").regex(CONTAINER, "must be a valid container name: 3 to 63 lower-case letters, digits and single hyphens"),
+  ),
+  LOG_LEVEL: optional(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` })),
+  CALLGATE_DEMO: optional(
+    text('"true" or "false"')
+      .toLowerCase()
+      .pipe(z.enum(["true", "false"], { error: 'must be "true" or "false"' }))
+      .transform((v) => v === "true"),
+  ),
+  SLACK_SIGNING_SECRET: optional(text("the app's signing secret").regex(/^\S+$/, "must be the signing secret from the Slack app's Basic Information page")),
+  SLACK_BOT_TOKEN: optional(text("a bot token").refine((v) => /^xoxb-\S+$/.test(v), 'must be a bot token starting "xoxb-"')),
+  SLACK_API_URL: optional(url(["http:", "https:"], "an http or https URL such as https://slack.com/api/")),
+  CLIENT_ID: optional(text("a GUID").regex(GUID, "must be the bot's application (client) ID, a GUID")),
+  CLIENT_SECRET: optional(text("a client secret")),
+  TENANT_ID: optional(
+    text("a GUID").refine((v) => GUID.test(v) || DOMAIN.test(v), "must be the directory (tenant) ID, a GUID, or the tenant's domain name"),
+  ),
+});
+
+type Env = z.output<typeof EnvSchema>;
+
+/**
+ * Parses and validates the environment. Throws AppError("CONFIG_INVALID")
+ * naming every bad variable; the message never contains a secret's value.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    const seen = new Set<string>();
+    for (const issue of parsed.error.issues) {
+      const name = String(issue.path[0] ?? "environment");
+      // One reason per variable is enough to fix it.
+      if (seen.has(name)) continue;
+      seen.add(name);
+      problems.push(`${name}: ${issue.message}${shownValue(name, env[name])}`);
+    }
+  }
+  // Checked on presence alone, so they are reported alongside any bad values.
+  problems.push(...crossChecks((name) => (env[name] ?? "").trim() !== ""));
+  if (problems.length > 0 || !parsed.success) {
+    throw new AppError(
+      "CONFIG_INVALID",
+      `Callgate cannot start: ${problems.length === 1 ? "one setting is" : `${problems.length} settings are`} wrong.\n` +
+        problems.map((p) => `  - ${p}`).join("\n") +
+        "\nSee .env.example for every setting and its meaning.",
+    );
+  }
+  return build(parsed.data);
+}
+
+/** Rules that involve more than one variable. */
+function crossChecks(has: (name: string) => boolean): string[] {
+  const problems: string[] = [];
+  if (has("AZURE_STORAGE_CONNECTION_STRING") && has("AZURE_STORAGE_ACCOUNT_URL")) {
+    problems.push("AZURE_STORAGE_CONNECTION_STRING and AZURE_STORAGE_ACCOUNT_URL: set one or the other, not both");
+  }
+  if (has("SLACK_SIGNING_SECRET") !== has("SLACK_BOT_TOKEN")) {
+    const missing = has("SLACK_SIGNING_SECRET") ? "SLACK_BOT_TOKEN" : "SLACK_SIGNING_SECRET";
+    problems.push(`${missing}: must be set too, because Slack needs both SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (or neither, to turn Slack off)`);
+  }
+  const teams = ["CLIENT_ID", "CLIENT_SECRET", "TENANT_ID"];
+  const missing = teams.filter((name) => !has(name));
+  if (missing.length > 0 && missing.length < teams.length) {
+    problems.push(
+      `${missing.join(" and ")}: must be set too, because Teams needs CLIENT_ID, CLIENT_SECRET and TENANT_ID together (or none, to turn Teams off)`,
+    );
+  }
+  return problems;
+}
+
+function build(e: Env): Config {
+  const port = e.PORT ?? 3978;
+  const dataDir = resolve(e.CALLGATE_DATA_DIR ?? "./.callgate");
+  const container = e.CALLGATE_CONTAINER ?? "recordings";
+
+  const database: DatabaseConfig = e.DATABASE_URL
+    ? { kind: "postgresql", url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE ?? 10 }
+    : { kind: "pglite", dataDir };
+
+  let storage: StorageConfig;
+  if (e.AZURE_STORAGE_CONNECTION_STRING) {
+    const accountName = connectionStringAccount(e.AZURE_STORAGE_CONNECTION_STRING);
+    storage = {
+      kind: "connection-string",
+      connectionString: e.AZURE_STORAGE_CONNECTION_STRING,
+      ...(accountName ? { accountName } : {}),
+      container,
+    };
+  } else if (e.AZURE_STORAGE_ACCOUNT_URL) {
+    storage = { kind: "account-url", url: e.AZURE_STORAGE_ACCOUNT_URL.replace(/\/+$/, ""), container };
+  } else {
+    storage = { kind: "azurite", dataDir, container };
+  }
+
+  // Slack's WebClient joins method names onto this URL, so it must end in "/".
+  const slackApiUrl = withTrailingSlash(e.SLACK_API_URL ?? "https://slack.com/api/");
+  const slack: SlackConfig =
+    e.SLACK_SIGNING_SECRET && e.SLACK_BOT_TOKEN
+      ? { enabled: true, signingSecret: e.SLACK_SIGNING_SECRET, botToken: e.SLACK_BOT_TOKEN, apiUrl: slackApiUrl }
+      : { enabled: false, apiUrl: slackApiUrl };
+
+  const teams: TeamsConfig =
+    e.CLIENT_ID && e.CLIENT_SECRET && e.TENANT_ID
+      ? { enabled: true, clientId: e.CLIENT_ID, clientSecret: e.CLIENT_SECRET, tenantId: e.TENANT_ID }
+      : { enabled: false };
+
+  // Demo data is for a fresh clone: on by default only while nothing
+  // production-like (a real database or a real storage account) is configured.
+  const demo = e.CALLGATE_DEMO ?? (database.kind === "pglite" && storage.kind === "azurite");
+
+  return deepFreeze({
+    port,
+    // Loopback by default so a developer's `npm start` is not reachable from
+    // the network; containers and servers set HOST=0.0.0.0 on purpose.
+    host: e.HOST ?? "127.0.0.1",
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ""),
+    dataDir,
+    policyPath: resolve(e.CALLGATE_POLICY ?? "policies/demo.yml"),
+    demo,
+    logLevel: e.LOG_LEVEL ?? "info",
+    database,
+    storage,
+    slack,
+    teams,
+  });
+}
+
+/**
+ * A summary of the configuration that is safe to log: no secrets, passwords
+ * stripped from URLs, and only which integrations are on.
+ */
+export function describeConfig(config: Config): Record<string, unknown> {
+  const database =
+    config.database.kind === "pglite"
+      ? { kind: "pglite", dataDir: config.database.dataDir }
+      : { kind: "postgresql", url: stripPassword(config.database.url), poolSize: config.database.poolSize };
+  const storage =
+    config.storage.kind === "azurite"
+      ? { kind: "azurite", dataDir: config.storage.dataDir, container: config.storage.container }
+      : config.storage.kind === "connection-string"
+        ? { kind: "connection-string", accountName: config.storage.accountName ?? "(not named)", container: config.storage.container }
+        : { kind: "account-url", url: stripPassword(config.storage.url), container: config.storage.container };
+  return {
+    port: config.port,
+    host: config.host,
+    publicUrl: config.publicUrl,
+    dataDir: config.dataDir,
+    policyPath: config.policyPath,
+    demo: config.demo,
+    logLevel: config.logLevel,
+    database,
+    storage,
+    slack: { enabled: config.slack.enabled, apiUrl: stripPassword(config.slack.apiUrl) },
+    teams: config.teams.enabled ? { enabled: true, clientId: config.teams.clientId, tenantId: config.teams.tenantId } : { enabled: false },
+  };
+}
+
+/** Shows what was given, for non-secret variables only, so a typo is easy to spot. */
+function shownValue(name: string, value: string | undefined): string {
+  if (value === undefined || SECRET_VARIABLES.has(name)) return "";
+  const shown = value.length > 80 ? `${value.slice(0, 80)}…` : value;
+  return ` (got ${JSON.stringify(shown)})`;
+}
+
+function stripPassword(raw: string): string {
+  try {
+    const u = new URL(raw);
+    if (u.password) u.password = "";
+    // Query strings can carry SAS tokens or passwords (?password=, ?sig=).
+    u.search = "";
+    return u.toString();
+  } catch {
+    return "(unparseable URL)";
+  }
+}
+
+function connectionStringAccount(connectionString: string): string | undefined {
+  const parts = new Map(
+    connectionString
+      .split(";")
+      .map((p) => p.trim())
+      .filter(Boolean)
+      .map((p) => {
+        const at = p.indexOf("=");
+        return [p.slice(0, at).toLowerCase(), p.slice(at + 1)] as const;
+      }),
+  );
+  if (parts.get("usedevelopmentstorage")?.toLowerCase() === "true") return "devstoreaccount1";
+  return parts.get("accountname") || undefined;
+}
+
+function withTrailingSlash(u: string): string {
+  return u.endsWith("/") ? u : `${u}/`;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object") {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
