@@ -49,3 +49,23 @@ describe.each(DATABASE_KINDS)("acting at once on %s", (kind) => {
     expect(await t.ctx.db.auditEntry.count({ where: { action: "request.reminded" } })).toBe(1);
   });
 });
+
+describe.each(DATABASE_KINDS)("retried submissions on %s", (kind) => {
+  let t: TestCore;
+  beforeEach(async () => {
+    t = await testCore(kind, { poolSize: 10 });
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+
+  it("creates one request however often, and however concurrently, a submission is retried", async () => {
+    const retried = { ...request, submissionKey: "V0123ABCD" };
+    const views = await Promise.all(Array.from({ length: 5 }, () => submitRequest(t.ctx, retried)));
+    const again = await submitRequest(t.ctx, retried);
+    expect(new Set([...views, again].map((v) => v.id)).size).toBe(1);
+    expect(await t.ctx.db.recordingRequest.count()).toBe(1);
+    expect(await t.ctx.db.auditEntry.count({ where: { action: "request.submitted" } })).toBe(1);
+    await expect(submitRequest(t.ctx, { ...retried, requesterEmail: P.northHead })).rejects.toMatchObject({ code: "CONFLICT" });
+  });
+});

@@ -55,6 +55,7 @@ CREATE TABLE "ImportCursor" (
 CREATE TABLE "RecordingRequest" (
     "id" UUID NOT NULL,
     "reference" TEXT NOT NULL,
+    "submissionKey" TEXT,
     "requesterEmail" TEXT NOT NULL,
     "purposeId" TEXT NOT NULL,
     "type" "RequestType" NOT NULL,
@@ -205,6 +206,9 @@ CREATE INDEX "Recording_startedAt_idx" ON "Recording"("startedAt");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "RecordingRequest_reference_key" ON "RecordingRequest"("reference");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "RecordingRequest_submissionKey_key" ON "RecordingRequest"("submissionKey");
 
 -- CreateIndex
 CREATE INDEX "RecordingRequest_requesterEmail_createdAt_idx" ON "RecordingRequest"("requesterEmail", "createdAt");

@@ -35,6 +35,8 @@ export const submitRequestInput = z.object({
   reason: z.string().max(2000, "Keep the reason under 2,000 characters."),
   /** The recorded employee, where the purpose needs their consent. */
   employeeEmail: z.string().max(320).optional(),
+  /** The platform's id for this submission; a retry with the same key returns the same request. */
+  submissionKey: z.string().min(1).max(200).optional(),
 });
 
 export type SubmitRequestInput = z.input<typeof submitRequestInput>;
@@ -50,6 +52,8 @@ export async function submitRequest(ctx: CoreContext, raw: SubmitRequestInput): 
   const now = ctx.clock.now();
 
   const requester = personByEmail(policy, input.requesterEmail);
+  const earlier = input.submissionKey ? await findSubmission(ctx, input.submissionKey, requester.email) : undefined;
+  if (earlier) return earlier;
   const purpose = purposeById(policy, input.purposeId);
   const siteId = resolveSite(policy, requester, input.siteId);
   if (!mayRequest(policy, requester, purpose, siteId)) {
@@ -97,11 +101,18 @@ export async function submitRequest(ctx: CoreContext, raw: SubmitRequestInput): 
   }
 
   const requestId = await transact(ctx, async (tx) => {
+    if (input.submissionKey) {
+      // Serialise retries of one submission so exactly one of them creates the request.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${input.submissionKey}))`;
+      const existing = await tx.recordingRequest.findUnique({ where: { submissionKey: input.submissionKey }, select: { id: true } });
+      if (existing) return existing.id;
+    }
     const [{ n }] = (await tx.$queryRaw<{ n: bigint }[]>`SELECT nextval('request_reference_seq') AS n`) as [{ n: bigint }];
     const reference = `CG-${String(n).padStart(6, "0")}`;
     const request = await tx.recordingRequest.create({
       data: {
         reference,
+        submissionKey: input.submissionKey ?? null,
         requesterEmail: requester.email,
         purposeId: purpose.id,
         type: input.type === "recording" ? "RECORDING" : "CALL_LOG",
@@ -135,6 +146,14 @@ export async function submitRequest(ctx: CoreContext, raw: SubmitRequestInput): 
     return request.id;
   });
   return loadRequestView(ctx.db, policy, requestId);
+}
+
+/** The request an earlier try of this submission created, if any. */
+async function findSubmission(ctx: CoreContext, submissionKey: string, requesterEmail: string): Promise<RequestView | undefined> {
+  const existing = await ctx.db.recordingRequest.findUnique({ where: { submissionKey }, select: { id: true, requesterEmail: true } });
+  if (!existing) return undefined;
+  if (existing.requesterEmail !== requesterEmail) throw new AppError("CONFLICT", "That form was already submitted by someone else.");
+  return loadRequestView(ctx.db, ctx.policy, existing.id);
 }
 
 /** The site a request is about: given, the organisation's only one, or the requester's only one. */
