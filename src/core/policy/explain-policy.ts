@@ -5,6 +5,7 @@
  * kept, and points out gaps such as an academy with nobody able to approve.
  */
 import { formatDuration } from "./duration.ts";
+import { authorisersFor, filledSlots, holdsRole, mayRequest } from "./access.ts";
 import type { ApprovalSlot, Person, Policy, Purpose } from "./schema.ts";
 
 const NATION_NAMES: Record<Policy["organisation"]["nation"], string> = {
@@ -106,7 +107,7 @@ export function explainPolicy(policy: Policy): string {
   out.push("", "Data protection oversight");
   out.push(wrap(`${say.holdersOf(policy.compliance.dpoRoles)} can read the audit log, place and lift holds on recordings, and erase recordings.`, 2));
 
-  const gaps = findGaps(policy, say);
+  const gaps = findGaps(policy);
   if (gaps.length > 0) {
     out.push("", "Points to check");
     for (const gap of gaps) out.push(wrap(`- ${gap}`, 2));
@@ -187,7 +188,7 @@ class Explainer {
     const lines = [`  ${n}. ${purpose.label}`];
     const add = (text: string) => lines.push(wrap(text, 5));
     add(`Lawful basis: ${purpose.lawfulBasis}`);
-    const requesters = purpose.requestableBy ? this.holdersOf(purpose.requestableBy) : "anyone who may ask for recordings (above)";
+    const requesters = purpose.requestableBy ? this.holdersOf(purpose.requestableBy, "and") : "anyone who may ask for recordings (above)";
     add(`Who may ask: ${requesters}${purpose.ownCallsOnly ? ", and only about calls they took part in themselves" : ""}.`);
     const count = purpose.approvals.length;
     add(count === 1 ? "Needs 1 approval:" : `Needs ${count} approvals, each from a different person:`);
@@ -203,24 +204,39 @@ class Explainer {
   }
 }
 
-/** Things a DPO should fix or knowingly accept: roles nobody holds, sites nobody can approve for. */
-function findGaps(policy: Policy, say: Explainer): string[] {
+/**
+ * Things a DPO should fix or knowingly accept: roles nobody holds, and
+ * requests that could never collect their approvals, either at all at some
+ * site or because the only possible approver is the requester (who may never
+ * approve their own request).
+ */
+function findGaps(policy: Policy): string[] {
   const gaps: string[] = [];
   for (const role of policy.roles) {
     if (!policy.people.some((p) => p.roles.includes(role.id))) gaps.push(`Nobody holds the role "${role.label}".`);
   }
   for (const purpose of policy.purposes) {
-    purpose.approvals.forEach((slot, i) => {
-      const orgWide = policy.people.some((p) => p.roles.some((r) => slot.anyOf.includes(r) && !say.isSiteRole(r)));
-      if (orgWide) return;
-      for (const site of policy.sites) {
-        const able = policy.people.some((p) => p.sites.includes(site.id) && p.roles.some((r) => slot.anyOf.includes(r)));
-        if (!able) {
-          const which = purpose.approvals.length > 1 ? `approval ${i + 1} for "${purpose.label}"` : `"${purpose.label}"`;
-          gaps.push(`Nobody can give ${which} for calls at ${site.name}.`);
+    const needed = purpose.approvals.length;
+    for (const site of policy.sites) {
+      const authorisers = authorisersFor(policy, purpose, site.id);
+      const empty = purpose.approvals.findIndex((slot) => !authorisers.some((p) => holdsRole(policy, p, slot.anyOf, site.id)));
+      if (empty >= 0) {
+        const which = needed > 1 ? `approval ${empty + 1} for "${purpose.label}"` : `"${purpose.label}"`;
+        gaps.push(`Nobody can give ${which} for calls at ${site.name}.`);
+        continue;
+      }
+      if (filledSlots(policy, purpose.approvals, authorisers, site.id) < needed) {
+        gaps.push(`"${purpose.label}" needs ${needed} different people to approve calls at ${site.name}, but not enough different people hold the roles.`);
+        continue;
+      }
+      // Only a requester who is also an authoriser can leave the others short.
+      for (const requester of authorisers.filter((p) => mayRequest(policy, p, purpose, site.id))) {
+        const others = authorisers.filter((p) => p.email !== requester.email);
+        if (filledSlots(policy, purpose.approvals, others, site.id) < needed) {
+          gaps.push(`${requester.name} may ask for "${purpose.label}" about calls at ${site.name}, but nobody else can approve it there, so such a request could never be approved.`);
         }
       }
-    });
+    }
   }
   return gaps;
 }

@@ -18,8 +18,13 @@ export const MAX_POLICY_BYTES = 1024 * 1024;
 /** Aliases are handy for repeated role lists; more than this is an alias bomb. */
 const MAX_ALIAS_COUNT = 100;
 
+/** Far deeper than any policy; deep enough nesting crashes YAML parsers. */
+const MAX_FLOW_DEPTH = 32;
+const MAX_INDENT = 100;
+
 /** Beyond this many problems the list stops helping and starts scrolling. */
 const MAX_REPORTED_ISSUES = 50;
+const MAX_DESCRIBED_ISSUES = 200;
 
 /** Control characters have no place in a policy, and some of them rewrite terminals. */
 const FORBIDDEN_IN_SOURCE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
@@ -43,20 +48,24 @@ export interface PolicyIssue {
   message: string;
 }
 
-/** The outcome of checking a policy text: the policy when it is valid, otherwise its issues. */
-export type PolicyCheck = { ok: true; policy: Policy } | { ok: false; issues: PolicyIssue[] };
+/**
+ * The outcome of checking a policy text: the policy when it is valid,
+ * otherwise its issues in file order, plus how many more were found but not
+ * described (a hostile file can hold tens of thousands).
+ */
+export type PolicyCheck = { ok: true; policy: Policy } | { ok: false; issues: PolicyIssue[]; omitted: number };
 
 /**
  * Validates policy text and returns either the policy or every issue found,
  * without throwing: for `callgate policy check` and editors that want the list.
  */
-export function checkPolicy(text: string, sourceName: string): PolicyCheck {
+export function checkPolicy(text: string): PolicyCheck {
   try {
-    return checkPolicyText(text, sourceName);
+    return checkPolicyText(text);
   } catch (error) {
     // Belt and braces: an unforeseen failure inside the YAML library or zod
     // (a stack overflow on absurd nesting, say) is still a refusal, not a crash.
-    return { ok: false, issues: [{ line: 1, column: 1, path: "", message: `the file could not be read as a policy (${safeText(errorMessage(error), 120)})` }] };
+    return { ok: false, issues: [{ line: 1, column: 1, path: "", message: `the file could not be read as a policy (${safeText(errorMessage(error), 120)})` }], omitted: 0 };
   }
 }
 
@@ -65,9 +74,9 @@ export function checkPolicy(text: string, sourceName: string): PolicyCheck {
  * every error line. Throws AppError POLICY_INVALID listing every problem.
  */
 export function parsePolicy(text: string, sourceName: string): Policy {
-  const result = checkPolicy(text, sourceName);
+  const result = checkPolicy(text);
   if (result.ok) return result.policy;
-  throw new AppError("POLICY_INVALID", formatIssues(sourceName, result.issues));
+  throw new AppError("POLICY_INVALID", formatIssues(sourceName, result.issues, result.omitted));
 }
 
 /**
@@ -105,31 +114,44 @@ export async function loadPolicyFile(path: string): Promise<Policy> {
 }
 
 /** The POLICY_INVALID message: a summary line, then one issue per line. */
-export function formatIssues(sourceName: string, issues: readonly PolicyIssue[]): string {
+export function formatIssues(sourceName: string, issues: readonly PolicyIssue[], omitted = 0): string {
   const name = safeText(sourceName, 300);
-  const shown = issues.slice(0, MAX_REPORTED_ISSUES).map((i) => `${name}:${i.line}:${i.column} ${i.path ? `${i.path}: ` : ""}${i.message}`);
-  const more = issues.length > MAX_REPORTED_ISSUES ? [`…and ${issues.length - MAX_REPORTED_ISSUES} more`] : [];
-  const count = issues.length === 1 ? "1 problem" : `${issues.length} problems`;
+  // Messages quote the file; escaping again here keeps every line printable and short whatever built it.
+  const shown = issues.slice(0, MAX_REPORTED_ISSUES).map((i) => `${name}:${i.line}:${i.column} ${i.path ? `${safeText(i.path, 200)}: ` : ""}${safeText(i.message, 500)}`);
+  const hidden = Math.max(0, issues.length - MAX_REPORTED_ISSUES) + omitted;
+  const more = hidden > 0 ? [`…and ${hidden} more`] : [];
+  const total = issues.length + omitted;
+  const count = total === 1 ? "1 problem" : `${total} problems`;
   return [`${name} is not a valid policy (${count}):`, ...shown, ...more].join("\n");
 }
 
-function checkPolicyText(text: unknown, sourceName: string): PolicyCheck {
-  const fail = (issues: PolicyIssue[]): PolicyCheck => ({ ok: false, issues: sortIssues(issues) });
+function checkPolicyText(text: unknown): PolicyCheck {
+  const fail = (issues: PolicyIssue[], omitted = 0): PolicyCheck => ({ ok: false, issues: sortIssues(issues), omitted });
   if (typeof text !== "string") return fail([{ line: 1, column: 1, path: "", message: "the policy must be text" }]);
   const size = Buffer.byteLength(text, "utf8");
   if (size > MAX_POLICY_BYTES) return fail([{ line: 1, column: 1, path: "", message: tooLarge("", size).trim() }]);
   const controlIssues = findControlCharacters(text);
   if (controlIssues.length > 0) return fail(controlIssues);
+  const nestingIssues = findExcessiveNesting(text);
+  if (nestingIssues.length > 0) return fail(nestingIssues);
 
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, version: "1.2" });
+  // logLevel "error": the library would otherwise print its warnings to the
+  // console; here every warning becomes an issue instead.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: true, version: "1.2", logLevel: "error" });
   const at = (offset: number | undefined) => {
     const pos = lineCounter.linePos(offset ?? 0);
     return { line: pos.line, column: pos.col };
   };
   const yamlIssues: PolicyIssue[] = [...doc.errors, ...doc.warnings].map((e) => ({ ...at(e.pos[0]), path: "", message: `YAML: ${safeText(firstLine(e.message), 200)}` }));
-  yamlIssues.push(...findHostileNodes(doc, at));
+  // A %YAML 1.1 directive would bring back merge keys, timestamps and yes/no booleans.
+  if (doc.directives?.yaml.explicit && doc.directives.yaml.version !== "1.2") {
+    yamlIssues.push({ line: 1, column: 1, path: "", message: `YAML: only YAML 1.2 is accepted; remove the %YAML ${safeText(doc.directives.yaml.version, 10)} line` });
+  }
   if (yamlIssues.length > 0) return fail(yamlIssues);
+  // Only on a well-formed tree: on a broken one these would be echoes of the syntax error.
+  const nodeIssues = findNodeProblems(doc, at);
+  if (nodeIssues.length > 0) return fail(nodeIssues);
 
   let value: unknown;
   try {
@@ -141,8 +163,13 @@ function checkPolicyText(text: unknown, sourceName: string): PolicyCheck {
 
   const parsed = policySchema.safeParse(value);
   if (parsed.success) return { ok: true, policy: parsed.data };
-  const issues = parsed.error.issues.flatMap((issue) => describeIssue(issue, doc, value, at));
-  return fail(issues);
+  // Locating is linear in a mapping's size, so a hostile file with thousands
+  // of bad entries is described only as far as anyone will read.
+  const all = parsed.error.issues;
+  const issues = all.slice(0, MAX_DESCRIBED_ISSUES).flatMap((issue) => describeIssue(issue, doc, value, at));
+  const count = (issue: z.core.$ZodIssue) => (issue.code === "unrecognized_keys" ? issue.keys.length : 1);
+  const found = all.reduce((n, issue) => n + count(issue), 0);
+  return fail(issues, found - issues.length);
 }
 
 /** Control characters in the raw text, reported where they are (at most ten). */
@@ -152,28 +179,92 @@ function findControlCharacters(text: string): PolicyIssue[] {
     if (issues.length >= 10) break;
     const before = text.slice(0, match.index);
     const line = (before.match(/\r\n|\r|\n/g)?.length ?? 0) + 1;
-    const column = match.index - Math.max(before.lastIndexOf("\n"), before.lastIndexOf("\r")) ;
+    const column = match.index - Math.max(before.lastIndexOf("\n"), before.lastIndexOf("\r"));
     issues.push({ line, column, path: "", message: `contains the control character ${codePoint(match[0])}; remove it` });
   }
   return issues;
 }
 
-/** Tags that would build non-plain values, and strings that smuggle control characters in through escapes. */
-function findHostileNodes(doc: Document, at: (offset: number | undefined) => { line: number; column: number }): PolicyIssue[] {
+/**
+ * Problems in the parsed tree that YAML itself allows: tags that would build
+ * non-plain values, strings that smuggle control characters in through
+ * escapes ("\x1b"), and keys given twice (checked here in linear time; the
+ * YAML library's own check is quadratic, which a hostile file can exploit).
+ */
+function findNodeProblems(doc: Document, at: (offset: number | undefined) => { line: number; column: number }): PolicyIssue[] {
   const issues: PolicyIssue[] = [];
+  const report = (node: Node, ancestors: readonly unknown[], message: string) => issues.push({ ...at(node.range?.[0]), path: formatPath(fieldPath([...ancestors, node])), message });
   visit(doc, {
-    Node(_key, node) {
+    Node(_key, node, ancestors) {
       if (issues.length >= 10) return visit.BREAK;
       if (node.tag && !HARMLESS_TAGS.has(node.tag)) {
-        issues.push({ ...at(node.range?.[0]), path: "", message: `the YAML tag ${safeText(node.tag.replace("tag:yaml.org,2002:", "!!"), 60)} is not allowed in a policy; write a plain value` });
+        report(node, ancestors, `the YAML tag ${safeText(node.tag.replace("tag:yaml.org,2002:", "!!"), 60)} is not allowed in a policy; write a plain value`);
       } else if (isScalar(node) && typeof node.value === "string") {
         const bad = FORBIDDEN_IN_VALUE.exec(node.value);
-        if (bad) issues.push({ ...at(node.range?.[0]), path: "", message: `a value contains the control character ${codePoint(bad[0])}; remove it` });
+        if (bad) report(node, ancestors, `contains the control character ${codePoint(bad[0])}; remove it`);
+      } else if (isMap(node)) {
+        const seen = new Set<string>();
+        for (const pair of node.items) {
+          if (isCollection(pair.key)) report(pair.key, [...ancestors, node, pair], "a key must be plain text, not a list or mapping");
+          const key = keyText(pair.key);
+          if (key === undefined) continue;
+          if (seen.has(key) && isScalar(pair.key)) report(pair.key, [...ancestors, node, pair], "this key appears twice in the same mapping; keep one");
+          seen.add(key);
+        }
       }
       return undefined;
     },
   });
   return issues;
+}
+
+/** The field path of a node from its ancestors, as `visit` reports them. */
+function fieldPath(chain: readonly unknown[]): Segment[] {
+  const path: Segment[] = [];
+  for (let i = 1; i < chain.length; i++) {
+    const parent = chain[i - 1];
+    const child = chain[i];
+    if (isSeq(parent)) path.push(parent.items.indexOf(child as never));
+    else if (isPair(parent)) path.push(keyText(parent.key) ?? "?");
+  }
+  return path;
+}
+
+/**
+ * Nesting deep enough to exhaust the stack or the heap in the YAML library
+ * is refused before parsing, in one linear pass: flow brackets more than
+ * MAX_FLOW_DEPTH deep, or a line whose indentation (with its "- " and "? "
+ * indicators) runs past MAX_INDENT columns. A real policy is six levels deep.
+ */
+function findExcessiveNesting(text: string): PolicyIssue[] {
+  let depth = 0;
+  let line = 1;
+  let lineStart = 0;
+  let leading = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) {
+      if (c === 10 || text.charCodeAt(i + 1) !== 10) line++;
+      lineStart = i + 1;
+      leading = true;
+      continue;
+    }
+    if (leading) {
+      // space, tab, "-", "?", ":"
+      if (c === 32 || c === 9 || c === 45 || c === 63 || c === 58) {
+        if (i - lineStart >= MAX_INDENT) return [{ line, column: i - lineStart + 1, path: "", message: `indented more than ${MAX_INDENT} columns deep; a policy never needs that` }];
+        continue;
+      }
+      leading = false;
+    }
+    if (c === 91 || c === 123) {
+      depth++;
+      if (depth > MAX_FLOW_DEPTH) return [{ line, column: i - lineStart + 1, path: "", message: `brackets nested more than ${MAX_FLOW_DEPTH} deep; a policy never needs that` }];
+    } else if ((c === 93 || c === 125) && depth > 0) {
+      depth--;
+    }
+  }
+  return [];
 }
 
 type Segment = string | number;
@@ -182,7 +273,7 @@ type Segment = string | number;
 function describeIssue(issue: z.core.$ZodIssue, doc: Document, value: unknown, at: (offset: number | undefined) => { line: number; column: number }): PolicyIssue[] {
   const path = issue.path.filter((p): p is Segment => typeof p !== "symbol");
   if (issue.code === "unrecognized_keys") {
-    return issue.keys.map((key) => {
+    return issue.keys.slice(0, MAX_DESCRIBED_ISSUES).map((key) => {
       const located = locate(doc, [...path, key], true);
       return { ...at(located.offset), path: formatPath([...path, key]), message: unknownKeyMessage(key, path) };
     });
@@ -193,10 +284,10 @@ function describeIssue(issue: z.core.$ZodIssue, doc: Document, value: unknown, a
 }
 
 function messageFor(issue: z.core.$ZodIssue, found: boolean, input: unknown): string {
+  if (!found || (input === undefined && issue.code !== "custom")) return missingMessage(issue);
   switch (issue.code) {
     case "invalid_type": {
       const expected = describeExpected(issue.expected);
-      if (!found || input === undefined) return `is missing: add it (${expected})`;
       const hint = issue.expected === "string" && (typeof input === "number" || typeof input === "boolean") ? ` (put it in quotes: "${String(input)}")` : "";
       return `should be ${expected}, not ${describeValue(input)}${hint}`;
     }
@@ -218,6 +309,13 @@ function messageFor(issue: z.core.$ZodIssue, found: boolean, input: unknown): st
     default:
       return safeText(issue.message, 300);
   }
+}
+
+function missingMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === "invalid_type") return `is missing: add it (${describeExpected(issue.expected)})`;
+  if (issue.code === "invalid_value") return `is missing: add it (${issue.values.map((v) => JSON.stringify(v)).join(" or ")})`;
+  if (issue.code === "custom") return safeText(issue.message, 300);
+  return "is missing: add it";
 }
 
 function tooSmall(issue: z.core.$ZodIssueTooSmall, input: unknown): string {
