@@ -16,6 +16,7 @@ import { openDatabase } from "./infra/db/open-database.ts";
 import { seedDemoRecordings } from "./infra/demo/seed-demo-recordings.ts";
 import { createHttpServer, type HttpServer } from "./infra/http/server.ts";
 import type { Logger } from "./infra/logger.ts";
+import { mountPlayback } from "./infra/http/playback/index.ts";
 import { startScheduler } from "./infra/scheduler.ts";
 
 export interface RunningCallgate {
@@ -51,11 +52,13 @@ export async function startCallgate(config: Config, logger: Logger, options: { c
     const http = createHttpServer({
       logger,
       hsts: config.publicUrl.startsWith("https:"),
+      trustProxy: config.trustProxy,
       readiness: [
         { name: "database", check: async () => void (await database.prisma.$queryRaw`SELECT 1`) },
         { name: "storage", check: () => storage.store.ping() },
       ],
     });
+    mountPlayback({ http, ctx, logger });
     const channels: ChatChannel[] = [];
     const scheduler = startScheduler(
       [

@@ -8,6 +8,7 @@
  * why, so an operator fixes them all in one go. Values of secret variables are
  * never echoed, not even in that message.
  */
+import { isIP } from "node:net";
 import { resolve } from "node:path";
 import { z } from "zod";
 import { AppError } from "../core/errors.ts";
@@ -64,6 +65,26 @@ export interface Config {
   readonly storage: StorageConfig;
   readonly slack: SlackConfig;
   readonly teams: TeamsConfig;
+  /**
+   * Express's "trust proxy": which proxies may say who the client is (for
+   * playback audit entries and rate limits). False unless configured.
+   */
+  readonly trustProxy: TrustProxy;
+}
+
+/** false; true (trust every hop: only behind a proxy that overwrites X-Forwarded-For); a hop count; or a comma-separated list of addresses, subnets and Express's names. */
+export type TrustProxy = boolean | number | string;
+
+const PROXY_NAMES = new Set(["loopback", "linklocal", "uniquelocal"]);
+
+/** One entry of a trusted-proxy list: an IP address, a CIDR subnet or one of Express's names. */
+function isProxyEntry(entry: string): boolean {
+  if (PROXY_NAMES.has(entry)) return true;
+  const [address = "", prefix, ...rest] = entry.split("/");
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
 /** Never echoed in error messages or logs. */
@@ -136,6 +157,15 @@ const EnvSchema = z.object({
   SLACK_API_URL: optional(url(["http:", "https:"], "an http or https URL such as https://slack.com/api/")),
   CLIENT_ID: optional(text("a GUID").regex(GUID, "must be the bot's application (client) ID, a GUID")),
   CLIENT_SECRET: optional(text("a client secret")),
+  CALLGATE_TRUST_PROXY: optional(
+    text('"true", "false", a number of proxies, or a list of proxy addresses')
+      .toLowerCase()
+      .refine(
+        (v) => v === "true" || v === "false" || /^\d{1,2}$/.test(v) || v.split(",").every((e) => isProxyEntry(e.trim())),
+        'must be "false", "true", a number of proxy hops such as 1, or a comma-separated list of proxy addresses or subnets such as 10.0.0.0/8, loopback',
+      )
+      .transform((v): TrustProxy => (v === "true" ? true : v === "false" ? false : /^\d+$/.test(v) ? Number(v) : v.split(",").map((e) => e.trim()).join(", "))),
+  ),
   TENANT_ID: optional(
     text("a GUID").refine((v) => GUID.test(v) || DOMAIN.test(v), "must be the directory (tenant) ID, a GUID, or the tenant's domain name"),
   ),
@@ -247,6 +277,7 @@ function build(e: Env): Config {
     storage,
     slack,
     teams,
+    trustProxy: e.CALLGATE_TRUST_PROXY ?? false,
   });
 }
 
@@ -277,6 +308,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     storage,
     slack: { enabled: config.slack.enabled, apiUrl: stripPassword(config.slack.apiUrl) },
     teams: config.teams.enabled ? { enabled: true, clientId: config.teams.clientId, tenantId: config.teams.tenantId } : { enabled: false },
+    trustProxy: config.trustProxy,
   };
 }
 

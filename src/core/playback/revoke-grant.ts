@@ -1,6 +1,8 @@
 /**
  * Ends a playback grant at once. The DPO may revoke any grant; the people who
- * could authorise the request may revoke its grants.
+ * could authorise the request may revoke its grants. The playback page checks
+ * the grant on every open, so the next page load is refused; a blob link
+ * minted before lives only its few minutes (see open-playback.ts).
  */
 import type { CoreContext } from "../context.ts";
 import { transact } from "../context.ts";
@@ -30,18 +32,21 @@ export async function revokeGrant(ctx: CoreContext, input: RevokeGrantInput): Pr
       include: { request: true },
     });
     if (grants.length === 0) throw new AppError("NOT_FOUND", `There is no live playback access for ${key.slice(0, 40)}.`);
+    let revoked = 0;
     for (const grant of grants) {
       const purpose = purposeById(ctx.policy, grant.request.purposeId);
       const mayRevoke = isDpo(ctx.policy, actor) || authorisersFor(ctx.policy, purpose, grant.request.siteId).some((p) => p.email === actor.email);
       if (!mayRevoke) throw new AppError("FORBIDDEN", "Only the Data Protection Officer or the request's authorisers can revoke access.");
       const { count } = await tx.playbackGrant.updateMany({ where: { id: grant.id, revokedAt: null }, data: { revokedAt: now, revokedBy: actor.email, endedNotifiedAt: now } });
+      // Someone else revoked it a moment ago: theirs is the entry that counts.
       if (count !== 1) continue;
+      revoked++;
       await appendAudit(tx, { at: now, actor: actor.email, action: "grant.revoked", subjectType: "grant", subjectId: grant.id, requestId: grant.requestId, purposeId: grant.request.purposeId, details: { reason } });
       await enqueueNotices(tx, now, [
         { to: grant.requesterEmail, kind: "access-ended", requestId: grant.requestId, payload: { reason: "revoked" } },
         { to: "system", kind: "refresh-messages", requestId: grant.requestId },
       ]);
     }
-    return { revoked: grants.length };
+    return { revoked };
   });
 }
