@@ -30,7 +30,7 @@ const HOSTILE = [
 const text = fc.oneof(fc.constantFrom(...HOSTILE), fc.string({ maxLength: 60 }), fc.string({ unit: "binary", maxLength: 60 }));
 const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined, freq: 4 });
 /** Mostly a plausible value, sometimes garbage, so both paths are exercised. */
-const mostly = (...values: string[]) => fc.oneof({ arbitrary: fc.constantFrom(...values), weight: 7 }, { arbitrary: text, weight: 1 });
+const mostly = (...values: string[]) => fc.oneof({ arbitrary: fc.constantFrom(...values), weight: 12 }, { arbitrary: text, weight: 1 });
 
 const submitInput: fc.Arbitrary<SubmitRequestInput> = fc.record({
   requesterEmail: mostly(P.requester, P.requester, P.staff, P.it, P.outsider),
@@ -47,6 +47,8 @@ const submitInput: fc.Arbitrary<SubmitRequestInput> = fc.record({
   reason: mostly("A parent reported an abusive call"),
   employeeEmail: maybe(mostly(P.staff)),
 });
+
+const validSubmission: SubmitRequestInput = { requesterEmail: P.requester, purposeId: "safeguarding", date: "2026-11-19", time: "14:30", number: "020 7946 0001", reason: "A parent reported an abusive call" };
 
 describe.each(DATABASE_KINDS)("hostile input on %s", (kind) => {
   let t: TestCore;
@@ -78,10 +80,11 @@ describe.each(DATABASE_KINDS)("hostile input on %s", (kind) => {
           expect(await counts()).toEqual(before);
         }
       }),
-      { numRuns: 150 },
+      // Two known-good submissions first, so the success path is always exercised.
+      { numRuns: 150, examples: [[validSubmission], [{ ...validSubmission, purposeId: "disciplinary", type: "call-log" }]] },
     );
     // The generator must reach the success path too, or the test proves little.
-    expect(accepted).toBeGreaterThan(0);
+    expect(accepted).toBeGreaterThanOrEqual(2);
     expect((await verifyAuditChain(t.ctx.db)).ok).toBe(true);
   });
 

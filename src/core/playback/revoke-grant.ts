@@ -10,6 +10,7 @@ import { appendAudit } from "../audit/append-audit.ts";
 import { AppError } from "../errors.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
 import { authorisersFor, isDpo, personByEmail, purposeById } from "../policy/access.ts";
+import { parseRequestKey } from "../requests/request-view.ts";
 import { cleanText } from "../validation.ts";
 
 export interface RevokeGrantInput {
@@ -26,9 +27,9 @@ export async function revokeGrant(ctx: CoreContext, input: RevokeGrantInput): Pr
   return transact(ctx, async (tx) => {
     const now = ctx.clock.now();
     const key = input.grantOrRequestId.trim();
-    const isUuid = /^[0-9a-f-]{36}$/i.test(key);
+    const parsed = parseRequestKey(key);
     const grants = await tx.playbackGrant.findMany({
-      where: { revokedAt: null, expiresAt: { gt: now }, OR: isUuid ? [{ id: key }, { requestId: key }] : [{ request: { reference: key.toUpperCase() } }] },
+      where: { revokedAt: null, expiresAt: { gt: now }, OR: "id" in parsed ? [{ id: parsed.id }, { requestId: parsed.id }] : [{ request: { reference: parsed.reference } }] },
       include: { request: true },
     });
     if (grants.length === 0) throw new AppError("NOT_FOUND", `There is no live playback access for ${key.slice(0, 40)}.`);

@@ -121,13 +121,23 @@ function openSlotLabels(policy: Policy, request: RecordingRequest, approvers: Pa
     .map((slot) => describeSlot(policy, slot));
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const REFERENCE = /^CG-\d{6,12}$/;
+
+/**
+ * Reads "CG-000123" or a request's id. Anything else is refused before it
+ * reaches the database (a stray NUL byte would otherwise be a driver error).
+ */
+export function parseRequestKey(text: string): { id: string } | { reference: string } {
+  const key = text.trim().toUpperCase();
+  if (UUID.test(key)) return { id: key.toLowerCase() };
+  if (REFERENCE.test(key)) return { reference: key };
+  throw new AppError("NOT_FOUND", "That is not a request reference. References look like CG-000123.");
+}
+
 export async function loadRequest(db: Db | Tx, idOrReference: string): Promise<RequestWithDecisions> {
-  const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrReference);
-  const request = await db.recordingRequest.findFirst({
-    where: isUuid ? { id: idOrReference } : { reference: idOrReference.trim().toUpperCase() },
-    include: { decisions: true },
-  });
-  if (!request) throw new AppError("NOT_FOUND", `There is no request ${idOrReference.slice(0, 40)}.`);
+  const request = await db.recordingRequest.findFirst({ where: parseRequestKey(idOrReference), include: { decisions: true } });
+  if (!request) throw new AppError("NOT_FOUND", `There is no request ${idOrReference.trim().slice(0, 40)}.`);
   return request;
 }
 

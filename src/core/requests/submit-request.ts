@@ -36,7 +36,7 @@ export const submitRequestInput = z.object({
   /** The recorded employee, where the purpose needs their consent. */
   employeeEmail: z.string().max(320).optional(),
   /** The platform's id for this submission; a retry with the same key returns the same request. */
-  submissionKey: z.string().min(1).max(200).optional(),
+  submissionKey: z.string().regex(/^[\x21-\x7E]{1,200}$/, "The submission key must be printable ASCII.").optional(),
 });
 
 export type SubmitRequestInput = z.input<typeof submitRequestInput>;
