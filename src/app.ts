@@ -3,6 +3,7 @@
  * storage, the HTTP server and the scheduled jobs. Used by src/main.ts and by
  * tests that boot the whole app.
  */
+import { startSlackAdapter } from "./adapters/slack/index.ts";
 import type { CoreContext } from "./core/context.ts";
 import { chasePendingRequests } from "./core/jobs/chase-pending-requests.ts";
 import { expireGrants } from "./core/jobs/expire-grants.ts";
@@ -60,6 +61,8 @@ export async function startCallgate(config: Config, logger: Logger, options: { c
     });
     mountPlayback({ http, ctx, logger });
     const channels: ChatChannel[] = [];
+    const slack = config.slack.enabled ? await startSlackAdapter({ ctx, config: config.slack, logger, http }) : undefined;
+    if (slack) channels.push(slack.channel);
     const scheduler = startScheduler(
       [
         { name: "deliver-notifications", everyMs: 2_000, run: () => (channels.length ? deliverNotifications(ctx, { channels, publicUrl: config.publicUrl }) : Promise.resolve()) },
@@ -72,6 +75,8 @@ export async function startCallgate(config: Config, logger: Logger, options: { c
 
     const server = await http.listen(config.port, config.host);
     closers.push(() => server.close());
+    // Closers run in reverse: Slack drains its listeners before the server stops.
+    if (slack) closers.push(() => slack.close());
     logger.info(
       { url: server.url, organisation: policy.organisation.name, database: database.kind, storage: config.storage.kind, slack: config.slack.enabled, teams: config.teams.enabled },
       `Callgate is listening on ${server.url}`,

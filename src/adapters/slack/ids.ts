@@ -1,0 +1,37 @@
+/**
+ * Every name Slack and Callgate share: slash commands, action ids, view
+ * callback ids and events. The manifest test reads these, so the manifest
+ * and the code cannot drift apart.
+ */
+export const COMMANDS = {
+  requestRecording: "/request-recording",
+  recordings: "/recordings",
+} as const;
+
+export const ACTIONS = {
+  approve: "approve-request",
+  deny: "deny-request",
+  consentGive: "consent-give",
+  consentRefuse: "consent-refuse",
+  fulfilChoose: "fulfil-choose",
+  fulfilNone: "fulfil-none",
+  /** A link button: Slack still sends an interaction, which must be acknowledged. */
+  openPlayback: "open-playback",
+  /** The purpose select in the request form, which reshapes the form. */
+  choosePurpose: "choose-purpose",
+} as const;
+
+export const VIEWS = {
+  requestForm: "request-recording-form",
+  denyReason: "deny-reason-form",
+} as const;
+
+export const EVENTS = {
+  appHomeOpened: "app_home_opened",
+} as const;
+
+/** The least the bot needs: commands, DMs (open and post), and who a user is by e-mail. */
+export const BOT_SCOPES = ["commands", "chat:write", "im:write", "users:read", "users:read.email"] as const;
+
+/** Where Slack sends commands, interactions and events, relative to PUBLIC_URL. */
+export const EVENTS_PATH = "/slack/events";

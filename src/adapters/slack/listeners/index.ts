@@ -1,0 +1,33 @@
+/**
+ * Every listener the Slack app registers. The manifest test reads this list,
+ * so a command or event added here must be added to the manifest too.
+ */
+import type { ListenerRegistration } from "../deps.ts";
+import { appHomeOpenedListener } from "./app-home-opened.ts";
+import { approveClicked } from "./approve-clicked.ts";
+import { consentGiven, consentRefused } from "./consent-answered.ts";
+import { denyClicked } from "./deny-clicked.ts";
+import { denyReasonSubmitted } from "./deny-reason-submitted.ts";
+import { fulfilmentChosen } from "./fulfilment-chosen.ts";
+import { fulfilmentNoneClicked } from "./fulfilment-none-clicked.ts";
+import { playbackLinkOpened } from "./playback-link-opened.ts";
+import { purposeChosen } from "./purpose-chosen.ts";
+import { recordingsCommand } from "./recordings-command.ts";
+import { requestFormSubmitted } from "./request-form-submitted.ts";
+import { requestRecordingCommand } from "./request-recording-command.ts";
+
+export const LISTENERS: readonly ListenerRegistration[] = [
+  requestRecordingCommand,
+  recordingsCommand,
+  purposeChosen,
+  requestFormSubmitted,
+  approveClicked,
+  denyClicked,
+  denyReasonSubmitted,
+  consentGiven,
+  consentRefused,
+  fulfilmentChosen,
+  fulfilmentNoneClicked,
+  playbackLinkOpened,
+  appHomeOpenedListener,
+];

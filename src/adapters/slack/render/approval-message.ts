@@ -1,0 +1,43 @@
+/**
+ * The authoriser's direct message: the request's facts with Approve / Deny,
+ * kept up to date in place. Once the viewer has decided, or the request has
+ * left PENDING_APPROVAL, the buttons go and the message says who decided,
+ * when, and what.
+ */
+import type { RequestView } from "../../../core/requests/request-view.ts";
+import { ACTIONS } from "../ids.ts";
+import { actions, button, context, escapeMrkdwn, header, message, section, type Block, type SlackMessage } from "./blocks.ts";
+import { decisionLines, progressLine, requestFacts } from "./request-facts.ts";
+
+export function approvalMessage(request: RequestView, options: { viewerEmail?: string; reminder?: boolean }): SlackMessage {
+  const pending = request.status === "PENDING_APPROVAL";
+  const mine = options.viewerEmail ? request.decisions.find((d) => d.email === options.viewerEmail) : undefined;
+  const title = pending
+    ? `${options.reminder ? "Reminder: " : ""}${request.reference} needs your decision`
+    : `${request.reference}: ${request.statusText}`;
+  const blocks: Block[] = [header(title), ...requestFacts(request, { showNumber: true })];
+
+  const lines = decisionLines(request);
+  if (request.approvals.needed > 1 || lines.length > 0) {
+    blocks.push(section([pending ? progressLine(request) : `*${escapeMrkdwn(request.statusText)}*`, ...lines].join("\n")));
+  } else if (!pending) {
+    blocks.push(section(`*${escapeMrkdwn(request.statusText)}*`));
+  }
+
+  if (pending && !mine) {
+    blocks.push(
+      actions(`decide:${request.id}`, [
+        button({ actionId: ACTIONS.approve, text: "Approve", value: request.id, style: "primary" }),
+        button({ actionId: ACTIONS.deny, text: "Deny", value: request.id, style: "danger" }),
+      ]),
+    );
+    blocks.push(context("Only approve if the reason justifies listening to this call. Your decision is recorded in the audit log."));
+  } else if (pending && mine) {
+    blocks.push(context(`You ${mine.outcome === "APPROVED" ? "approved" : "denied"} this on ${escapeMrkdwn(mine.atText)}. Waiting for the other approvals.`));
+  }
+  // Fallback text reaches lock screens and e-mail digests: no number, no reason.
+  const text = pending
+    ? `${options.reminder ? "Reminder: " : ""}${request.requester.name} asks to access a call recording (${request.reference}). Please approve or deny.`
+    : `${request.reference}: ${request.statusText}.`;
+  return message(text, blocks);
+}

@@ -1,0 +1,45 @@
+/**
+ * Turns any core Notice into a Slack message. Exhaustive over the Notice
+ * union, so a new notice kind fails to compile until it has a rendering.
+ */
+import type { Notice } from "../../../core/notify/notices.ts";
+import { approvalMessage } from "./approval-message.ts";
+import type { SlackMessage } from "./blocks.ts";
+import { consentMessage } from "./consent-message.ts";
+import { fulfilmentMessage } from "./fulfilment-message.ts";
+import type { RenderContext } from "./render-context.ts";
+import { accessEndedMessage, accessGrantedMessage, callLogMessage, deliveryFailedMessage, outcomeMessage, submittedMessage } from "./requester-messages.ts";
+
+/**
+ * @param viewerEmail whose DM this is, when known: an authoriser who has
+ *   already decided sees their decision instead of the buttons.
+ */
+export function renderNotice(notice: Notice, rc: RenderContext, viewerEmail?: string): SlackMessage {
+  switch (notice.kind) {
+    case "request-submitted":
+      return submittedMessage(notice.request, rc);
+    case "approval-needed":
+      return approvalMessage(notice.request, { viewerEmail });
+    case "approval-reminder":
+      return approvalMessage(notice.request, { viewerEmail, reminder: true });
+    case "request-outcome":
+      return outcomeMessage(notice.request);
+    case "consent-needed":
+      return consentMessage(notice.request);
+    case "fulfilment-needed":
+      return fulfilmentMessage(notice.request, notice.candidates);
+    case "access-granted":
+      return accessGrantedMessage(notice.request, notice.playbackUrl, notice.expiresAt, rc);
+    case "call-log-ready":
+      return callLogMessage(notice.request, notice.calls);
+    case "access-ended":
+      return accessEndedMessage(notice.request, notice.reason);
+    case "delivery-failed":
+      return deliveryFailedMessage(notice.request, notice.recipientName, notice.noticeKind);
+  }
+}
+
+/** Notices whose rendering depends on who is looking (decided authorisers lose their buttons). */
+export function dependsOnViewer(notice: Notice): boolean {
+  return (notice.kind === "approval-needed" || notice.kind === "approval-reminder") && notice.request.decisions.length > 0;
+}

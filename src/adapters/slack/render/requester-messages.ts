@@ -1,0 +1,78 @@
+/**
+ * Direct messages to the requester: the confirmation with who was asked, the
+ * outcome, the playback link (to them alone), the call log, and the end of
+ * access. Plus the DPO's notice that a message could not be delivered.
+ */
+import type { CandidateView } from "../../../core/notify/notices.ts";
+import type { RequestView } from "../../../core/requests/request-view.ts";
+import { ACTIONS } from "../ids.ts";
+import { actions, button, context, escapeMrkdwn, header, message, section, type Block, type SlackMessage } from "./blocks.ts";
+import { describeCandidate } from "./fulfilment-message.ts";
+import { decisionLines, requestFacts } from "./request-facts.ts";
+import type { RenderContext } from "./render-context.ts";
+
+export function submittedMessage(request: RequestView, rc: RenderContext): SlackMessage {
+  const asked = request.authoriserEmails.map((e) => escapeMrkdwn(rc.nameOf(e)));
+  const slots = request.approvals.waitingFor.map(escapeMrkdwn).join("; ");
+  return message(`Your request ${request.reference} has been sent for authorisation.`, [
+    header(`Request ${request.reference} sent`),
+    section(
+      `Your request has been sent for authorisation. *Asked:* ${asked.join(", ") || "nobody yet"}.` +
+        (slots ? `\n${request.approvals.needed > 1 ? `It needs ${request.approvals.needed} approvals: ` : "It needs approval from the "}${slots}.` : ""),
+    ),
+    ...requestFacts(request, { showNumber: true }),
+    context("You will get a message here when it has been decided. `/recordings mine` shows all your requests."),
+  ]);
+}
+
+export function outcomeMessage(request: RequestView): SlackMessage {
+  const blocks: Block[] = [header(`${request.reference}: ${request.statusText}`)];
+  const lines = decisionLines(request);
+  const explain: Record<string, string> = {
+    DENIED: "Your request was denied.",
+    CONSENT_REFUSED: "The member of staff on the call did not consent, so the recording will not be shared.",
+    NOT_FOUND: "Your request was authorised, but no call matching its details was found. You can make a new request with more precise details.",
+    EXPIRED: "Nobody decided your request in time, so it has been closed. You can make a new request.",
+    WITHDRAWN: "You withdrew this request.",
+    FULFILLED: "Your request was authorised and the call has been found.",
+    AWAITING_CONSENT: "Your request was authorised. The member of staff on the call has been asked for their consent.",
+    AWAITING_FULFILMENT: "Your request was authorised. The matching call is being found; you will get the link here.",
+    PENDING_APPROVAL: "Your request is still waiting for authorisation.",
+  };
+  blocks.push(section([explain[request.status] ?? escapeMrkdwn(request.statusText), ...lines].join("\n")));
+  blocks.push(context(`${escapeMrkdwn(request.purposeLabel)} · ${escapeMrkdwn(request.windowText)}`));
+  return message(`${request.reference}: ${request.statusText}.`, blocks);
+}
+
+export function accessGrantedMessage(request: RequestView, playbackUrl: string, expiresAt: Date, rc: RenderContext): SlackMessage {
+  const until = rc.dateTime(expiresAt);
+  return message(`${request.reference}: you can now listen to the recording until ${until}.`, [
+    header(`${request.reference}: the recording is ready`),
+    section(`You can listen to the call until *${escapeMrkdwn(until)}*. The link is for you alone: do not forward it. Listening is recorded in the audit log.`),
+    actions(`play:${request.id}`, [button({ actionId: ACTIONS.openPlayback, text: "Listen to the recording", url: playbackUrl, style: "primary" })]),
+    context(`${escapeMrkdwn(request.purposeLabel)} · ${escapeMrkdwn(request.windowText)}`),
+  ]);
+}
+
+export function callLogMessage(request: RequestView, calls: readonly CandidateView[]): SlackMessage {
+  return message(`${request.reference}: the call log entry you asked for.`, [
+    header(`${request.reference}: call log`),
+    section(calls.length ? calls.map((c) => `• ${escapeMrkdwn(describeCandidate(c))}`).join("\n") : "No matching calls."),
+    context(`${escapeMrkdwn(request.purposeLabel)} · ${escapeMrkdwn(request.windowText)}`),
+  ]);
+}
+
+export function accessEndedMessage(request: RequestView, reason: "expired" | "revoked"): SlackMessage {
+  const text = reason === "expired" ? `Your access to the recording for ${request.reference} has expired.` : `Your access to the recording for ${request.reference} has been withdrawn.`;
+  return message(text, [section(`${escapeMrkdwn(text)} The link no longer works.`), context(`${escapeMrkdwn(request.purposeLabel)} · ${escapeMrkdwn(request.windowText)}`)]);
+}
+
+export function deliveryFailedMessage(request: RequestView | null, recipientName: string, noticeKind: string): SlackMessage {
+  const about = request ? ` about ${request.reference}` : "";
+  const text = `Callgate could not deliver a message${about} to ${recipientName}.`;
+  const blocks: Block[] = [
+    section(`:warning: ${escapeMrkdwn(text)} (${escapeMrkdwn(noticeKind || "notice")}). They may not be set up in chat, or the chat service refused the message. Please contact them another way.`),
+  ];
+  if (request) blocks.push(...requestFacts(request, { showNumber: false }));
+  return message(text, blocks);
+}

@@ -1,0 +1,88 @@
+/**
+ * One of every Notice, built by the core's own view builder from plain rows
+ * (no database), for contract and rendering tests of any chat platform.
+ * Includes the awkward cases: the longest reason the core accepts, text full
+ * of markup, a decided request, progress on two approvals.
+ */
+import type { CandidateView, Notice } from "../../src/core/notify/notices.ts";
+import { buildRequestView, type RequestView, type RequestWithDecisions } from "../../src/core/requests/request-view.ts";
+import { P, testPolicy } from "../support/test-policy.ts";
+
+const policy = testPolicy();
+const AT = new Date("2026-11-20T12:00:00Z");
+
+let n = 0;
+export function requestView(over: Partial<RequestWithDecisions> = {}): RequestView {
+  n++;
+  const row: RequestWithDecisions = {
+    id: `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`,
+    reference: `CG-${String(n).padStart(6, "0")}`,
+    submissionKey: null,
+    requesterEmail: P.requester,
+    purposeId: "safeguarding",
+    type: "RECORDING",
+    status: "PENDING_APPROVAL",
+    siteId: "north",
+    windowStart: new Date("2026-11-19T14:00:00Z"),
+    windowEnd: new Date("2026-11-19T15:00:00Z"),
+    direction: "INBOUND",
+    externalNumber: "+442079460001",
+    extension: "102",
+    parties: "Mrs Smith (parent) and the office manager",
+    reason: "Parent reported an abusive call to the office",
+    employeeEmail: null,
+    recordingId: null,
+    createdAt: AT,
+    decidedAt: null,
+    closedAt: null,
+    lastRemindedAt: null,
+    decisions: [],
+    ...over,
+  };
+  return buildRequestView(policy, row);
+}
+
+const decision = (email: string, outcome: "APPROVED" | "DENIED", reason: string | null = null) => ({ id: `d-${email}`, requestId: "r", deciderEmail: email, outcome, reason, decidedAt: AT });
+
+export const candidate = (i: number): CandidateView => ({
+  recordingId: `10000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
+  callId: `call-${i}`,
+  startedAt: new Date(AT.getTime() - i * 60_000),
+  startedAtText: "Thu 19 Nov 2026, 14:35",
+  durationSeconds: 125,
+  direction: "inbound",
+  maskedNumber: "+44 •••••••001",
+  extension: "102",
+  siteName: "North Academy",
+  hasAudio: true,
+});
+
+/** Every notice kind, with hostile and maximal variants. */
+export function everyNotice(): Notice[] {
+  const pending = requestView();
+  const hostile = requestView({ reason: `<!channel> <https://evil.example|click here> & *bold* ${"x".repeat(1900)}`, parties: "<@U123> & co".repeat(40) });
+  const twoOfTwo = requestView({ purposeId: "disciplinary", decisions: [decision(P.ceo, "APPROVED")] });
+  const denied = requestView({ status: "DENIED", decisions: [decision(P.northHead, "DENIED", "Use the complaints procedure")] });
+  const consent = requestView({ purposeId: "training", status: "AWAITING_CONSENT", employeeEmail: P.staff, decisions: [decision(P.northHead, "APPROVED")] });
+  const fulfil = requestView({ status: "AWAITING_FULFILMENT", decisions: [decision(P.ceo, "APPROVED")] });
+  const done = requestView({ status: "FULFILLED", decisions: [decision(P.ceo, "APPROVED")] });
+  return [
+    { kind: "request-submitted", request: pending },
+    { kind: "approval-needed", request: pending },
+    { kind: "approval-needed", request: hostile },
+    { kind: "approval-needed", request: twoOfTwo },
+    { kind: "approval-needed", request: denied },
+    { kind: "approval-reminder", request: pending },
+    { kind: "request-outcome", request: denied },
+    { kind: "request-outcome", request: done },
+    { kind: "consent-needed", request: consent },
+    { kind: "fulfilment-needed", request: fulfil, candidates: Array.from({ length: 20 }, (_, i) => candidate(i)) },
+    { kind: "fulfilment-needed", request: fulfil, candidates: [] },
+    { kind: "access-granted", request: done, playbackUrl: "https://callgate.test/play/abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG", expiresAt: new Date("2026-11-27T12:00:00Z") },
+    { kind: "call-log-ready", request: done, calls: [candidate(1)] },
+    { kind: "access-ended", request: done, reason: "expired" },
+    { kind: "access-ended", request: done, reason: "revoked" },
+    { kind: "delivery-failed", request: pending, recipientName: "Grace Lee", noticeKind: "approval-needed" },
+    { kind: "delivery-failed", request: null, recipientName: "Grace Lee", noticeKind: "approval-needed" },
+  ];
+}

@@ -1,0 +1,73 @@
+/**
+ * The Slack app manifest and the code cannot drift: every slash command and
+ * event the adapter registers is in the manifest (and nothing else), every
+ * URL is the one endpoint the adapter mounts, the scopes are exactly the ones
+ * the code declares, and every control a message or form can show has a
+ * listener.
+ */
+import { readFileSync } from "node:fs";
+import { parse } from "yaml";
+import { describe, expect, it } from "vitest";
+import { ACTIONS, BOT_SCOPES, EVENTS_PATH, VIEWS } from "../../src/adapters/slack/ids.ts";
+import { LISTENERS } from "../../src/adapters/slack/listeners/index.ts";
+import { renderNotice } from "../../src/adapters/slack/render/notice.ts";
+import { renderContextFor } from "../../src/adapters/slack/render/render-context.ts";
+import { denyFormView } from "../../src/adapters/slack/render/deny-form.ts";
+import { requestFormView } from "../../src/adapters/slack/render/request-form.ts";
+import { testPolicy } from "../support/test-policy.ts";
+import { everyNotice } from "./notice-fixtures.ts";
+
+interface Manifest {
+  features: { app_home: { home_tab_enabled: boolean }; slash_commands: Array<{ command: string; url: string }> };
+  oauth_config: { scopes: { bot: string[] } };
+  settings: { event_subscriptions: { request_url: string; bot_events: string[] }; interactivity: { is_enabled: boolean; request_url: string } };
+}
+
+const manifest = parse(readFileSync(new URL("../../manifests/slack/manifest.yml", import.meta.url), "utf8")) as Manifest;
+const registered = (kind: string) => LISTENERS.filter((l) => l.kind === kind).map((l) => l.id).sort();
+const endpoint = `PUBLIC_URL${EVENTS_PATH}`;
+
+/** Every action_id in a block tree. */
+function actionIds(node: unknown, into = new Set<string>()): Set<string> {
+  if (Array.isArray(node)) node.forEach((n) => actionIds(n, into));
+  else if (node && typeof node === "object") {
+    const o = node as Record<string, unknown>;
+    if (typeof o.action_id === "string" && o.type !== "plain_text_input" && o.type !== "datepicker" && o.type !== "timepicker" && o.type !== "users_select" && !(o.type === "static_select" && o.action_id === "value")) into.add(o.action_id);
+    Object.values(o).forEach((v) => actionIds(v, into));
+  }
+  return into;
+}
+
+describe("the Slack app manifest", () => {
+  it("declares exactly the slash commands the adapter registers, on the one endpoint", () => {
+    expect(manifest.features.slash_commands.map((c) => c.command).sort()).toEqual(registered("command"));
+    for (const c of manifest.features.slash_commands) expect(c.url).toBe(endpoint);
+  });
+
+  it("subscribes to exactly the events the adapter listens for, and has the Home tab it draws", () => {
+    expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual(registered("event"));
+    expect(manifest.settings.event_subscriptions.request_url).toBe(endpoint);
+    expect(manifest.features.app_home.home_tab_enabled).toBe(registered("event").includes("app_home_opened"));
+  });
+
+  it("turns interactivity on, at the one endpoint, since the adapter listens for actions and forms", () => {
+    expect(registered("action").length + registered("view").length).toBeGreaterThan(0);
+    expect(manifest.settings.interactivity).toEqual({ is_enabled: true, request_url: endpoint });
+  });
+
+  it("asks for exactly the scopes the code declares, and no more", () => {
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...BOT_SCOPES].sort());
+  });
+
+  it("has a listener for every control a message or form can show, and every form's callback", () => {
+    const rc = renderContextFor(testPolicy());
+    const shown = new Set<string>();
+    for (const notice of everyNotice()) actionIds(renderNotice(notice, rc).blocks, shown);
+    const form = requestFormView({ purposes: [{ id: "p", label: "P", reasonPrompt: "Why?", needsConsent: true, requestTypes: ["recording"] }], sites: [], values: {} });
+    actionIds(form.blocks, shown);
+    expect([...shown].sort()).toEqual(Object.values(ACTIONS).sort());
+    expect(registered("action")).toEqual(Object.values(ACTIONS).sort());
+    expect([form.callback_id, denyFormView({ requestId: "x" }).callback_id].sort()).toEqual(registered("view"));
+    expect(registered("view")).toEqual(Object.values(VIEWS).sort());
+  });
+});

@@ -1,0 +1,99 @@
+/**
+ * When Slack's Web API fails (429 with Retry-After, 5xx, no answer) the
+ * request's state is never lost or half-done: the outbox keeps the notice,
+ * retries it with backoff, and delivers it exactly once when Slack is back.
+ */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ACTIONS, COMMANDS } from "../../src/adapters/slack/ids.ts";
+import { verifyAuditChain } from "../../src/core/audit/verify-audit-chain.ts";
+import { hasAction } from "../support/fake-slack/payloads.ts";
+import { slackTestbed, type SlackTestbed } from "../support/fake-slack/testbed.ts";
+import { P } from "../support/test-policy.ts";
+
+const REASON = "Parent reported an abusive call to the office";
+
+describe.each(["pglite", "postgresql"] as const)("Slack API failures on %s", (kind) => {
+  let t: SlackTestbed;
+  const u = (email: string) => t.user(email);
+  beforeEach(async () => {
+    t = await slackTestbed(kind);
+  });
+  afterEach(async () => {
+    expect(t.fake.violations).toEqual([]);
+    expect((await verifyAuditChain(t.ctx.db)).ok).toBe(true);
+    await t.close();
+  });
+
+  async function submit(): Promise<void> {
+    await t.command(u(P.requester), COMMANDS.requestRecording, "19/11/2026 14:30 020 7946 0001");
+    await t.submit(u(P.requester), { reason: REASON });
+  }
+  const pending = () => t.ctx.db.outboxMessage.count({ where: { status: "PENDING" } });
+
+  it("keeps notices through a long 429, then delivers each exactly once", async () => {
+    await submit();
+    t.fake.fail("chat.postMessage", { status: 429, retryAfter: 30 }, 3);
+    const first = await t.deliver();
+    expect(first.retrying).toBe(3);
+    expect(t.fake.messages).toHaveLength(0);
+    expect(await pending()).toBe(3);
+    expect((await t.ctx.db.recordingRequest.findFirstOrThrow()).status).toBe("PENDING_APPROVAL");
+
+    t.clock.advance(6_000);
+    const second = await t.deliver();
+    expect(second.sent).toBe(3);
+    expect(await pending()).toBe(0);
+    for (const who of [P.requester, P.northHead, P.ceo]) expect(t.fake.messagesTo(u(who))).toHaveLength(1);
+  });
+
+  it("waits out a short Retry-After inline", async () => {
+    await submit();
+    t.fake.fail("chat.postMessage", { status: 429, retryAfter: 1 });
+    const result = await t.deliver();
+    expect(result).toMatchObject({ sent: 3, retrying: 0 });
+    expect(t.fake.messages).toHaveLength(3);
+  });
+
+  it("retries after Slack 5xx errors and time-outs without double-posting", async () => {
+    await submit();
+    t.fake.fail("conversations.open", { status: 503 });
+    t.fake.fail("chat.postMessage", { status: 500 });
+    t.fake.fail("chat.postMessage", { hang: true });
+    const first = await t.deliver();
+    expect(first.sent + first.retrying).toBe(3);
+    expect(first.retrying).toBe(3);
+    t.clock.advance(6_000);
+    await t.deliver();
+    expect(await pending()).toBe(0);
+    for (const who of [P.requester, P.northHead, P.ceo]) expect(t.fake.messagesTo(u(who))).toHaveLength(1);
+    const failed = await t.ctx.db.outboxMessage.findMany({ where: { attempts: { gt: 1 } } });
+    expect(failed.map((f) => f.lastError?.split(":")[0])).toEqual(["SEND_FAILED", "SEND_FAILED", "SEND_FAILED"]);
+  });
+
+  it("keeps a decision made while Slack fails to update the messages, and updates them later", async () => {
+    await submit();
+    await t.deliver();
+    await t.click(u(P.ceo), t.fake.messagesTo(u(P.ceo))[0]!, ACTIONS.approve);
+    t.fake.fail("chat.update", { status: 502 }, 2);
+    const first = await t.deliver();
+    expect(first.retrying).toBeGreaterThan(0);
+    expect((await t.ctx.db.recordingRequest.findFirstOrThrow()).status).not.toBe("PENDING_APPROVAL");
+    // Each failed refresh backs off (5 s, then 10 s) before the outbox tries again.
+    for (let i = 0; i < 2; i++) {
+      t.clock.advance(60_000);
+      await t.deliver();
+    }
+    expect(await pending()).toBe(0);
+    for (const who of [P.northHead, P.ceo]) expect(hasAction(t.fake.messagesTo(u(who))[0]!, ACTIONS.approve)).toBe(false);
+  });
+
+  it("tells the person when Slack fails to open the form, with a reference, and creates nothing", async () => {
+    t.fake.fail("views.open", { status: 500 });
+    await t.command(u(P.requester), COMMANDS.requestRecording);
+    const reply = String(t.fake.responsesTo(u(P.requester)).at(-1)?.text);
+    expect(reply).toMatch(/^Something went wrong on our side and nothing was changed\..*reference [0-9a-f]{8}\.$/);
+    expect(await t.ctx.db.recordingRequest.count()).toBe(0);
+    const logged = t.logLines.filter((l) => l.includes('"level":"error"'));
+    expect(logged.some((l) => l.includes(reply.slice(-9, -1)))).toBe(true);
+  });
+});
