@@ -119,7 +119,7 @@ const JSON_STRING = /"((?:[^"\\]|\\.)*)"(:?)/g;
  * give the number up.
  * Which part of a run really is a number is decided in scrubPhoneRun.
  */
-const PHONE_RUN = /(?<![\p{L}\p{N}.\-+])(?:\+|\(\+?)?\d(?:[ \-\u00a0()]{0,3}\d){5,}\)?(?![\p{L}\p{N}]|\.\d)/gu;
+const PHONE_RUN = /(?<!(?<!\\)[\p{L}\p{N}.\-+])(?:\+|\(\+?)?\d(?:[ \-\u00a0()]{0,3}\d){5,}\)?(?![\p{L}\p{N}]|\.\d)/gu;
 const DIGITS = /\d+/g;
 
 const SECRET_PATTERNS: ReadonlyArray<[RegExp, string]> = [

@@ -23,6 +23,12 @@ describe("log redaction", () => {
     expect(output).toContain("[number]");
   });
 
+  it("scrubs a number that follows an escaped newline, as in a logged Slack request body", () => {
+    const { logger, lines } = capture();
+    logger.info({ body: JSON.stringify({ text: "*External number*\n020 7946 0001" }) }, "web API call");
+    expect(lines.join("")).not.toContain("7946");
+  });
+
   it("censors values under sensitive keys at any depth, whatever their type", () => {
     const { logger, last } = capture();
     logger.info({
