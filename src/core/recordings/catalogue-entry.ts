@@ -47,6 +47,9 @@ const TYPE_ALIASES: Record<string, string> = { "audio/x-wav": "audio/wav", "audi
 /** Ways an export says "the caller withheld their number". */
 const WITHHELD = new Set(["", "withheld", "anonymous", "private", "unavailable", "unknown", "restricted"]);
 
+/** The class of a recording the export gives none (retention: the site's, else the default). */
+export const DEFAULT_RETENTION_CLASS = "standard";
+
 /** Calls may start a little "in the future" when the phone system's clock runs fast. */
 const FUTURE_ALLOWANCE_MS = 5 * 60 * 1000;
 
@@ -96,7 +99,13 @@ export function parseCallFields(
   policy: Policy,
   now: Date,
 ): { ok: true; fields: Omit<CatalogueRow, "source" | "blobName" | "contentType" | "sizeBytes"> } | { ok: false; reason: string } {
-  const parsed = fieldsSchema.safeParse(raw);
+  // An empty cell or metadata value means "not given".
+  const given: RawCallFields = {};
+  for (const key of CALL_FIELDS) {
+    const value = raw[key];
+    if (typeof value === "string" && value.trim() !== "") given[key] = value;
+  }
+  const parsed = fieldsSchema.safeParse(given);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const field = String(issue.path[0] ?? "");
@@ -108,6 +117,11 @@ export function parseCallFields(
   const startedAt = new Date(f.startutc);
   if (startedAt.getTime() > now.getTime() + FUTURE_ALLOWANCE_MS) return { ok: false, reason: "startutc is in the future" };
   if (!policy.sites.some((s) => s.id === f.site)) return { ok: false, reason: `site "${f.site}" is not in the policy` };
+  // An unknown class would quietly fall back to the default retention and
+  // could delete a recording years early, so it waits for the policy instead.
+  if (f.retentionclass && f.retentionclass !== DEFAULT_RETENTION_CLASS && !(f.retentionclass in policy.retention.classes)) {
+    return { ok: false, reason: `retentionclass "${f.retentionclass}" is not in the policy` };
+  }
 
   let externalNumber: string | null = null;
   const dialled = (f.externalnumber ?? "").trim();
@@ -128,7 +142,7 @@ export function parseCallFields(
       extension: f.extension ?? null,
       siteId: f.site,
       staffEmail: f.staffemail ?? null,
-      retentionClass: f.retentionclass ?? "standard",
+      retentionClass: f.retentionclass ?? DEFAULT_RETENTION_CLASS,
     },
   };
 }

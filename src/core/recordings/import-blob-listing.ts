@@ -9,11 +9,13 @@
  *   blobs and skipping old ones;
  * - a bad blob is counted with its reason, never fatal.
  */
+import { Prisma } from "../../generated/prisma/client.ts";
 import type { CoreContext, Tx } from "../context.ts";
 import { transact } from "../context.ts";
 import { appendAudit } from "../audit/append-audit.ts";
 import { AppError } from "../errors.ts";
 import type { RecordingStore } from "../ports/recording-store.ts";
+import { insertCatalogueRows } from "./insert-catalogue-rows.ts";
 import { catalogueEntryFromBlob, type CatalogueRow } from "./catalogue-entry.ts";
 
 export const DEFAULT_BLOB_SOURCE = "blob-listing";
@@ -60,19 +62,30 @@ export async function importBlobListing(
   if (source.length === 0 || source.length > 200) throw new AppError("INVALID_INPUT", "The import source needs a short name.", "source");
   const actor = options.actor ?? "system";
 
-  const cursor = await ctx.db.importCursor.upsert({ where: { source }, create: { source }, update: {} });
+  // Two first-ever imports can race to create the cursor; the loser reads it.
+  const cursor = await ctx.db.importCursor
+    .upsert({ where: { source }, create: { source }, update: {} })
+    .catch(() => ctx.db.importCursor.findUniqueOrThrow({ where: { source } }));
   const resumed = cursor.completedAt === null && cursor.continuationToken !== null;
   // What the cursor row holds now; each page's update is conditional on it,
   // so two imports of one source cannot interleave unnoticed.
   let expected = { continuationToken: cursor.continuationToken, processed: cursor.processed };
-  let token = resumed ? (cursor.continuationToken ?? undefined) : undefined;
+  const token = resumed ? (cursor.continuationToken ?? undefined) : undefined;
   let processed = resumed ? cursor.processed : 0;
 
   const totals: ImportProgress = { pages: 0, listed: 0, added: 0, linked: 0, skipped: 0, invalid: 0 };
   const invalidItems: ImportBlobListingResult["invalidItems"] = [];
 
+  let listing = store.listPage(token, pageSize);
   for (;;) {
-    const page = await store.listPage(token, pageSize);
+    const page = await listing;
+    const next = page.continuationToken ?? null;
+    // Fetch the next page while this one is written: listing and writing
+    // then overlap. Nothing is committed out of order, so resuming is exact.
+    if (next !== null) {
+      listing = store.listPage(next, pageSize);
+      listing.catch(() => {}); // awaited (and so reported) on the next turn
+    }
     const now = ctx.clock.now();
     const rows: CatalogueRow[] = [];
     let invalid = 0;
@@ -85,12 +98,11 @@ export async function importBlobListing(
         if (invalidItems.length < MAX_REPORTED) invalidItems.push({ blobName: item.blobName, reason: entry.reason });
       }
     }
-    const next = page.continuationToken ?? null;
     const pageProcessed = processed + page.items.length;
     const complete = next === null;
 
     const counts = await transact(ctx, async (tx) => {
-      const added = rows.length > 0 ? (await tx.recording.createMany({ data: rows, skipDuplicates: true })).count : 0;
+      const added = await insertCatalogueRows(tx, rows);
       const linked = added < rows.length ? await attachAudioToCallLogs(tx, rows) : 0;
       const moved = await tx.importCursor.updateMany({
         where: { source, continuationToken: expected.continuationToken, processed: expected.processed },
@@ -121,7 +133,6 @@ export async function importBlobListing(
     totals.invalid += invalid;
     options.onProgress?.({ ...totals });
     if (complete) break;
-    token = next ?? undefined;
   }
   return { ...totals, resumed, invalidItems };
 }
@@ -129,22 +140,20 @@ export async function importBlobListing(
 /**
  * A call first known from the call log gains its audio when the recording
  * lands later: the existing row is pointed at the blob. Returns how many.
+ * One statement over column arrays, for the reason insertCatalogueRows gives.
  */
 async function attachAudioToCallLogs(tx: Tx, rows: CatalogueRow[]): Promise<number> {
-  const waiting = await tx.recording.findMany({
-    where: { callId: { in: rows.map((r) => r.callId) }, blobName: null },
-    select: { callId: true },
-  });
-  let linked = 0;
-  for (const { callId } of waiting) {
-    const row = rows.find((r) => r.callId === callId)!;
-    const blobTaken = await tx.recording.count({ where: { blobName: row.blobName } });
-    if (blobTaken > 0) continue;
-    const updated = await tx.recording.updateMany({
-      where: { callId, blobName: null },
-      data: { blobName: row.blobName, contentType: row.contentType, sizeBytes: row.sizeBytes, source: "BLOB" },
-    });
-    linked += updated.count;
-  }
-  return linked;
+  return tx.$executeRaw(Prisma.sql`
+    UPDATE "Recording" AS r
+    SET "blobName" = v.blob_name, "contentType" = v.content_type, "sizeBytes" = v.size_bytes, "source" = 'BLOB'
+    FROM unnest(
+      ${rows.map((row) => row.callId)}::text[],
+      ${rows.map((row) => row.blobName ?? null)}::text[],
+      ${rows.map((row) => row.contentType ?? null)}::text[],
+      ${rows.map((row) => (row.sizeBytes === null || row.sizeBytes === undefined ? null : String(row.sizeBytes)))}::bigint[]
+    ) AS v(call_id, blob_name, content_type, size_bytes)
+    WHERE r."callId" = v.call_id
+      AND r."blobName" IS NULL
+      AND v.blob_name IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM "Recording" AS o WHERE o."blobName" = v.blob_name)`);
 }

@@ -12,6 +12,7 @@ import type { CoreContext } from "../context.ts";
 import { transact } from "../context.ts";
 import { appendAudit } from "../audit/append-audit.ts";
 import { AppError } from "../errors.ts";
+import { insertCatalogueRows } from "./insert-catalogue-rows.ts";
 import { callFieldForHeader, catalogueEntryFromCallLog, type CallField, type CatalogueRow, type RawCallFields } from "./catalogue-entry.ts";
 
 export interface ImportCallLogCsvOptions {
@@ -70,7 +71,7 @@ export async function importCallLogCsv(ctx: CoreContext, input: Readable, option
     batchNumber += 1;
     const now = ctx.clock.now();
     const added = await transact(ctx, async (tx) => {
-      const count = rows.length > 0 ? (await tx.recording.createMany({ data: rows, skipDuplicates: true })).count : 0;
+      const count = await insertCatalogueRows(tx, rows);
       await appendAudit(tx, {
         actor,
         action: "catalogue.imported",

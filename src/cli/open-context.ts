@@ -1,0 +1,46 @@
+/**
+ * Builds a CoreContext for one CLI run from the same environment variables
+ * the server reads (parsed once by loadConfig): DATABASE_URL or embedded
+ * PGlite under CALLGATE_DATA_DIR; AZURE_STORAGE_CONNECTION_STRING,
+ * AZURE_STORAGE_ACCOUNT_URL (managed identity) or an Azurite started under
+ * the data directory; CALLGATE_POLICY; CALLGATE_CONTAINER.
+ */
+import type { CoreContext } from "../core/context.ts";
+import { loadPolicyFile } from "../core/policy/load-policy.ts";
+import { systemClock } from "../core/ports/clock.ts";
+import type { AzureRecordingStore } from "../infra/blob/azure-recording-store.ts";
+import { openRecordingStore } from "../infra/blob/open-recording-store.ts";
+import { loadConfig, type Config } from "../infra/config.ts";
+import { openDatabase } from "../infra/db/open-database.ts";
+
+export interface CliContext {
+  ctx: CoreContext & { recordings: AzureRecordingStore };
+  config: Config;
+  /** Closes the database and stops Azurite if this run started it. */
+  close(): Promise<void>;
+}
+
+export async function openCliContext(env: NodeJS.ProcessEnv = process.env): Promise<CliContext> {
+  const config = loadConfig(env);
+  // The policy first: a bad policy should fail before anything starts.
+  const policy = await loadPolicyFile(config.policyPath);
+  const database = await openDatabase(
+    config.database.kind === "pglite"
+      ? { kind: "pglite", dataDir: config.database.dataDir }
+      : { kind: "postgresql", url: config.database.url, poolSize: config.database.poolSize },
+  );
+  let opened: Awaited<ReturnType<typeof openRecordingStore>>;
+  try {
+    opened = await openRecordingStore(config.storage);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  return {
+    ctx: { db: database.prisma, policy, clock: systemClock, recordings: opened.store },
+    config,
+    async close() {
+      await Promise.allSettled([database.close(), opened.close()]);
+    },
+  };
+}

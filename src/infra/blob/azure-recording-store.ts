@@ -1,0 +1,244 @@
+/**
+ * The RecordingStore port on Azure Blob Storage (and Azurite locally).
+ *
+ * Two ways in, because production should hold no account key:
+ * - a connection string with an account key: links are service SAS signed
+ *   with that key (Azurite, or accounts that still use keys);
+ * - an account URL and an Entra ID credential (DefaultAzureCredential, a
+ *   managed identity in Azure): links are user-delegation SAS, signed with a
+ *   short-lived key the service hands out, cached until it nears expiry.
+ *
+ * Every link is read-only, for exactly one blob, with the caller's expiry.
+ */
+import type { DefaultAzureCredential } from "@azure/identity";
+import {
+  BlobSASPermissions,
+  BlobServiceClient,
+  RestError,
+  SASProtocol,
+  StorageSharedKeyCredential,
+  generateBlobSASQueryParameters,
+  type BlobSASSignatureValues,
+  type ContainerClient,
+  type ContainerListBlobFlatSegmentResponse,
+  type UserDelegationKey,
+} from "@azure/storage-blob";
+import { AppError } from "../../core/errors.ts";
+import { systemClock, type Clock } from "../../core/ports/clock.ts";
+import type { RecordingPage, RecordingStore, StoredRecording } from "../../core/ports/recording-store.ts";
+
+export const DEFAULT_CONTAINER = "recordings";
+
+/** Any Entra ID credential (DefaultAzureCredential, ManagedIdentityCredential, ...). */
+export type TokenCredential = Pick<DefaultAzureCredential, "getToken">;
+
+/** Azure allows at most 5,000 blobs per listing page. */
+export const MAX_PAGE_SIZE = 5_000;
+
+/** A user-delegation key (and so any SAS it signs) lives at most 7 days. */
+const MAX_DELEGATION_MS = 7 * 24 * 60 * 60 * 1000;
+/** Ask for keys that last a day, so one key signs many links. */
+const DELEGATION_KEY_LIFETIME_MS = 24 * 60 * 60 * 1000;
+/** Allowance for clocks that disagree with Azure's. */
+const CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+export interface AzureRecordingStoreOptions {
+  /** Container the phone system exports into; default "recordings". */
+  containerName?: string;
+  /** Time source for delegation-key caching and expiry checks. */
+  clock?: Clock;
+}
+
+export interface UploadOptions {
+  contentType: string;
+  /** Blob metadata (keys lower-case, per docs/recording-convention.md). */
+  metadata?: Record<string, string>;
+  /** Blob index tags (values may not contain "@"). */
+  tags?: Record<string, string>;
+}
+
+type Signer =
+  | { kind: "account-key"; credential: StorageSharedKeyCredential }
+  | { kind: "user-delegation"; accountName: string };
+
+export class AzureRecordingStore implements RecordingStore {
+  readonly containerName: string;
+  private readonly container: ContainerClient;
+  private readonly clock: Clock;
+  private delegationKey: Promise<UserDelegationKey> | undefined;
+
+  private constructor(
+    private readonly service: BlobServiceClient,
+    private readonly signer: Signer,
+    options: AzureRecordingStoreOptions,
+  ) {
+    this.containerName = options.containerName ?? DEFAULT_CONTAINER;
+    this.container = service.getContainerClient(this.containerName);
+    this.clock = options.clock ?? systemClock;
+  }
+
+  /** From a connection string; it must carry an account key, which signs the links. */
+  static fromConnectionString(connectionString: string, options: AzureRecordingStoreOptions = {}): AzureRecordingStore {
+    let service: BlobServiceClient;
+    try {
+      service = BlobServiceClient.fromConnectionString(connectionString);
+    } catch (error) {
+      throw new AppError("CONFIG_INVALID", "AZURE_STORAGE_CONNECTION_STRING is not a valid Azure Storage connection string.", "AZURE_STORAGE_CONNECTION_STRING", { cause: error });
+    }
+    if (!(service.credential instanceof StorageSharedKeyCredential)) {
+      throw new AppError(
+        "CONFIG_INVALID",
+        "AZURE_STORAGE_CONNECTION_STRING must include an AccountKey so Callgate can sign playback links. Without a key, use AZURE_STORAGE_ACCOUNT_URL and a managed identity instead.",
+        "AZURE_STORAGE_CONNECTION_STRING",
+      );
+    }
+    return new AzureRecordingStore(service, { kind: "account-key", credential: service.credential }, options);
+  }
+
+  /**
+   * From an account URL (https://ACCOUNT.blob.core.windows.net) and an Entra ID
+   * credential. The identity needs "Storage Blob Data Contributor" on the
+   * container (to list, delete and create it) and "Storage Blob Delegator" on
+   * the account (to sign links).
+   */
+  static fromAccountUrl(accountUrl: string, credential: TokenCredential, options: AzureRecordingStoreOptions = {}): AzureRecordingStore {
+    let service: BlobServiceClient;
+    try {
+      service = new BlobServiceClient(accountUrl, credential);
+    } catch (error) {
+      throw new AppError("CONFIG_INVALID", "AZURE_STORAGE_ACCOUNT_URL is not a valid URL.", "AZURE_STORAGE_ACCOUNT_URL", { cause: error });
+    }
+    const accountName = service.accountName;
+    if (!accountName) {
+      throw new AppError("CONFIG_INVALID", "Callgate could not read the storage account's name from AZURE_STORAGE_ACCOUNT_URL.", "AZURE_STORAGE_ACCOUNT_URL");
+    }
+    return new AzureRecordingStore(service, { kind: "user-delegation", accountName }, options);
+  }
+
+  /** Creates the container if it is missing; call once at start. */
+  async ensureContainer(): Promise<void> {
+    await storageCall("create the recordings container", () => this.container.createIfNotExists());
+  }
+
+  async listPage(continuationToken: string | undefined, pageSize: number): Promise<RecordingPage> {
+    const maxPageSize = Math.min(Math.max(1, Math.floor(pageSize)), MAX_PAGE_SIZE);
+    const page = await storageCall("list the recordings container", async () => {
+      const pages = this.container
+        .listBlobsFlat({ includeMetadata: true, includeTags: true })
+        .byPage({ continuationToken: continuationToken || undefined, maxPageSize });
+      const next = await pages.next();
+      return next.done ? undefined : (next.value as ContainerListBlobFlatSegmentResponse);
+    });
+    const items: StoredRecording[] = (page?.segment.blobItems ?? []).map((blob) => ({
+      blobName: blob.name,
+      contentType: blob.properties.contentType || undefined,
+      sizeBytes: blob.properties.contentLength ?? undefined,
+      metadata: mergeMetadata(blob.metadata, blob.tags),
+    }));
+    return { items, continuationToken: page?.continuationToken || undefined };
+  }
+
+  async readUrl(blobName: string, expiresAt: Date, options: { contentType?: string } = {}): Promise<string> {
+    if (blobName.length === 0) throw new AppError("INVALID_INPUT", "A recording needs a blob name before it can be played.", "blobName");
+    const now = this.clock.now();
+    if (!(expiresAt.getTime() > now.getTime())) {
+      throw new AppError("INVALID_INPUT", "A playback link must expire in the future.", "expiresAt");
+    }
+    const blob = this.container.getBlobClient(blobName);
+    const values: BlobSASSignatureValues = {
+      containerName: this.containerName,
+      blobName,
+      permissions: BlobSASPermissions.parse("r"),
+      expiresOn: expiresAt,
+      // Real accounts are HTTPS-only; Azurite on a laptop speaks plain HTTP.
+      protocol: blob.url.startsWith("https:") ? SASProtocol.Https : SASProtocol.HttpsAndHttp,
+      contentDisposition: "inline",
+      ...(options.contentType ? { contentType: options.contentType } : {}),
+    };
+    const sas =
+      this.signer.kind === "account-key"
+        ? generateBlobSASQueryParameters(values, this.signer.credential)
+        : generateBlobSASQueryParameters(values, await this.userDelegationKey(expiresAt), this.signer.accountName);
+    return `${blob.url}?${sas.toString()}`;
+  }
+
+  async delete(blobName: string): Promise<void> {
+    await storageCall("delete a recording", () => this.container.getBlobClient(blobName).deleteIfExists({ deleteSnapshots: "include" }));
+  }
+
+  async ping(): Promise<void> {
+    await storageCall("reach the recordings container", () => this.container.getProperties({ abortSignal: AbortSignal.timeout(5_000) }));
+  }
+
+  /**
+   * Uploads one recording unless a blob of that name exists (used by the demo
+   * seeder and benchmarks; the phone system uploads real recordings itself).
+   */
+  async upload(blobName: string, body: Buffer, options: UploadOptions): Promise<"created" | "exists"> {
+    try {
+      await this.container.getBlockBlobClient(blobName).uploadData(body, {
+        blobHTTPHeaders: { blobContentType: options.contentType },
+        ...(options.metadata ? { metadata: options.metadata } : {}),
+        ...(options.tags ? { tags: options.tags } : {}),
+        conditions: { ifNoneMatch: "*" },
+      });
+      return "created";
+    } catch (error) {
+      if (error instanceof RestError && (error.statusCode === 409 || error.statusCode === 412)) return "exists";
+      throw storageError("upload a recording", error);
+    }
+  }
+
+  /** Whether a blob of that name exists. */
+  async exists(blobName: string): Promise<boolean> {
+    return storageCall("check a recording", () => this.container.getBlobClient(blobName).exists());
+  }
+
+  /**
+   * A user-delegation key valid at least until `expiresAt`, reused across
+   * links. Concurrent callers share one request for a new key.
+   */
+  private async userDelegationKey(expiresAt: Date): Promise<UserDelegationKey> {
+    const now = this.clock.now().getTime();
+    if (expiresAt.getTime() - now > MAX_DELEGATION_MS - CLOCK_SKEW_MS) {
+      throw new AppError("INVALID_INPUT", "A playback link signed with Entra ID can last at most 7 days.", "expiresAt");
+    }
+    const cached = this.delegationKey;
+    if (cached) {
+      const key = await cached.catch(() => undefined);
+      if (key && key.signedExpiresOn.getTime() >= expiresAt.getTime() + CLOCK_SKEW_MS) return key;
+      if (this.delegationKey !== cached) return this.userDelegationKey(expiresAt);
+    }
+    const startsOn = new Date(now - CLOCK_SKEW_MS);
+    const wanted = Math.max(now + DELEGATION_KEY_LIFETIME_MS, expiresAt.getTime() + CLOCK_SKEW_MS);
+    const expiresOn = new Date(Math.min(wanted, now + MAX_DELEGATION_MS - 60_000));
+    const request = storageCall("get a user delegation key", () => this.service.getUserDelegationKey(startsOn, expiresOn));
+    this.delegationKey = request;
+    request.catch(() => {
+      if (this.delegationKey === request) this.delegationKey = undefined;
+    });
+    return request;
+  }
+}
+
+/** Metadata keys lower-cased; index tags fill any key the metadata lacks. */
+function mergeMetadata(metadata: Record<string, string> | undefined, tags: Record<string, string> | undefined): Record<string, string> {
+  const merged: Record<string, string> = {};
+  for (const [key, value] of Object.entries(tags ?? {})) merged[key.toLowerCase()] = value;
+  for (const [key, value] of Object.entries(metadata ?? {})) merged[key.toLowerCase()] = value;
+  return merged;
+}
+
+async function storageCall<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw storageError(what, error);
+  }
+}
+
+function storageError(what: string, error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  const status = error instanceof RestError && error.statusCode ? ` (HTTP ${error.statusCode})` : "";
+  return new AppError("STORAGE_ERROR", `Callgate could not ${what} in Azure Blob Storage${status}.`, undefined, { cause: error });
+}
