@@ -12,7 +12,8 @@ import { systemClock } from "../src/core/ports/clock.ts";
 import { recordDecision } from "../src/core/requests/record-decision.ts";
 import { submitRequest } from "../src/core/requests/submit-request.ts";
 import { openDatabase, type Database } from "../src/infra/db/open-database.ts";
-import { ms, throwawayPostgres } from "./support.ts";
+import { ms } from "./support/bench-context.ts";
+import { throwawayPostgres } from "./support/throwaway-postgres.ts";
 
 const APPROVERS = 50;
 
@@ -54,7 +55,7 @@ async function once(database: Database): Promise<string> {
 
 export async function run(): Promise<string[]> {
   const lines: string[] = [];
-  const postgres = await throwawayPostgres({ poolSize: 20 });
+  const postgres = await throwawayPostgres("callgate_bench_approvals", 20);
   try {
     lines.push(await once(postgres));
   } finally {

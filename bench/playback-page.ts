@@ -27,8 +27,8 @@ import { mountPlayback } from "../src/infra/http/playback/index.ts";
 import { createHttpServer } from "../src/infra/http/server.ts";
 import { openDatabase } from "../src/infra/db/open-database.ts";
 import { createLogger } from "../src/infra/logger.ts";
-import { benchPolicy, percentile } from "./support/bench-context.ts";
-import { ms, throwawayPostgres } from "./support.ts";
+import { benchPolicy, ms, percentile } from "./support/bench-context.ts";
+import { throwawayPostgres } from "./support/throwaway-postgres.ts";
 
 const CONCURRENCY = 200;
 const CONTAINER = "bench-playback";
@@ -68,7 +68,7 @@ async function burst(urls: (round: number, i: number) => string, expected: numbe
 }
 
 async function once(poolSize: number): Promise<string[]> {
-  const database = await throwawayPostgres({ poolSize });
+  const database = await throwawayPostgres("callgate_bench_playback", poolSize);
   const azurite = await startAzurite({ location: "memory" });
   try {
     const store = AzureRecordingStore.fromConnectionString(azurite.connectionString, { containerName: CONTAINER });

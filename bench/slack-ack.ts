@@ -23,7 +23,7 @@ import { createLogger } from "../src/infra/logger.ts";
 import { FakeSlack } from "../test/support/fake-slack/fake-slack-server.ts";
 import { slashCommandPayload } from "../test/support/fake-slack/payloads.ts";
 import { postSigned } from "../test/support/fake-slack/signed-requests.ts";
-import { ms, percentile } from "./support.ts";
+import { ms, percentile } from "./support/bench-context.ts";
 
 const CONCURRENCY = 50;
 const ROUNDS = 20;

@@ -45,12 +45,15 @@ export function benchContext(db: Database): CoreContext {
   return { db: db.prisma, policy: benchPolicy(), clock: systemClock };
 }
 
-/** The value below which `p` per cent of the samples fall (nearest rank). */
-export function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
+/** The value below which `p` per cent of the samples fall (nearest rank); sorts a copy. */
+export function percentile(samples: readonly number[], p: number): number {
+  if (samples.length === 0) return Number.NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
   const rank = Math.ceil((p / 100) * sorted.length);
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
 }
+
+export const ms = (n: number) => `${n.toFixed(2)} ms`;
 
 /** Reads `--name value` from the command line. */
 export function argValue(name: string): string | undefined {

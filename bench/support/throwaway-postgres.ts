@@ -9,7 +9,7 @@ import { openDatabase, type Database } from "../../src/infra/db/open-database.ts
 
 export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
-export async function throwawayPostgres(prefix: string, poolSize = 10): Promise<Database & { name: string }> {
+export async function throwawayPostgres(prefix: string, poolSize = 10): Promise<Database & { name: string; url: string }> {
   const name = `${prefix}_${randomBytes(4).toString("hex")}`;
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
@@ -20,6 +20,7 @@ export async function throwawayPostgres(prefix: string, poolSize = 10): Promise<
     return {
       ...db,
       name,
+      url: url.toString(),
       async close() {
         await db.close();
         await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
