@@ -14,6 +14,7 @@ import { isAppError } from "../errors.ts";
 import { findPerson, peopleWithRoles } from "../policy/access.ts";
 import type { ChatChannel } from "../ports/chat.ts";
 import { candidateView, findCandidates, MAX_CANDIDATES } from "../requests/fulfilment-steps.ts";
+import { loadExtensionView } from "../playback/extension-view.ts";
 import { loadRequest, buildRequestView } from "../requests/request-view.ts";
 import { enqueueNotices } from "./enqueue-notices.ts";
 import { UPDATABLE_NOTICES, type Notice, type NoticeKind } from "./notices.ts";
@@ -71,7 +72,8 @@ async function deliverOne(ctx: CoreContext, options: DeliveryOptions, row: Outbo
     for (const message of messages) {
       const channel = channelFor(message.platform);
       if (!channel) continue;
-      const notice = await buildNotice(ctx, options, message.kind as NoticeKind, row);
+      // Rebuild from the payload the message was first built from (e.g. which extension it asks about).
+      const notice = await buildNotice(ctx, options, message.kind as NoticeKind, { ...row, payload: message.payload ?? row.payload });
       await channel.update({ conversationId: message.conversationId, messageId: message.messageId, reference: message.reference }, notice);
     }
     return;
@@ -86,7 +88,7 @@ async function deliverOne(ctx: CoreContext, options: DeliveryOptions, row: Outbo
   if (UPDATABLE_NOTICES.has(notice.kind)) {
     await ctx.db.chatMessage.upsert({
       where: { platform_conversationId_messageId: { platform: channel.platform, conversationId: sent.conversationId, messageId: sent.messageId } },
-      create: { requestId: row.requestId, recipientEmail: row.recipientEmail, platform: channel.platform, kind: notice.kind, conversationId: sent.conversationId, messageId: sent.messageId, reference: (sent.reference ?? {}) as object, createdAt: ctx.clock.now() },
+      create: { requestId: row.requestId, recipientEmail: row.recipientEmail, platform: channel.platform, kind: notice.kind, conversationId: sent.conversationId, messageId: sent.messageId, reference: (sent.reference ?? {}) as object, payload: withoutToken(row), createdAt: ctx.clock.now() },
       update: {},
     });
   }
@@ -123,6 +125,9 @@ async function buildNotice(ctx: CoreContext, options: DeliveryOptions, kind: Not
     }
     case "access-ended":
       return { kind, request, reason: payload.reason === "revoked" ? "revoked" : "expired" };
+    case "extension-needed":
+    case "extension-outcome":
+      return { kind, request, extension: await loadExtensionView(ctx, String(payload.extensionId)) };
   }
 }
 

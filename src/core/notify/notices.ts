@@ -25,6 +25,10 @@ export type Notice =
   | { kind: "call-log-ready"; request: RequestView; calls: CandidateView[] }
   /** To the requester: access has expired or been revoked. */
   | { kind: "access-ended"; request: RequestView; reason: "expired" | "revoked" }
+  /** To an authoriser: the requester asks for more time. Kept up to date in place. */
+  | { kind: "extension-needed"; request: RequestView; extension: ExtensionView }
+  /** To the requester: more time was given (a new link follows) or refused. */
+  | { kind: "extension-outcome"; request: RequestView; extension: ExtensionView }
   /** To the DPO: a notice could not be delivered to someone. */
   | { kind: "delivery-failed"; request: RequestView | null; recipientName: string; noticeKind: string };
 
@@ -42,5 +46,17 @@ export interface CandidateView {
   hasAudio: boolean;
 }
 
+/** A request for more time with a recording, as authorisers and the requester see it. */
+export interface ExtensionView {
+  id: string;
+  status: "PENDING" | "APPROVED" | "DENIED";
+  reason: string;
+  requesterName: string;
+  askedAtText: string;
+  decidedByName: string | null;
+  decidedAtText: string | null;
+  decisionReason: string | null;
+}
+
 /** Notices whose message is kept and updated in place as the request moves on. */
-export const UPDATABLE_NOTICES: ReadonlySet<NoticeKind> = new Set(["approval-needed", "consent-needed", "fulfilment-needed"]);
+export const UPDATABLE_NOTICES: ReadonlySet<NoticeKind> = new Set(["approval-needed", "consent-needed", "fulfilment-needed", "extension-needed"]);
