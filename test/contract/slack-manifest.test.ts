@@ -12,10 +12,11 @@ import { ACTIONS, BOT_SCOPES, EVENTS_PATH, VIEWS } from "../../src/adapters/slac
 import { LISTENERS } from "../../src/adapters/slack/listeners/index.ts";
 import { renderNotice } from "../../src/adapters/slack/render/notice.ts";
 import { renderContextFor } from "../../src/adapters/slack/render/render-context.ts";
-import { denyFormView } from "../../src/adapters/slack/render/deny-form.ts";
+import { REASON_FORMS, reasonFormView } from "../../src/adapters/slack/render/reason-form.ts";
 import { requestFormView } from "../../src/adapters/slack/render/request-form.ts";
 import { testPolicy } from "../support/test-policy.ts";
-import { everyNotice } from "./notice-fixtures.ts";
+import type { Notice } from "../../src/core/notify/notices.ts";
+import { everyNotice, requestView } from "./notice-fixtures.ts";
 
 interface Manifest {
   features: { app_home: { home_tab_enabled: boolean }; slash_commands: Array<{ command: string; url: string }> };
@@ -36,6 +37,16 @@ function actionIds(node: unknown, into = new Set<string>()): Set<string> {
     Object.values(o).forEach((v) => actionIds(v, into));
   }
   return into;
+}
+
+/** Slack-only states with controls of their own: a delivered recording (Revoke access), a request for more time. */
+function moreNotices(): Notice[] {
+  const done = requestView({ status: "FULFILLED" });
+  const extension = { id: "20000000-0000-4000-8000-000000000001", status: "PENDING" as const, reason: "The meeting moved", requesterName: "Ben Hughes", askedAtText: "Fri 20 Nov 2026, 12:00", decidedByName: null, decidedAtText: null, decisionReason: null };
+  return [
+    { kind: "approval-needed", request: done },
+    { kind: "extension-needed", request: done, extension },
+  ];
 }
 
 describe("the Slack app manifest", () => {
@@ -62,12 +73,13 @@ describe("the Slack app manifest", () => {
   it("has a listener for every control a message or form can show, and every form's callback", () => {
     const rc = renderContextFor(testPolicy());
     const shown = new Set<string>();
-    for (const notice of everyNotice()) actionIds(renderNotice(notice, rc).blocks, shown);
+    for (const notice of [...everyNotice(), ...moreNotices()]) actionIds(renderNotice(notice, rc).blocks, shown);
     const form = requestFormView({ purposes: [{ id: "p", label: "P", reasonPrompt: "Why?", needsConsent: true, requestTypes: ["recording"] }], sites: [], values: {} });
     actionIds(form.blocks, shown);
     expect([...shown].sort()).toEqual(Object.values(ACTIONS).sort());
     expect(registered("action")).toEqual(Object.values(ACTIONS).sort());
-    expect([form.callback_id, denyFormView({ requestId: "x" }).callback_id].sort()).toEqual(registered("view"));
+    const reasonForms = Object.values(REASON_FORMS).map((f) => reasonFormView(f, { subjectId: "x" }).callback_id);
+    expect([form.callback_id, ...reasonForms].sort()).toEqual(registered("view"));
     expect(registered("view")).toEqual(Object.values(VIEWS).sort());
   });
 });

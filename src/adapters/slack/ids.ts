@@ -19,11 +19,21 @@ export const ACTIONS = {
   openPlayback: "open-playback",
   /** The purpose select in the request form, which reshapes the form. */
   choosePurpose: "choose-purpose",
+  /** On the "access has expired" message: opens the form asking for more time. */
+  askMoreTime: "ask-more-time",
+  approveExtension: "approve-extension",
+  /** Opens the form for the reason more time is refused. */
+  refuseExtension: "refuse-extension",
+  /** On an authoriser's message about a delivered recording: opens the form for the reason. */
+  revokeAccess: "revoke-access",
 } as const;
 
 export const VIEWS = {
   requestForm: "request-recording-form",
   denyReason: "deny-reason-form",
+  moreTimeReason: "more-time-form",
+  refuseExtensionReason: "refuse-extension-form",
+  revokeReason: "revoke-access-form",
 } as const;
 
 export const EVENTS = {

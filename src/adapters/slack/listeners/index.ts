@@ -8,13 +8,16 @@ import { approveClicked } from "./approve-clicked.ts";
 import { consentGiven, consentRefused } from "./consent-answered.ts";
 import { denyClicked } from "./deny-clicked.ts";
 import { denyReasonSubmitted } from "./deny-reason-submitted.ts";
+import { extensionApproveClicked, extensionRefusalSubmitted, refuseExtensionClicked } from "./extension-decided.ts";
 import { fulfilmentChosen } from "./fulfilment-chosen.ts";
 import { fulfilmentNoneClicked } from "./fulfilment-none-clicked.ts";
+import { askMoreTimeClicked, moreTimeReasonSubmitted } from "./more-time-asked.ts";
 import { playbackLinkOpened } from "./playback-link-opened.ts";
 import { purposeChosen } from "./purpose-chosen.ts";
 import { recordingsCommand } from "./recordings-command.ts";
 import { requestFormSubmitted } from "./request-form-submitted.ts";
 import { requestRecordingCommand } from "./request-recording-command.ts";
+import { revokeClicked, revokeReasonSubmitted } from "./revoke-access.ts";
 
 export const LISTENERS: readonly ListenerRegistration[] = [
   requestRecordingCommand,
@@ -29,5 +32,12 @@ export const LISTENERS: readonly ListenerRegistration[] = [
   fulfilmentChosen,
   fulfilmentNoneClicked,
   playbackLinkOpened,
+  askMoreTimeClicked,
+  moreTimeReasonSubmitted,
+  extensionApproveClicked,
+  refuseExtensionClicked,
+  extensionRefusalSubmitted,
+  revokeClicked,
+  revokeReasonSubmitted,
   appHomeOpenedListener,
 ];

@@ -2,11 +2,12 @@
  * The authoriser's direct message: the request's facts with Approve / Deny,
  * kept up to date in place. Once the viewer has decided, or the request has
  * left PENDING_APPROVAL, the buttons go and the message says who decided,
- * when, and what.
+ * when, and what. Once the recording has been delivered, a Revoke access
+ * button lets an authoriser end the requester's access.
  */
 import type { RequestView } from "../../../core/requests/request-view.ts";
 import { ACTIONS } from "../ids.ts";
-import { actions, button, context, escapeMrkdwn, header, message, section, type Block, type SlackMessage } from "./blocks.ts";
+import { actions, button, context, escapeMrkdwn, header, message, plain, section, type Block, type SlackMessage } from "./blocks.ts";
 import { decisionLines, progressLine, requestFacts } from "./request-facts.ts";
 
 export function approvalMessage(request: RequestView, options: { viewerEmail?: string; reminder?: boolean }): SlackMessage {
@@ -34,6 +35,25 @@ export function approvalMessage(request: RequestView, options: { viewerEmail?: s
     blocks.push(context("Only approve if the reason justifies listening to this call. Your decision is recorded in the audit log."));
   } else if (pending && mine) {
     blocks.push(context(`You ${mine.outcome === "APPROVED" ? "approved" : "denied"} this on ${escapeMrkdwn(mine.atText)}. Waiting for the other approvals.`));
+  } else if (request.status === "FULFILLED" && request.type === "recording") {
+    blocks.push(
+      actions(`revoke:${request.id}`, [
+        button({
+          actionId: ACTIONS.revokeAccess,
+          text: "Revoke access",
+          value: request.id,
+          style: "danger",
+          confirm: {
+            title: plain("Revoke access?", 100),
+            text: plain("The requester's link will stop working at once. You will be asked for your reason.", 300),
+            confirm: plain("Revoke access", 30),
+            deny: plain("Cancel", 30),
+            style: "danger",
+          },
+        }),
+      ]),
+      context("If the recording should no longer be available to the requester, revoke their access. It is recorded in the audit log."),
+    );
   }
   // Fallback text reaches lock screens and e-mail digests: no number, no reason.
   const text = pending

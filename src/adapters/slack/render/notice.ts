@@ -6,6 +6,7 @@ import type { Notice } from "../../../core/notify/notices.ts";
 import { approvalMessage } from "./approval-message.ts";
 import type { SlackMessage } from "./blocks.ts";
 import { consentMessage } from "./consent-message.ts";
+import { extensionNeededMessage, extensionOutcomeMessage } from "./extension-messages.ts";
 import { fulfilmentMessage } from "./fulfilment-message.ts";
 import type { RenderContext } from "./render-context.ts";
 import { accessEndedMessage, accessGrantedMessage, callLogMessage, deliveryFailedMessage, outcomeMessage, submittedMessage } from "./requester-messages.ts";
@@ -34,6 +35,10 @@ export function renderNotice(notice: Notice, rc: RenderContext, viewerEmail?: st
       return callLogMessage(notice.request, notice.calls);
     case "access-ended":
       return accessEndedMessage(notice.request, notice.reason);
+    case "extension-needed":
+      return extensionNeededMessage(notice.request, notice.extension);
+    case "extension-outcome":
+      return extensionOutcomeMessage(notice.request, notice.extension);
     case "delivery-failed":
       return deliveryFailedMessage(notice.request, notice.recipientName, notice.noticeKind);
   }

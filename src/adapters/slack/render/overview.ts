@@ -1,5 +1,5 @@
 /**
- * `/recordings mine|pending|help` and the App Home tab. These can appear
+ * `/recordings mine|pending|help|revoke` and the App Home tab. These can appear
  * outside a DM (an ephemeral reply in whatever channel the command was typed
  * in), so they show references, purposes and states only: never a number,
  * a party's name or a reason.
@@ -20,9 +20,22 @@ export function helpMessage(rc: RenderContext): SlackMessage {
         `• \`${COMMANDS.requestRecording}\` opens the request form. You can fill it in as you type: \`${COMMANDS.requestRecording} 21/11/2026 14:30 01427 700700 inbound\`.\n` +
         `• \`${COMMANDS.recordings} mine\` lists your requests and where they are.\n` +
         `• \`${COMMANDS.recordings} pending\` lists what is waiting for you to authorise, consent to or find.\n` +
+        `• \`${COMMANDS.recordings} revoke CG-000123 &lt;reason&gt;\` ends someone's access to a recording at once (for the Data Protection Officer and the request's authorisers).\n` +
         "Decisions and links arrive by direct message from Callgate; the Home tab shows the same lists.",
     ),
   ]);
+}
+
+/** After a revocation, from chat or the command; `what` is the reference as the person typed it. */
+export function revokedText(revoked: number, what?: string): string {
+  if (revoked === 0) return "Someone else revoked this access a moment ago, so nothing more was needed.";
+  const links = revoked === 1 ? "The link no longer works" : `The ${revoked} links no longer work`;
+  return `Access${what ? ` to ${escapeMrkdwn(what)}` : ""} is revoked. ${links}, and the requester has been told their access has ended.`;
+}
+
+/** `/recordings revoke` without a reference. */
+export function revokeUsageMessage(): SlackMessage {
+  return message("How to revoke access", [section(`To end someone's access to a recording at once, give the request's reference and your reason: \`${COMMANDS.recordings} revoke CG-000123 The link was forwarded\`.`)]);
 }
 
 export function mineBlocks(mine: readonly RequestView[]): Block[] {

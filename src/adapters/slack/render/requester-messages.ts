@@ -1,7 +1,7 @@
 /**
  * Direct messages to the requester: the confirmation with who was asked, the
  * outcome, the playback link (to them alone), the call log, and the end of
- * access. Plus the DPO's notice that a message could not be delivered.
+ * access (with a way to ask for more time). Plus the DPO's notice that a message could not be delivered.
  */
 import type { CandidateView } from "../../../core/notify/notices.ts";
 import type { RequestView } from "../../../core/requests/request-view.ts";
@@ -62,9 +62,18 @@ export function callLogMessage(request: RequestView, calls: readonly CandidateVi
   ]);
 }
 
+/** When access expired (not when it was revoked), the requester can ask the authorisers for more time. */
 export function accessEndedMessage(request: RequestView, reason: "expired" | "revoked"): SlackMessage {
   const text = reason === "expired" ? `Your access to the recording for ${request.reference} has expired.` : `Your access to the recording for ${request.reference} has been withdrawn.`;
-  return message(text, [section(`${escapeMrkdwn(text)} The link no longer works.`), context(`${escapeMrkdwn(request.purposeLabel)} · ${escapeMrkdwn(request.windowText)}`)]);
+  const blocks: Block[] = [section(`${escapeMrkdwn(text)} The link no longer works.`)];
+  if (reason === "expired") {
+    blocks.push(
+      actions(`more-time:${request.id}`, [button({ actionId: ACTIONS.askMoreTime, text: "Ask for more time", value: request.id })]),
+      context("If you still need the recording, ask for more time: it goes back to the people who authorised it."),
+    );
+  }
+  blocks.push(context(`${escapeMrkdwn(request.purposeLabel)} · ${escapeMrkdwn(request.windowText)}`));
+  return message(text, blocks);
 }
 
 export function deliveryFailedMessage(request: RequestView | null, recipientName: string, noticeKind: string): SlackMessage {
