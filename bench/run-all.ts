@@ -14,6 +14,7 @@ const BENCHMARKS: Record<string, () => Promise<Printable>> = {
   "concurrent-approvals": async () => (await import("./concurrent-approvals.ts")).run(),
   "playback-page": async () => (await import("./playback-page.ts")).run(),
   "slack-ack": async () => (await import("./slack-ack.ts")).run(),
+  "teams-latency": async () => (await import("./teams-latency.ts")).run(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));

@@ -4,6 +4,7 @@
  * tests that boot the whole app.
  */
 import { startSlackAdapter } from "./adapters/slack/index.ts";
+import { MESSAGING_PATH, playgroundUsersFromPolicy, startAgentsPlayground, startTeamsAdapter } from "./adapters/teams/index.ts";
 import type { CoreContext } from "./core/context.ts";
 import { chasePendingRequests } from "./core/jobs/chase-pending-requests.ts";
 import { expireGrants } from "./core/jobs/expire-grants.ts";
@@ -29,7 +30,13 @@ export interface RunningCallgate {
   close(): Promise<void>;
 }
 
-export async function startCallgate(config: Config, logger: Logger, options: { clock?: Clock } = {}): Promise<RunningCallgate> {
+export interface StartOptions {
+  clock?: Clock;
+  /** Start the Agents Playground when Teams has no credentials (default true). */
+  playground?: boolean;
+}
+
+export async function startCallgate(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningCallgate> {
   const closers: Array<() => Promise<void>> = [];
   const closeAll = async () => {
     for (const close of closers.reverse()) await close().catch((err: unknown) => logger.error({ err }, "error while shutting down"));
@@ -63,6 +70,9 @@ export async function startCallgate(config: Config, logger: Logger, options: { c
     const channels: ChatChannel[] = [];
     const slack = config.slack.enabled ? await startSlackAdapter({ ctx, config: config.slack, logger, http }) : undefined;
     if (slack) channels.push(slack.channel);
+    // Without credentials Teams runs in local mode (loopback only, logged loudly) for the Agents Playground.
+    const teams = await startTeamsAdapter({ ctx, config: config.teams, logger, http, host: config.host });
+    channels.push(teams.channel);
     const scheduler = startScheduler(
       [
         { name: "deliver-notifications", everyMs: 2_000, run: () => (channels.length ? deliverNotifications(ctx, { channels, publicUrl: config.publicUrl }) : Promise.resolve()) },
@@ -77,11 +87,16 @@ export async function startCallgate(config: Config, logger: Logger, options: { c
     closers.push(() => server.close());
     // Closers run in reverse: Slack drains its listeners before the server stops.
     if (slack) closers.push(() => slack.close());
+    closers.push(() => teams.close());
+    if (!config.teams.enabled && options.playground !== false) {
+      const playground = await startAgentsPlayground({ port: 56150, botEndpoint: `${server.url}${MESSAGING_PATH}`, users: playgroundUsersFromPolicy(policy), logger });
+      closers.push(() => playground.close());
+      logger.warn({ url: playground.url }, `Teams local trial: open ${playground.url} in a browser (you are ${playground.users[0]!.name})`);
+    }
     logger.info(
       { url: server.url, organisation: policy.organisation.name, database: database.kind, storage: config.storage.kind, slack: config.slack.enabled, teams: config.teams.enabled },
       `Callgate is listening on ${server.url}`,
     );
-    if (!config.slack.enabled && !config.teams.enabled) logger.warn("no chat platform is configured: notices wait in the outbox until one is");
     return { url: server.url, ctx, http, channels, close: closeAll };
   } catch (error) {
     await closeAll();

@@ -23,7 +23,7 @@ describe("starting Callgate on embedded defaults", () => {
   let app: RunningCallgate;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "callgate-start-"));
-    app = await startCallgate(loadConfig({ CALLGATE_DATA_DIR: dir, PORT: "39781" }), logger);
+    app = await startCallgate(loadConfig({ CALLGATE_DATA_DIR: dir, PORT: "39781" }), logger, { playground: false });
   }, 120_000);
   afterAll(async () => {
     await app?.close();
@@ -58,7 +58,7 @@ describe("starting Callgate on PostgreSQL", () => {
     try {
       const dir = await mkdtemp(join(tmpdir(), "callgate-behind-"));
       const config = loadConfig({ CALLGATE_DATA_DIR: dir, PORT: "39782", DATABASE_URL: withDatabase(inject("pgAdminUrl"), name) });
-      await expect(startCallgate(config, logger)).rejects.toMatchObject({ code: "DATABASE_BEHIND", message: expect.stringContaining("npm run db:migrate") });
+      await expect(startCallgate(config, logger, { playground: false })).rejects.toMatchObject({ code: "DATABASE_BEHIND", message: expect.stringContaining("npm run db:migrate") });
       await rm(dir, { recursive: true, force: true });
     } finally {
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

@@ -1,0 +1,51 @@
+/**
+ * The authoriser's card: the request's facts with Approve and Deny (Deny
+ * opens a reason field), kept up to date in place. Once the viewer has
+ * decided, or the request has left PENDING_APPROVAL, the buttons go and the
+ * card says who decided, when and what. Its refresh asks Callgate for the
+ * current card whenever the authoriser looks at it.
+ */
+import type { RequestView } from "../../../core/requests/request-view.ts";
+import { VERBS } from "../ids.ts";
+import { attention, card, execute, heading, showCard, subtle, text, refresh, type Card, type Element } from "./elements.ts";
+import type { Viewer } from "./render-context.ts";
+import { decisionLines, progressLine, requestFacts } from "./request-facts.ts";
+
+/** The Deny reason field's input id; the core's AppError.field for a missing reason. */
+export const DENY_REASON_INPUT = "reason";
+
+export function approvalCard(request: RequestView, options: { viewer: Viewer; reminder?: boolean; notice?: "approval-needed" | "approval-reminder"; errors?: { reason?: string } }): Card {
+  const pending = request.status === "PENDING_APPROVAL";
+  const mine = options.viewer.email ? request.decisions.find((d) => d.email === options.viewer.email) : undefined;
+  const title = pending ? `${options.reminder ? "Reminder: " : ""}${request.reference} needs your decision` : `${request.reference}: ${request.statusText}`;
+  const body: Element[] = [heading(title), ...requestFacts(request, { showNumber: true })];
+  if (request.approvals.needed > 1 || request.decisions.length > 0) {
+    body.push(pending ? progressLine(request) : text(`**${request.statusText}**`), ...decisionLines(request));
+  } else if (!pending) {
+    body.push(text(`**${request.statusText}**`));
+  }
+  const data = { requestId: request.id, notice: options.notice ?? (options.reminder ? "approval-reminder" : "approval-needed") };
+  const actions = [];
+  if (pending && !mine) {
+    const denyCard = card([
+      text("Why are you denying it? The requester and the audit log will see your reason."),
+      {
+        type: "Input.Text",
+        id: DENY_REASON_INPUT,
+        label: "Reason for denying",
+        isMultiline: true,
+        isRequired: true,
+        maxLength: 2000,
+        errorMessage: "Please give a reason for the denial.",
+        placeholder: "For example: not a safeguarding matter; use the complaints procedure",
+      } as Element,
+      ...(options.errors?.reason ? [attention(options.errors.reason)] : []),
+    ], { actions: [execute("Deny the request", VERBS.deny, data, "destructive")] });
+    actions.push(execute("Approve", VERBS.approve, data, "positive"), showCard("Deny", denyCard, "destructive"));
+    body.push(subtle("Only approve if the reason justifies listening to this call. Your decision is recorded in the audit log."));
+  } else if (pending && mine) {
+    body.push(subtle(`You ${mine.outcome === "APPROVED" ? "approved" : "denied"} this on ${mine.atText}. Waiting for the other approvals.`));
+  }
+  const fallbackText = pending ? `${request.requester.name} asks to access a call recording (${request.reference}). Please approve or deny.` : `${request.reference}: ${request.statusText}.`;
+  return card(body, { actions, fallbackText, ...(options.viewer.userId ? { refresh: refresh(VERBS.refresh, data, [options.viewer.userId]) } : {}) });
+}

@@ -1,0 +1,28 @@
+/**
+ * The recorded employee's card: a request to use a call they took part in
+ * (staff training), with I consent / I do not consent until they answer.
+ */
+import type { RequestView } from "../../../core/requests/request-view.ts";
+import { VERBS } from "../ids.ts";
+import { card, execute, heading, refresh, subtle, text, type Card, type Element } from "./elements.ts";
+import type { Viewer } from "./render-context.ts";
+import { requestFacts } from "./request-facts.ts";
+
+export function consentCard(request: RequestView, viewer: Viewer): Card {
+  const waiting = request.status === "AWAITING_CONSENT";
+  const body: Element[] = [
+    heading(waiting ? `${request.reference}: your consent is asked` : `${request.reference}: ${request.statusText}`),
+    text(`${request.requester.name} would like to use a recording of a call you took part in, for **${request.purposeLabel}**. It has been authorised, but it will only be used if you agree.`),
+    ...requestFacts(request, { showNumber: false }),
+  ];
+  const data = { requestId: request.id, notice: "consent-needed" };
+  const actions = [];
+  if (waiting) {
+    actions.push(execute("I consent", VERBS.consentGive, data, "positive"), execute("I do not consent", VERBS.consentRefuse, data, "destructive"));
+    body.push(subtle("Saying no is fine and has no consequences for you. Your answer is recorded in the audit log."));
+  } else {
+    body.push(text(`**${request.statusText}**`));
+  }
+  const fallbackText = waiting ? `${request.requester.name} asks for your consent to use a call recording (${request.reference}).` : `${request.reference}: ${request.statusText}.`;
+  return card(body, { actions, fallbackText, ...(viewer.userId ? { refresh: refresh(VERBS.refresh, data, [viewer.userId]) } : {}) });
+}

@@ -1,0 +1,80 @@
+/**
+ * Cards to the requester (confirmation with who was asked, the outcome, the
+ * playback link for them alone, the call log, the end of access), and the
+ * DPO's card saying a message could not be delivered.
+ */
+import type { CandidateView } from "../../../core/notify/notices.ts";
+import type { RequestView } from "../../../core/requests/request-view.ts";
+import { attention, card, heading, openUrl, subtle, text, type Card, type Element } from "./elements.ts";
+import { describeCandidate } from "./fulfilment-card.ts";
+import type { RenderContext } from "./render-context.ts";
+import { decisionLines, requestFacts } from "./request-facts.ts";
+
+export function submittedCard(request: RequestView, rc: RenderContext): Card {
+  const asked = request.authoriserEmails.map((e) => rc.nameOf(e));
+  const slots = request.approvals.waitingFor.join("; ");
+  const needs = slots ? ` ${request.approvals.needed > 1 ? `It needs ${request.approvals.needed} approvals: ` : "It needs approval from the "}${slots}.` : "";
+  return card(
+    [
+      heading(`Request ${request.reference} sent`),
+      text(`Your request has been sent for authorisation. **Asked:** ${asked.join(", ") || "nobody yet"}.${needs}`),
+      ...requestFacts(request, { showNumber: true }),
+      subtle("You will get a message here when it has been decided. Type `mine` to see all your requests."),
+    ],
+    { fallbackText: `Your request ${request.reference} has been sent for authorisation.` },
+  );
+}
+
+const EXPLAIN: Record<string, string> = {
+  DENIED: "Your request was denied.",
+  CONSENT_REFUSED: "The member of staff on the call did not consent, so the recording will not be shared.",
+  NOT_FOUND: "Your request was authorised, but no call matching its details was found. You can make a new request with more precise details.",
+  EXPIRED: "Nobody decided your request in time, so it has been closed. You can make a new request.",
+  WITHDRAWN: "You withdrew this request.",
+  FULFILLED: "Your request was authorised and the call has been found.",
+  AWAITING_CONSENT: "Your request was authorised. The member of staff on the call has been asked for their consent.",
+  AWAITING_FULFILMENT: "Your request was authorised. The matching call is being found; you will get the link here.",
+  PENDING_APPROVAL: "Your request is still waiting for authorisation.",
+};
+
+export function outcomeCard(request: RequestView): Card {
+  return card(
+    [heading(`${request.reference}: ${request.statusText}`), text(EXPLAIN[request.status] ?? request.statusText), ...decisionLines(request), subtle(`${request.purposeLabel} · ${request.windowText}`)],
+    { fallbackText: `${request.reference}: ${request.statusText}.` },
+  );
+}
+
+export function accessGrantedCard(request: RequestView, playbackUrl: string, expiresAt: Date, rc: RenderContext): Card {
+  const until = rc.dateTime(expiresAt);
+  return card(
+    [
+      heading(`${request.reference}: the recording is ready`),
+      text(`You can listen to the call until **${until}**. The link is for you alone: do not forward it. Listening is recorded in the audit log.`),
+      subtle(`${request.purposeLabel} · ${request.windowText}`),
+    ],
+    { actions: [openUrl("Listen to the recording", playbackUrl)], fallbackText: `${request.reference}: you can now listen to the recording until ${until}.` },
+  );
+}
+
+export function callLogCard(request: RequestView, calls: readonly CandidateView[]): Card {
+  return card(
+    [heading(`${request.reference}: call log`), ...(calls.length ? calls.map((c) => text(`• ${describeCandidate(c)}`)) : [text("No matching calls.")]), subtle(`${request.purposeLabel} · ${request.windowText}`)],
+    { fallbackText: `${request.reference}: the call log entry you asked for.` },
+  );
+}
+
+export function accessEndedCard(request: RequestView, reason: "expired" | "revoked"): Card {
+  const line = reason === "expired" ? `Your access to the recording for ${request.reference} has expired.` : `Your access to the recording for ${request.reference} has been withdrawn.`;
+  return card([text(`${line} The link no longer works.`), subtle(`${request.purposeLabel} · ${request.windowText}`)], { fallbackText: line });
+}
+
+export function deliveryFailedCard(request: RequestView | null, recipientName: string, noticeKind: string): Card {
+  const about = request ? ` about ${request.reference}` : "";
+  const line = `Callgate could not deliver a message${about} to ${recipientName}.`;
+  const body: Element[] = [
+    attention(`⚠️ ${line}`),
+    text(`(${noticeKind || "notice"}) They may not have installed Callgate in Teams yet, or Teams refused the message. Please contact them another way.`),
+  ];
+  if (request) body.push(...requestFacts(request, { showNumber: false }));
+  return card(body, { fallbackText: line });
+}

@@ -1,0 +1,129 @@
+/**
+ * Routes inbound activities to handlers, once per app: identity first (the
+ * sender becomes a policy person, their personal chat remembered), then the
+ * one handler for the command or verb, then the reply. Errors end here:
+ * AppErrors become friendly words, anything else is logged with a reference
+ * the person is given. A refused click comes back as the card as it is now,
+ * with the reason above it, and changes nothing.
+ */
+import type { IAdaptiveCardActionInvokeActivity, InstallUpdateActivity, IMessageActivity } from "@microsoft/teams.api";
+import type { IActivityContext } from "@microsoft/teams.apps";
+import { isAppError } from "../../core/errors.ts";
+import { cardActionActivity, installActivity, messageActivity, parseActivity, type CardActionActivity } from "./activities.ts";
+import { addressOf } from "./address.ts";
+import { CARD_CONTENT_TYPE, type Card } from "./cards/elements.ts";
+import { helpCard, refusalCard } from "./cards/lists.ts";
+import { cardData, currentCard } from "./current-card.ts";
+import type { CommandHandler, TeamsDeps, VerbHandler } from "./deps.ts";
+import type { MemberLookup } from "./directory.ts";
+import { errorReference, friendlyMessage, isUserFacing } from "./friendly-errors.ts";
+import type { CallgateTeamsApp } from "./teams-app.ts";
+
+export interface Handlers {
+  commands: readonly CommandHandler[];
+  verbs: readonly VerbHandler[];
+}
+
+type Ctx = Pick<IActivityContext, "api" | "send">;
+
+export function registerHandlers(app: CallgateTeamsApp, deps: TeamsDeps, handlers: Handlers): void {
+  const byVerb = new Map(handlers.verbs.map((h) => [h.verb as string, h]));
+  // Longest first, so "request recording" wins over any shorter command it starts with.
+  const commands = [...handlers.commands].sort((a, b) => b.command.length - a.command.length);
+
+  app.on("message", async (ctx) => {
+    const reply = async (card: Card) => void (await ctx.send({ type: "message", attachments: [{ contentType: CARD_CONTENT_TYPE, content: card }] } as never));
+    try {
+      const activity = parseActivity(messageActivity, ctx.activity as IMessageActivity);
+      const person = await deps.directory.personFor(activity, lookupFor(ctx));
+      if (!addressOf(activity, person.email)) {
+        // In group chats and channels Callgate says nothing about requests.
+        await reply(refusalCard("Please message Callgate in your personal chat with it: requests are never discussed in group chats or channels."));
+        return;
+      }
+      const text = normalise(activity.text);
+      const handler = commands.find((c) => text === c.command || text.startsWith(`${c.command} `));
+      if (!handler) {
+        await reply(helpCard(deps.render));
+        return;
+      }
+      await handler.handle({ activity, person, args: text.slice(handler.command.length).trim(), reply }, deps);
+    } catch (error) {
+      await reply(refusalCard(report(deps, error, "a Teams message could not be handled")));
+    }
+  });
+
+  app.on("card.action", async (ctx) => {
+    let activity: CardActionActivity | undefined;
+    let viewer: { email?: string; userId?: string } = {};
+    try {
+      activity = parseActivity(cardActionActivity, ctx.activity as IAdaptiveCardActionInvokeActivity);
+      viewer = { userId: activity.from.id };
+      const person = await deps.directory.personFor(activity, lookupFor(ctx));
+      viewer = { email: person.email, userId: activity.from.id };
+      const handler = byVerb.get(activity.value.action.verb);
+      if (!handler) return cardResponse(refusalCard("Callgate does not know that button. Type `help` to see what it can do."));
+      return cardResponse(await handler.handle({ activity, person, data: activity.value.action.data }, deps));
+    } catch (error) {
+      const message = report(deps, error, "a Teams card action could not be handled");
+      return cardResponse(refusalCard(message, await cardAsItIs(deps, activity, viewer)));
+    }
+  });
+
+  app.on("install.add", async (ctx) => {
+    try {
+      const activity = parseActivity(installActivity, ctx.activity as InstallUpdateActivity);
+      await deps.directory.personFor(activity, lookupFor(ctx));
+      if (addressOf(activity, "")) await ctx.send({ type: "message", attachments: [{ contentType: CARD_CONTENT_TYPE, content: helpCard(deps.render) }] } as never);
+    } catch (error) {
+      // Someone not in the policy installed the bot: tell them who to ask.
+      const message = report(deps, error, "a Teams installation could not be handled");
+      await ctx.send({ type: "message", attachments: [{ contentType: CARD_CONTENT_TYPE, content: refusalCard(message) }] } as never);
+    }
+  });
+}
+
+function cardResponse(card: Card) {
+  return { statusCode: 200 as const, type: "application/vnd.microsoft.card.adaptive" as const, value: card };
+}
+
+/** Looks a sender up in the conversation's member list, through the activity's own service URL. */
+function lookupFor(ctx: Ctx): MemberLookup {
+  return async (conversationId, userId) => {
+    const member = await ctx.api.conversations.members(conversationId).getById(userId);
+    return { ...(member.email ? { email: member.email } : {}), ...(member.userPrincipalName ? { userPrincipalName: member.userPrincipalName } : {}) };
+  };
+}
+
+/** The clicked card as it stands, so a refusal does not wipe it; nothing if it cannot be drawn. */
+async function cardAsItIs(deps: TeamsDeps, activity: CardActionActivity | undefined, viewer: { email?: string; userId?: string }): Promise<Card | undefined> {
+  const data = cardData.safeParse(activity?.value.action.data);
+  if (!data.success) return undefined;
+  try {
+    return await currentCard(deps, data.data, viewer);
+  } catch (error) {
+    deps.logger.warn({ err: error }, "could not redraw a Teams card under a refusal");
+    return undefined;
+  }
+}
+
+/** The words for the person; failures they cannot fix are logged with the reference they are given. */
+function report(deps: TeamsDeps, error: unknown, what: string): string {
+  if (isUserFacing(error)) {
+    deps.logger.info({ code: isAppError(error) ? error.code : undefined }, `${what}: refused`);
+    return friendlyMessage(error, "");
+  }
+  const reference = errorReference();
+  deps.logger.error({ err: error, reference }, what);
+  return friendlyMessage(error, reference);
+}
+
+/** Lower-case, mentions and punctuation at the ends stripped: "<at>Callgate</at> Request recording!" → "request recording!". */
+function normalise(text: string): string {
+  return text
+    .replace(/<at>[^<]*<\/at>/gi, " ")
+    .replace(/\s+/g, " ")
+    .trim()
+    .replace(/^\/+/, "")
+    .toLowerCase();
+}

@@ -1,0 +1,36 @@
+/**
+ * Names the Teams adapter shares with its manifest and its tests: the
+ * messaging endpoint, the commands people type (and the bot's command menu
+ * lists), and the Action.Execute verbs its cards carry.
+ */
+
+/** The platform name stored with every Teams identity and message handle. */
+export const PLATFORM = "teams";
+
+/** Where Teams (or the Agents Playground) posts activities, on Callgate's one HTTP server. */
+export const MESSAGING_PATH = "/api/messages";
+
+/** What a person types in the personal chat; each has one handler. */
+export const COMMANDS = {
+  requestRecording: "request recording",
+  help: "help",
+  mine: "mine",
+  pending: "pending",
+  audit: "audit",
+} as const;
+
+/** Action.Execute verbs; each has one handler, except refresh which redraws any card. */
+export const VERBS = {
+  submitRequest: "submitRequest",
+  approve: "approve",
+  deny: "deny",
+  consentGive: "consentGive",
+  consentRefuse: "consentRefuse",
+  fulfilChoose: "fulfilChoose",
+  fulfilNone: "fulfilNone",
+  extensionApprove: "extensionApprove",
+  extensionDeny: "extensionDeny",
+  refresh: "refresh",
+} as const;
+
+export type Verb = (typeof VERBS)[keyof typeof VERBS];
