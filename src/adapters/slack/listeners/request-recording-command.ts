@@ -4,15 +4,14 @@
  * the modal must then open within the trigger's 3 seconds, so the only work
  * before views.open is the (cached) identity lookup.
  */
-import { AppError } from "../../../core/errors.ts";
-import { dpoNames, requestablePurposes } from "../../../core/policy/access.ts";
 import type { Person } from "../../../core/policy/schema.ts";
 import type { CoreContext } from "../../../core/context.ts";
 import { parseRequestArguments } from "../arguments.ts";
 import { acknowledge, type ListenerRegistration } from "../deps.ts";
 import { COMMANDS } from "../ids.ts";
 import { parsePayload, slashCommand } from "../payloads.ts";
-import { requestFormView, type FormPurpose, type RequestFormValues } from "../render/request-form.ts";
+import { formPurposes } from "../../shared/presentation.ts";
+import { requestFormView, type RequestFormValues } from "../render/request-form.ts";
 import type { types } from "@slack/bolt";
 
 export const requestRecordingCommand: ListenerRegistration = {
@@ -36,16 +35,7 @@ export const requestRecordingCommand: ListenerRegistration = {
  * that redraws the form when the purpose changes.
  */
 export function requestForm(ctx: CoreContext, person: Person, values: RequestFormValues): types.ModalView {
-  const purposes: FormPurpose[] = requestablePurposes(ctx.policy, person).map((p) => ({
-    id: p.id,
-    label: p.label,
-    reasonPrompt: p.reasonPrompt,
-    needsConsent: p.consent === "recorded-employee",
-    requestTypes: p.requestTypes,
-  }));
-  if (purposes.length === 0) {
-    throw new AppError("FORBIDDEN", `You are not one of the people who can request recordings. Ask ${dpoNames(ctx.policy)} if you think you should be.`);
-  }
+  const purposes = formPurposes(ctx, person);
   const siteId = values.siteId ?? (person.sites.length === 1 ? person.sites[0] : undefined);
   return requestFormView({ purposes, sites: ctx.policy.sites, values: { ...values, siteId } });
 }

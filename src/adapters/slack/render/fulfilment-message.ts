@@ -3,10 +3,11 @@
  * request, by metadata only (masked numbers, times, no audio), to pick one
  * or say none matches.
  */
+import { describeCandidate } from "../../shared/presentation.ts";
 import type { CandidateView } from "../../../core/notify/notices.ts";
 import type { RequestView } from "../../../core/requests/request-view.ts";
 import { ACTIONS } from "../ids.ts";
-import { actions, button, context, escapeMrkdwn, header, message, option, section, type Block, type SlackMessage } from "./blocks.ts";
+import { actions, button, escapeMrkdwn, header, message, option, section, type Block, type SlackMessage } from "./blocks.ts";
 import { requestFacts } from "./request-facts.ts";
 
 /** Slack allows 100 options in a static select; the core sends at most 20 candidates. */
@@ -37,14 +38,6 @@ export function fulfilmentMessage(request: RequestView, candidates: readonly Can
   }
   const text = waiting ? `Authorised request ${request.reference}: please find the matching call.` : `${request.reference}: ${request.statusText}.`;
   return message(text, blocks);
-}
-
-export function describeCandidate(c: CandidateView): string {
-  const minutes = Math.floor(c.durationSeconds / 60);
-  const seconds = String(c.durationSeconds % 60).padStart(2, "0");
-  return [c.startedAtText, `${minutes}:${seconds} long`, c.direction, c.maskedNumber, c.extension ? `ext. ${c.extension}` : null, c.siteName, c.hasAudio ? null : "no audio"]
-    .filter(Boolean)
-    .join(" · ");
 }
 
 function shortCandidate(c: CandidateView): string {

@@ -5,7 +5,6 @@
  */
 import type { RequestView } from "../../../core/requests/request-view.ts";
 import { context, escapeMrkdwn, fields, section, type Block } from "./blocks.ts";
-import type { RenderContext } from "./render-context.ts";
 
 const DIRECTION: Record<string, string> = { inbound: "Inbound", outbound: "Outbound", internal: "Internal" };
 

@@ -5,17 +5,10 @@
  * reason prompt and, where it needs consent, the recorded employee's field.
  */
 import type { types } from "@slack/bolt";
+import type { FormPurpose } from "../../shared/presentation.ts";
 import { ACTIONS, VIEWS } from "../ids.ts";
 import { context, escapeMrkdwn, option, plain, section, type Block } from "./blocks.ts";
 
-/** One purpose as the form offers it: only those the core says this person may use. */
-export interface FormPurpose {
-  id: string;
-  label: string;
-  reasonPrompt: string;
-  needsConsent: boolean;
-  requestTypes: readonly string[];
-}
 
 /** What the form shows in its fields: from the slash command's arguments, or as the person left them. */
 export interface RequestFormValues {

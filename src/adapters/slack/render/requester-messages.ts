@@ -7,7 +7,7 @@ import type { CandidateView } from "../../../core/notify/notices.ts";
 import type { RequestView } from "../../../core/requests/request-view.ts";
 import { ACTIONS } from "../ids.ts";
 import { actions, button, context, escapeMrkdwn, header, message, section, type Block, type SlackMessage } from "./blocks.ts";
-import { describeCandidate } from "./fulfilment-message.ts";
+import { describeCandidate, OUTCOME_EXPLANATION } from "../../shared/presentation.ts";
 import { decisionLines, requestFacts } from "./request-facts.ts";
 import type { RenderContext } from "./render-context.ts";
 
@@ -28,18 +28,7 @@ export function submittedMessage(request: RequestView, rc: RenderContext): Slack
 export function outcomeMessage(request: RequestView): SlackMessage {
   const blocks: Block[] = [header(`${request.reference}: ${request.statusText}`)];
   const lines = decisionLines(request);
-  const explain: Record<string, string> = {
-    DENIED: "Your request was denied.",
-    CONSENT_REFUSED: "The member of staff on the call did not consent, so the recording will not be shared.",
-    NOT_FOUND: "Your request was authorised, but no call matching its details was found. You can make a new request with more precise details.",
-    EXPIRED: "Nobody decided your request in time, so it has been closed. You can make a new request.",
-    WITHDRAWN: "You withdrew this request.",
-    FULFILLED: "Your request was authorised and the call has been found.",
-    AWAITING_CONSENT: "Your request was authorised. The member of staff on the call has been asked for their consent.",
-    AWAITING_FULFILMENT: "Your request was authorised. The matching call is being found; you will get the link here.",
-    PENDING_APPROVAL: "Your request is still waiting for authorisation.",
-  };
-  blocks.push(section([explain[request.status] ?? escapeMrkdwn(request.statusText), ...lines].join("\n")));
+  blocks.push(section([OUTCOME_EXPLANATION[request.status], ...lines].join("\n")));
   blocks.push(context(`${escapeMrkdwn(request.purposeLabel)} · ${escapeMrkdwn(request.windowText)}`));
   return message(`${request.reference}: ${request.statusText}.`, blocks);
 }

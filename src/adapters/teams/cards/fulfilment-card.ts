@@ -3,6 +3,7 @@
  * request, by metadata only (masked numbers, times, no audio), to pick one
  * or say none matches.
  */
+import { describeCandidate } from "../../shared/presentation.ts";
 import type { CandidateView } from "../../../core/notify/notices.ts";
 import type { RequestView } from "../../../core/requests/request-view.ts";
 import { VERBS } from "../ids.ts";
@@ -42,12 +43,4 @@ export function fulfilmentCard(request: RequestView, candidates: readonly Candid
   }
   const fallbackText = waiting ? `Authorised request ${request.reference}: please find the matching call.` : `${request.reference}: ${request.statusText}.`;
   return card(body, { actions, fallbackText, ...(viewer.userId ? { refresh: refresh(VERBS.refresh, data, [viewer.userId]) } : {}) });
-}
-
-export function describeCandidate(c: CandidateView): string {
-  const minutes = Math.floor(c.durationSeconds / 60);
-  const seconds = String(c.durationSeconds % 60).padStart(2, "0");
-  return [c.startedAtText, `${minutes}:${seconds} long`, c.direction, c.maskedNumber, c.extension ? `ext. ${c.extension}` : null, c.siteName, c.hasAudio ? null : "no audio"]
-    .filter(Boolean)
-    .join(" · ");
 }

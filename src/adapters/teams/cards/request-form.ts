@@ -10,16 +10,10 @@
  * and the member-of-staff field is there whenever a purpose needs consent.
  */
 import type { CardElement, IChoiceSetInput, IDateInput, ITextInput, ITimeInput } from "@microsoft/teams.cards";
+import type { FormPurpose } from "../../shared/presentation.ts";
 import { VERBS } from "../ids.ts";
 import { attention, card, choice, execute, heading, subtle, text, type Card, type Element } from "./elements.ts";
 
-export interface FormPurpose {
-  id: string;
-  label: string;
-  reasonPrompt: string;
-  needsConsent: boolean;
-  requestTypes: readonly string[];
-}
 
 /** The form's fields as strings, exactly as Teams sends them back. */
 export interface RequestFormValues {

@@ -6,7 +6,7 @@
 import type { CandidateView } from "../../../core/notify/notices.ts";
 import type { RequestView } from "../../../core/requests/request-view.ts";
 import { attention, card, heading, openUrl, subtle, text, type Card, type Element } from "./elements.ts";
-import { describeCandidate } from "./fulfilment-card.ts";
+import { describeCandidate, OUTCOME_EXPLANATION } from "../../shared/presentation.ts";
 import type { RenderContext } from "./render-context.ts";
 import { decisionLines, requestFacts } from "./request-facts.ts";
 
@@ -25,21 +25,9 @@ export function submittedCard(request: RequestView, rc: RenderContext): Card {
   );
 }
 
-const EXPLAIN: Record<string, string> = {
-  DENIED: "Your request was denied.",
-  CONSENT_REFUSED: "The member of staff on the call did not consent, so the recording will not be shared.",
-  NOT_FOUND: "Your request was authorised, but no call matching its details was found. You can make a new request with more precise details.",
-  EXPIRED: "Nobody decided your request in time, so it has been closed. You can make a new request.",
-  WITHDRAWN: "You withdrew this request.",
-  FULFILLED: "Your request was authorised and the call has been found.",
-  AWAITING_CONSENT: "Your request was authorised. The member of staff on the call has been asked for their consent.",
-  AWAITING_FULFILMENT: "Your request was authorised. The matching call is being found; you will get the link here.",
-  PENDING_APPROVAL: "Your request is still waiting for authorisation.",
-};
-
 export function outcomeCard(request: RequestView): Card {
   return card(
-    [heading(`${request.reference}: ${request.statusText}`), text(EXPLAIN[request.status] ?? request.statusText), ...decisionLines(request), subtle(`${request.purposeLabel} · ${request.windowText}`)],
+    [heading(`${request.reference}: ${request.statusText}`), text(OUTCOME_EXPLANATION[request.status]), ...decisionLines(request), subtle(`${request.purposeLabel} · ${request.windowText}`)],
     { fallbackText: `${request.reference}: ${request.statusText}.` },
   );
 }

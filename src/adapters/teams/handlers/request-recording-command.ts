@@ -3,12 +3,11 @@
  * menu) sends the request form: only the purposes the core says this person
  * may use, their own site chosen when they have exactly one.
  */
-import { AppError } from "../../../core/errors.ts";
 import type { CoreContext } from "../../../core/context.ts";
-import { dpoNames, requestablePurposes } from "../../../core/policy/access.ts";
 import type { Person } from "../../../core/policy/schema.ts";
 import type { Card } from "../cards/elements.ts";
-import { requestFormCard, type FormPurpose, type RequestFormOptions, type RequestFormValues } from "../cards/request-form.ts";
+import { formPurposes } from "../../shared/presentation.ts";
+import { requestFormCard, type RequestFormOptions, type RequestFormValues } from "../cards/request-form.ts";
 import type { CommandHandler } from "../deps.ts";
 import { COMMANDS } from "../ids.ts";
 
@@ -30,18 +29,4 @@ export function requestForm(ctx: CoreContext, person: Person, values: RequestFor
   const siteId = values.siteId ?? (person.sites.length === 1 ? person.sites[0] : undefined);
   const staff = ctx.policy.people.filter((p) => p.email !== person.email).map((p) => ({ email: p.email, name: p.name }));
   return requestFormCard({ purposes, sites: ctx.policy.sites, staff, values: { ...values, ...(siteId ? { siteId } : {}) }, ...(errors ? { errors } : {}) });
-}
-
-function formPurposes(ctx: CoreContext, person: Person): FormPurpose[] {
-  const purposes = requestablePurposes(ctx.policy, person).map((p) => ({
-    id: p.id,
-    label: p.label,
-    reasonPrompt: p.reasonPrompt,
-    needsConsent: p.consent === "recorded-employee",
-    requestTypes: p.requestTypes,
-  }));
-  if (purposes.length === 0) {
-    throw new AppError("FORBIDDEN", `You are not one of the people who can request recordings. Ask ${dpoNames(ctx.policy)} if you think you should be.`);
-  }
-  return purposes;
 }

@@ -1,0 +1,57 @@
+/**
+ * Wording and choices both chat platforms show the same way. The platform
+ * adapters decide only layout (Block Kit or Adaptive Cards); what a form
+ * offers and what a message says lives here once.
+ */
+import type { CoreContext } from "../../core/context.ts";
+import { AppError } from "../../core/errors.ts";
+import type { CandidateView } from "../../core/notify/notices.ts";
+import { dpoNames, requestablePurposes } from "../../core/policy/access.ts";
+import type { Person } from "../../core/policy/schema.ts";
+import type { RequestStatus } from "../../core/requests/request-view.ts";
+
+/** One purpose as a request form offers it. */
+export interface FormPurpose {
+  id: string;
+  label: string;
+  reasonPrompt: string;
+  needsConsent: boolean;
+  requestTypes: readonly string[];
+}
+
+/** The purposes this person may use, as the core decides; FORBIDDEN if none. */
+export function formPurposes(ctx: CoreContext, person: Person): FormPurpose[] {
+  const purposes = requestablePurposes(ctx.policy, person).map((p) => ({
+    id: p.id,
+    label: p.label,
+    reasonPrompt: p.reasonPrompt,
+    needsConsent: p.consent === "recorded-employee",
+    requestTypes: p.requestTypes,
+  }));
+  if (purposes.length === 0) {
+    throw new AppError("FORBIDDEN", `You are not one of the people who can request recordings. Ask ${dpoNames(ctx.policy)} if you think you should be.`);
+  }
+  return purposes;
+}
+
+/** What a request's state means for the requester, in one sentence. */
+export const OUTCOME_EXPLANATION: Record<RequestStatus, string> = {
+  DENIED: "Your request was denied.",
+  CONSENT_REFUSED: "The member of staff on the call did not consent, so the recording will not be shared.",
+  NOT_FOUND: "Your request was authorised, but no call matching its details was found. You can make a new request with more precise details.",
+  EXPIRED: "Nobody decided your request in time, so it has been closed. You can make a new request.",
+  WITHDRAWN: "You withdrew this request.",
+  FULFILLED: "Your request was authorised and the call has been found.",
+  AWAITING_CONSENT: "Your request was authorised. The member of staff on the call has been asked for their consent.",
+  AWAITING_FULFILMENT: "Your request was authorised. The matching call is being found; you will get the link here.",
+  PENDING_APPROVAL: "Your request is still waiting for authorisation.",
+};
+
+/** One catalogue candidate on a line: when, how long, which way, masked number, extension, site. */
+export function describeCandidate(c: CandidateView): string {
+  const minutes = Math.floor(c.durationSeconds / 60);
+  const seconds = String(c.durationSeconds % 60).padStart(2, "0");
+  return [c.startedAtText, `${minutes}:${seconds} long`, c.direction, c.maskedNumber, c.extension ? `ext. ${c.extension}` : null, c.siteName, c.hasAudio ? null : "no audio"]
+    .filter(Boolean)
+    .join(" · ");
+}
