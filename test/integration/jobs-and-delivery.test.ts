@@ -79,18 +79,31 @@ describe.each(DATABASE_KINDS)("scheduled jobs and delivery on %s", (kind) => {
     expect(await t.ctx.db.outboxMessage.count({ where: { status: { not: "SENT" } } })).toBe(0);
   });
 
-  it("gives up on someone chat cannot reach, audits it and tells the DPO", async () => {
+  it("reports someone chat cannot reach to the requester and the DPO within a minute", async () => {
     await t.ctx.db.chatIdentity.deleteMany({ where: { email: P.ceo } });
     await submitRequest(t.ctx, request);
-    for (let i = 0; i < 12; i++) {
-      await deliverNotifications(t.ctx, { channels: [t.channel], publicUrl: "https://x.test", maxAttempts: 3 });
-      t.clock.advance(2 * HOUR);
+    for (let i = 0; i < 8; i++) {
+      await deliverNotifications(t.ctx, { channels: [t.channel], publicUrl: "https://x.test" });
+      t.clock.advance(10_000);
     }
     const failed = await t.ctx.db.outboxMessage.findFirstOrThrow({ where: { recipientEmail: P.ceo } });
     expect(failed.status).toBe("FAILED");
     expect(failed.lastError).toContain("UNREACHABLE");
     expect(await t.ctx.db.auditEntry.count({ where: { action: "notification.failed" } })).toBe(1);
-    const told = t.channel.to(P.dpo, "delivery-failed")[0];
-    expect(told?.kind === "delivery-failed" && told.recipientName).toBe("Farid Khan");
+    await t.deliver();
+    for (const who of [P.dpo, P.requester]) {
+      const told = t.channel.to(who, "delivery-failed")[0];
+      expect(told?.kind === "delivery-failed" && told.recipientName, who).toBe("Farid Khan");
+    }
+  });
+
+  it("keeps retrying a platform that fails, for longer than an unreachable person", async () => {
+    await submitRequest(t.ctx, request);
+    t.channel.failNext = 100;
+    for (let i = 0; i < 8; i++) {
+      await deliverNotifications(t.ctx, { channels: [t.channel], publicUrl: "https://x.test" });
+      t.clock.advance(10_000);
+    }
+    expect(await t.ctx.db.outboxMessage.count({ where: { status: "FAILED" } })).toBe(0);
   });
 });

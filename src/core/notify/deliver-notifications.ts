@@ -35,6 +35,8 @@ export interface DeliveryResult {
 }
 
 const LEASE_MS = 60_000;
+/** Tries before someone no chat platform knows is reported (about 35 seconds with the backoff). */
+const UNREACHABLE_ATTEMPTS = 4;
 
 class Unreachable extends Error {}
 
@@ -131,13 +133,21 @@ async function buildNotice(ctx: CoreContext, options: DeliveryOptions, kind: Not
   }
 }
 
-/** Schedules a retry, or gives up, audits it and tells the DPO. Returns true if it gave up. */
+/**
+ * Schedules a retry, or gives up, audits it and tells the DPO and (when the
+ * notice was about someone else's request) the requester. Someone chat cannot
+ * reach at all (not set up on any platform yet) is given up on after a few
+ * quick tries, so people hear within a minute rather than hours; a platform
+ * error is retried with backoff for longer. Returns true if it gave up.
+ */
 async function recordFailure(ctx: CoreContext, options: DeliveryOptions, row: OutboxMessage, error: unknown): Promise<boolean> {
   const now = ctx.clock.now();
   const attempts = row.attempts + 1;
-  const code = error instanceof Unreachable ? "UNREACHABLE" : isAppError(error) ? error.code : "SEND_FAILED";
+  const unreachable = error instanceof Unreachable;
+  const code = unreachable ? "UNREACHABLE" : isAppError(error) ? error.code : "SEND_FAILED";
   const lastError = `${code}: ${error instanceof Error ? error.message : String(error)}`.slice(0, 500);
-  if (attempts < (options.maxAttempts ?? 12)) {
+  const maxAttempts = options.maxAttempts ?? 12;
+  if (attempts < (unreachable ? Math.min(UNREACHABLE_ATTEMPTS, maxAttempts) : maxAttempts)) {
     const backoff = Math.min(5_000 * 2 ** (attempts - 1), 3_600_000);
     await ctx.db.outboxMessage.update({ where: { id: row.id }, data: { attempts, lastError, nextAttemptAt: new Date(now.getTime() + backoff) } });
     return false;
@@ -145,11 +155,13 @@ async function recordFailure(ctx: CoreContext, options: DeliveryOptions, row: Ou
   await transact(ctx, async (tx) => {
     await tx.outboxMessage.update({ where: { id: row.id }, data: { attempts, lastError, status: "FAILED", payload: withoutToken(row) } });
     await appendAudit(tx, { at: now, actor: "system", action: "notification.failed", subjectType: "notification", subjectId: row.id, requestId: row.requestId, details: { kind: row.kind, recipient: row.recipientEmail, code } });
-    if (row.kind !== "delivery-failed" && row.kind !== "refresh-messages") {
-      const recipientName = findPerson(ctx.policy, row.recipientEmail)?.name ?? row.recipientEmail;
-      const dpos = peopleWithRoles(ctx.policy, ctx.policy.compliance.dpoRoles).filter((p) => p.email !== row.recipientEmail);
-      await enqueueNotices(tx, now, dpos.map((d) => ({ to: d.email, kind: "delivery-failed" as const, requestId: row.requestId, payload: { recipientName, noticeKind: row.kind } })));
-    }
+    if (row.kind === "delivery-failed" || row.kind === "refresh-messages") return;
+    const recipientName = findPerson(ctx.policy, row.recipientEmail)?.name ?? row.recipientEmail;
+    const requester = row.requestId ? (await tx.recordingRequest.findUnique({ where: { id: row.requestId }, select: { requesterEmail: true } }))?.requesterEmail : undefined;
+    const tell = new Set(peopleWithRoles(ctx.policy, ctx.policy.compliance.dpoRoles).map((p) => p.email));
+    if (requester) tell.add(requester);
+    tell.delete(row.recipientEmail);
+    await enqueueNotices(tx, now, [...tell].map((to) => ({ to, kind: "delivery-failed" as const, requestId: row.requestId, payload: { recipientName, noticeKind: row.kind } })));
   });
   return true;
 }
