@@ -18,6 +18,7 @@ import type { CoreContext } from "../src/core/context.ts";
 import { policySchema } from "../src/core/policy/schema.ts";
 import { systemClock } from "../src/core/ports/clock.ts";
 import { openDatabase } from "../src/infra/db/open-database.ts";
+import { selfWorker } from "./support/self-worker.ts";
 import { throwawayPostgres } from "./support/throwaway-postgres.ts";
 import { createHttpServer } from "../src/infra/http/server.ts";
 import { createLogger } from "../src/infra/logger.ts";
@@ -124,9 +125,7 @@ export async function run(): Promise<string[]> {
 
 async function once(kind: "postgresql" | "pglite"): Promise<string[]> {
   const logger = createLogger({ level: "silent" });
-  // The worker runs this same TypeScript file, so it registers tsx's loader first.
-  const boot = `import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(import.meta.url)}); })`;
-  const worker = new Worker(boot, { eval: true, workerData: { role: "load-generator" } });
+  const worker = selfWorker(import.meta.url, "load-generator");
   const generator = loadGenerator(worker);
   const apiUrl = await generator.apiUrl;
   const database = kind === "pglite" ? await openDatabase({ kind: "pglite", dataDir: "memory" }) : await throwawayPostgres("callgate_bench_slack", 10);

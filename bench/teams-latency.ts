@@ -34,6 +34,7 @@ import { openDatabase } from "../src/infra/db/open-database.ts";
 import { createHttpServer } from "../src/infra/http/server.ts";
 import { createLogger } from "../src/infra/logger.ts";
 import { ms, percentile } from "./support/bench-context.ts";
+import { selfWorker } from "./support/self-worker.ts";
 import { throwawayPostgres } from "./support/throwaway-postgres.ts";
 
 const USERS = 20;
@@ -165,8 +166,7 @@ export async function run(): Promise<string[]> {
 
 async function once(kind: "pglite" | "postgresql"): Promise<string[]> {
   const logger = createLogger({ level: "silent" });
-  const boot = `import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(import.meta.url)}); })`;
-  const worker = new Worker(boot, { eval: true, workerData: { role: "teams-load-generator" } });
+  const worker = selfWorker(import.meta.url, "teams-load-generator");
   const generator = loadGenerator(worker);
   await generator.serviceUrl;
   const database = kind === "pglite" ? await openDatabase({ kind: "pglite", dataDir: "memory" }) : await throwawayPostgres("callgate_bench_teams", 10);
