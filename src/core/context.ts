@@ -5,6 +5,7 @@
 import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
 import type { Policy } from "./policy/schema.ts";
 import type { Clock } from "./ports/clock.ts";
+import type { FileStore } from "./ports/file-store.ts";
 import type { RecordingStore } from "./ports/recording-store.ts";
 
 export type Db = PrismaClient;
@@ -16,6 +17,8 @@ export interface CoreContext {
   clock: Clock;
   /** Where audio lives; absent where a command needs no audio. */
   recordings?: RecordingStore;
+  /** Where files made for people wait to be fetched; absent where none are made. */
+  files?: FileStore;
 }
 
 /**

@@ -50,7 +50,7 @@ export function chatChannelContract(platform: string, makeHarness: () => Promise
       const seen = await h.seen("alice");
       expect(seen).toHaveLength(notices.length);
       notices.forEach((notice, i) => {
-        if (notice.request) expect(seen[i]!.text).toContain(notice.request.reference);
+        if ("request" in notice && notice.request) expect(seen[i]!.text).toContain(notice.request.reference);
         expect(seen[i]!.text.length).toBeGreaterThan(20);
       });
       expect(await h.seen("bob")).toEqual([]);

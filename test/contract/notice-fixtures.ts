@@ -84,5 +84,15 @@ export function everyNotice(): Notice[] {
     { kind: "access-ended", request: done, reason: "revoked" },
     { kind: "delivery-failed", request: pending, recipientName: "Grace Lee", noticeKind: "approval-needed" },
     { kind: "delivery-failed", request: null, recipientName: "Grace Lee", noticeKind: "approval-needed" },
+    { kind: "compliance-notice", title: "Subject access request SAR-000004 is due in 7 days", lines: ["Reply to Jo Bloggs by Monday 7 December 2026.", "3 recordings are on hold for it."] },
+    {
+      kind: "file-ready",
+      title: "Audit export",
+      fileName: "callgate-audit-2026-11.csv",
+      sizeText: "12 KB",
+      url: "https://callgate.example.org/files/abc123",
+      expiresAt: new Date("2026-11-23T12:00:00Z"),
+      expiresAtText: "Monday 23 November 2026, 12:00",
+    },
   ];
 }

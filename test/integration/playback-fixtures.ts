@@ -101,7 +101,7 @@ export async function grantPlayback(f: PlaybackFixture): Promise<GrantedPlayback
   const decided = await recordDecision(t.ctx, { requestId: request.id, deciderEmail: P.northHead, outcome: "approve" });
   if (decided.status !== "FULFILLED") throw new Error(`expected the request to be fulfilled, got ${decided.status}`);
   await t.deliver();
-  const notice = t.channel.to(P.requester, "access-granted").find((x) => x.request?.id === request.id);
+  const notice = t.channel.to(P.requester, "access-granted").find((x) => "request" in x && x.request?.id === request.id);
   if (notice?.kind !== "access-granted") throw new Error("no playback link was delivered");
   const token = notice.playbackUrl.split("/play/")[1]!;
   const grant = await t.ctx.db.playbackGrant.findFirstOrThrow({ where: { requestId: request.id } });

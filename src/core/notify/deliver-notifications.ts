@@ -14,6 +14,7 @@ import { isAppError } from "../errors.ts";
 import { findPerson, peopleWithRoles } from "../policy/access.ts";
 import type { ChatChannel } from "../ports/chat.ts";
 import { candidateView, findCandidates, MAX_CANDIDATES } from "../requests/fulfilment-steps.ts";
+import { buildFileReadyNotice } from "../files/file-view.ts";
 import { loadExtensionView } from "../playback/extension-view.ts";
 import { loadRequest, buildRequestView } from "../requests/request-view.ts";
 import { enqueueNotices } from "./enqueue-notices.ts";
@@ -103,6 +104,10 @@ async function buildNotice(ctx: CoreContext, options: DeliveryOptions, kind: Not
   if (kind === "delivery-failed") {
     return { kind, request, recipientName: String(payload.recipientName ?? "someone"), noticeKind: String(payload.noticeKind ?? "") };
   }
+  if (kind === "compliance-notice") {
+    return { kind, title: String(payload.title ?? "Callgate"), lines: Array.isArray(payload.lines) ? payload.lines.map(String) : [] };
+  }
+  if (kind === "file-ready") return buildFileReadyNotice(ctx, options.publicUrl, payload);
   if (!request || !requestRow) throw new Error(`notice ${kind} has no request`);
   switch (kind) {
     case "request-submitted":

@@ -30,7 +30,15 @@ export type Notice =
   /** To the requester: more time was given (a new link follows) or refused. */
   | { kind: "extension-outcome"; request: RequestView; extension: ExtensionView }
   /** To the DPO: a notice could not be delivered to someone. */
-  | { kind: "delivery-failed"; request: RequestView | null; recipientName: string; noticeKind: string };
+  | { kind: "delivery-failed"; request: RequestView | null; recipientName: string; noticeKind: string }
+  /**
+   * To a DPO, authoriser or requester: news about a compliance record (a
+   * subject access deadline near, a covert monitoring review due, consent
+   * withdrawn). Plain lines, written by the core, never a full phone number.
+   */
+  | { kind: "compliance-notice"; title: string; lines: string[] }
+  /** To one person: a file made for them (export, report, bundle, form), by a time-limited link. */
+  | { kind: "file-ready"; title: string; fileName: string; sizeText: string; url: string; expiresAt: Date; expiresAtText: string };
 
 /** One catalogue entry as shown to a fulfiller or requester: no audio, number masked. */
 export interface CandidateView {

@@ -53,7 +53,11 @@ export async function decideAccessExtension(ctx: CoreContext, input: DecideAcces
     const { count } = await tx.accessExtension.updateMany({ where: { id: extension.id, status: "PENDING" }, data: { status, decidedBy: decider.email, decidedAt: now, decisionReason: reason } });
     if (count !== 1) throw new AppError("CONFLICT", "This request for more time changed while you were acting on it.");
     await appendAudit(tx, { at: now, actor: decider.email, action: status === "APPROVED" ? "extension.approved" : "extension.denied", subjectType: "extension", subjectId: extension.id, requestId: request.id, purposeId: request.purposeId, details: { grantId: extension.grantId, ...(reason ? { reason } : {}) } });
-    if (status === "APPROVED") await issuePlaybackGrant(tx, ctx, request, extension.grant.recording, decider.email, now);
+    if (status === "APPROVED") {
+      const recording = extension.grant.recording;
+      if (!recording) throw new AppError("NOT_FOUND", "The recording has since been deleted under the organisation's retention rules, so no more time can be given.");
+      await issuePlaybackGrant(tx, ctx, request, recording, decider.email, now);
+    }
     await enqueueNotices(tx, now, [
       { to: extension.requesterEmail, kind: "extension-outcome", requestId: request.id, payload: { extensionId: extension.id } },
       { to: "system", kind: "refresh-messages", requestId: request.id },

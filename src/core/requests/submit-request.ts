@@ -8,6 +8,7 @@ import { transact } from "../context.ts";
 import { appendAudit } from "../audit/append-audit.ts";
 import { AppError } from "../errors.ts";
 import { zonedInstant } from "../format.ts";
+import { nextReference } from "../references.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
 import { maskPhoneNumber, normalisePhoneNumber } from "../phone.ts";
 import { authorisersFor, filledSlots, findPerson, mayRequest, personByEmail, purposeById } from "../policy/access.ts";
@@ -107,8 +108,7 @@ export async function submitRequest(ctx: CoreContext, raw: SubmitRequestInput): 
       const existing = await tx.recordingRequest.findUnique({ where: { submissionKey: input.submissionKey }, select: { id: true } });
       if (existing) return existing.id;
     }
-    const [{ n }] = (await tx.$queryRaw<{ n: bigint }[]>`SELECT nextval('request_reference_seq') AS n`) as [{ n: bigint }];
-    const reference = `CG-${String(n).padStart(6, "0")}`;
+    const reference = await nextReference(tx, "CG");
     const request = await tx.recordingRequest.create({
       data: {
         reference,

@@ -96,6 +96,8 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   APPROVAL_NOT_NEEDED: 409,
   WRONG_STATE: 409,
   CONFLICT: 409,
+  ON_HOLD: 409,
+  TOO_LATE: 409,
   // Problems of the deployment, not of the request: the person acting cannot fix them.
   POLICY_INVALID: 500,
   CONFIG_INVALID: 500,

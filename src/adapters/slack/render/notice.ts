@@ -5,6 +5,7 @@
 import type { Notice } from "../../../core/notify/notices.ts";
 import { approvalMessage } from "./approval-message.ts";
 import type { SlackMessage } from "./blocks.ts";
+import { complianceNoticeMessage, fileReadyMessage } from "./compliance-messages.ts";
 import { consentMessage } from "./consent-message.ts";
 import { extensionNeededMessage, extensionOutcomeMessage } from "./extension-messages.ts";
 import { fulfilmentMessage } from "./fulfilment-message.ts";
@@ -41,6 +42,10 @@ export function renderNotice(notice: Notice, rc: RenderContext, viewerEmail?: st
       return extensionOutcomeMessage(notice.request, notice.extension);
     case "delivery-failed":
       return deliveryFailedMessage(notice.request, notice.recipientName, notice.noticeKind);
+    case "compliance-notice":
+      return complianceNoticeMessage(notice.title, notice.lines);
+    case "file-ready":
+      return fileReadyMessage(notice);
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import type { Notice } from "../../../core/notify/notices.ts";
 import { approvalCard } from "./approval-card.ts";
+import { complianceNoticeCard, fileReadyCard } from "./compliance-cards.ts";
 import { consentCard } from "./consent-card.ts";
 import type { Card } from "./elements.ts";
 import { extensionCard, extensionOutcomeCard } from "./extension-card.ts";
@@ -37,5 +38,9 @@ export function renderNotice(notice: Notice, rc: RenderContext, viewer: Viewer =
       return extensionOutcomeCard(notice.request, notice.extension);
     case "delivery-failed":
       return deliveryFailedCard(notice.request, notice.recipientName, notice.noticeKind);
+    case "compliance-notice":
+      return complianceNoticeCard(notice.title, notice.lines);
+    case "file-ready":
+      return fileReadyCard(notice);
   }
 }
