@@ -51,7 +51,7 @@ export async function startCallgate(config: Config, logger: Logger, options: Sta
     const storage = await openRecordingStore(config.storage);
     closers.push(() => storage.close());
 
-    const ctx: CoreContext = { db: database.prisma, policy, clock: options.clock ?? systemClock, recordings: storage.store };
+    const ctx: CoreContext = { db: database.prisma, policy, clock: options.clock ?? systemClock, recordings: storage.store, files: storage.files };
     if (config.demo) {
       const seeded = await seedDemoRecordings(ctx, storage.store);
       logger.info({ uploaded: seeded.uploaded, catalogued: seeded.import.added }, "demo recordings ready");

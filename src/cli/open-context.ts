@@ -37,7 +37,7 @@ export async function openCliContext(env: NodeJS.ProcessEnv = process.env): Prom
     throw error;
   }
   return {
-    ctx: { db: database.prisma, policy, clock: systemClock, recordings: opened.store },
+    ctx: { db: database.prisma, policy, clock: systemClock, recordings: opened.store, files: opened.files },
     config,
     async close() {
       await Promise.allSettled([database.close(), opened.close()]);

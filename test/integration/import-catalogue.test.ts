@@ -37,6 +37,7 @@ class FlakyStore implements RecordingStore {
     return this.inner.listPage(token, pageSize);
   }
   readUrl: RecordingStore["readUrl"] = (...args) => this.inner.readUrl(...args);
+  read: RecordingStore["read"] = (...args) => this.inner.read(...args);
   delete: RecordingStore["delete"] = (...args) => this.inner.delete(...args);
   ping: RecordingStore["ping"] = () => this.inner.ping();
 }

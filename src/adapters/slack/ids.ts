@@ -17,6 +17,8 @@ export const ACTIONS = {
   fulfilNone: "fulfil-none",
   /** A link button: Slack still sends an interaction, which must be acknowledged. */
   openPlayback: "open-playback",
+  /** The download button on a "your file is ready" message: a link button too. */
+  downloadFile: "download-file",
   /** The purpose select in the request form, which reshapes the form. */
   choosePurpose: "choose-purpose",
   /** On the "access has expired" message: opens the form asking for more time. */

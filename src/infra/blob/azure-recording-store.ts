@@ -9,6 +9,9 @@
  *   short-lived key the service hands out, cached until it nears expiry.
  *
  * Every link is read-only, for exactly one blob, with the caller's expiry.
+ *
+ * The same class, on its own container, is the FileStore for files made for
+ * people (exports, reports, bundles), so their links can never read audio.
  */
 import type { DefaultAzureCredential } from "@azure/identity";
 import {
@@ -25,6 +28,8 @@ import {
 } from "@azure/storage-blob";
 import { AppError } from "../../core/errors.ts";
 import { systemClock, type Clock } from "../../core/ports/clock.ts";
+import type { Readable } from "node:stream";
+import type { FileStore } from "../../core/ports/file-store.ts";
 import type { RecordingPage, RecordingStore, StoredRecording } from "../../core/ports/recording-store.ts";
 
 export const DEFAULT_CONTAINER = "recordings";
@@ -61,7 +66,7 @@ type Signer =
   | { kind: "account-key"; credential: StorageSharedKeyCredential }
   | { kind: "user-delegation"; accountName: string };
 
-export class AzureRecordingStore implements RecordingStore {
+export class AzureRecordingStore implements RecordingStore, FileStore {
   readonly containerName: string;
   private readonly container: ContainerClient;
   private readonly clock: Clock;
@@ -117,7 +122,7 @@ export class AzureRecordingStore implements RecordingStore {
 
   /** Creates the container if it is missing; call once at start. */
   async ensureContainer(): Promise<void> {
-    await storageCall("create the recordings container", () => this.container.createIfNotExists());
+    await storageCall(`create the ${this.containerName} container`, () => this.container.createIfNotExists());
   }
 
   async listPage(continuationToken: string | undefined, pageSize: number): Promise<RecordingPage> {
@@ -138,7 +143,7 @@ export class AzureRecordingStore implements RecordingStore {
     return { items, continuationToken: page?.continuationToken || undefined };
   }
 
-  async readUrl(blobName: string, expiresAt: Date, options: { contentType?: string } = {}): Promise<string> {
+  async readUrl(blobName: string, expiresAt: Date, options: { contentType?: string; fileName?: string } = {}): Promise<string> {
     if (blobName.length === 0) throw new AppError("INVALID_INPUT", "A recording needs a blob name before it can be played.", "blobName");
     const now = this.clock.now();
     if (!(expiresAt.getTime() > now.getTime())) {
@@ -152,7 +157,7 @@ export class AzureRecordingStore implements RecordingStore {
       expiresOn: expiresAt,
       // Real accounts are HTTPS-only; Azurite on a laptop speaks plain HTTP.
       protocol: blob.url.startsWith("https:") ? SASProtocol.Https : SASProtocol.HttpsAndHttp,
-      contentDisposition: "inline",
+      contentDisposition: options.fileName ? `attachment; filename="${options.fileName.replace(/[^\w.-]/g, "_")}"` : "inline",
       ...(options.contentType ? { contentType: options.contentType } : {}),
     };
     const sas =
@@ -160,6 +165,16 @@ export class AzureRecordingStore implements RecordingStore {
         ? generateBlobSASQueryParameters(values, this.signer.credential)
         : generateBlobSASQueryParameters(values, await this.userDelegationKey(expiresAt), this.signer.accountName);
     return `${blob.url}?${sas.toString()}`;
+  }
+
+  async read(blobName: string): Promise<Buffer> {
+    return storageCall("read a recording", () => this.container.getBlobClient(blobName).downloadToBuffer());
+  }
+
+  async put(name: string, body: Buffer | Readable, options: { contentType: string }): Promise<void> {
+    const blob = this.container.getBlockBlobClient(name);
+    const headers = { blobHTTPHeaders: { blobContentType: options.contentType } };
+    await storageCall("store a file", () => (Buffer.isBuffer(body) ? blob.uploadData(body, headers) : blob.uploadStream(body, 4 * 1024 * 1024, 4, headers)));
   }
 
   async delete(blobName: string): Promise<void> {

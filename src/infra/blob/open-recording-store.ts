@@ -1,7 +1,8 @@
 /**
  * Opens the recordings container the configuration names: a real account by
  * connection string or by account URL and managed identity, or (with nothing
- * configured) an Azurite started under the data directory. The container is
+ * configured) an Azurite started under the data directory, and beside it the
+ * container for files made for people (FILES_CONTAINER). Containers are
  * created if missing. For the composition root and the CLI.
  */
 import { join } from "node:path";
@@ -9,33 +10,40 @@ import type { StorageConfig } from "../config.ts";
 import { AzureRecordingStore } from "./azure-recording-store.ts";
 import { startAzurite } from "./azurite.ts";
 
+/** Where exports, reports and bundles wait to be downloaded: never the recordings container. */
+export const FILES_CONTAINER = "callgate-files";
+
 export interface OpenedRecordingStore {
   store: AzureRecordingStore;
+  /** The FileStore, on its own container in the same account. */
+  files: AzureRecordingStore;
   /** Stops Azurite if this call started it; otherwise nothing to close. */
   close(): Promise<void>;
 }
 
 export async function openRecordingStore(storage: StorageConfig): Promise<OpenedRecordingStore> {
   const options = { containerName: storage.container };
+  const files = { containerName: FILES_CONTAINER };
   if (storage.kind === "connection-string") {
-    const store = AzureRecordingStore.fromConnectionString(storage.connectionString, options);
-    await store.ensureContainer();
-    return { store, close: async () => {} };
+    return ready(AzureRecordingStore.fromConnectionString(storage.connectionString, options), AzureRecordingStore.fromConnectionString(storage.connectionString, files), async () => {});
   }
   if (storage.kind === "account-url") {
     // Loaded only when used: the identity library is large.
     const { DefaultAzureCredential } = await import("@azure/identity");
-    const store = AzureRecordingStore.fromAccountUrl(storage.url, new DefaultAzureCredential(), options);
-    await store.ensureContainer();
-    return { store, close: async () => {} };
+    const credential = new DefaultAzureCredential();
+    return ready(AzureRecordingStore.fromAccountUrl(storage.url, credential, options), AzureRecordingStore.fromAccountUrl(storage.url, credential, files), async () => {});
   }
   const azurite = await startAzurite({ location: join(storage.dataDir, "azurite") });
   try {
-    const store = AzureRecordingStore.fromConnectionString(azurite.connectionString, options);
-    await store.ensureContainer();
-    return { store, close: () => azurite.stop() };
+    return await ready(AzureRecordingStore.fromConnectionString(azurite.connectionString, options), AzureRecordingStore.fromConnectionString(azurite.connectionString, files), () => azurite.stop());
   } catch (error) {
     await azurite.stop();
     throw error;
   }
+}
+
+async function ready(store: AzureRecordingStore, files: AzureRecordingStore, close: () => Promise<void>): Promise<OpenedRecordingStore> {
+  await store.ensureContainer();
+  await files.ensureContainer();
+  return { store, files, close };
 }

@@ -12,7 +12,7 @@ import { extensionApproveClicked, extensionRefusalSubmitted, refuseExtensionClic
 import { fulfilmentChosen } from "./fulfilment-chosen.ts";
 import { fulfilmentNoneClicked } from "./fulfilment-none-clicked.ts";
 import { askMoreTimeClicked, moreTimeReasonSubmitted } from "./more-time-asked.ts";
-import { playbackLinkOpened } from "./playback-link-opened.ts";
+import { fileLinkOpened, playbackLinkOpened } from "./playback-link-opened.ts";
 import { purposeChosen } from "./purpose-chosen.ts";
 import { recordingsCommand } from "./recordings-command.ts";
 import { requestFormSubmitted } from "./request-form-submitted.ts";
@@ -32,6 +32,7 @@ export const LISTENERS: readonly ListenerRegistration[] = [
   fulfilmentChosen,
   fulfilmentNoneClicked,
   playbackLinkOpened,
+  fileLinkOpened,
   askMoreTimeClicked,
   moreTimeReasonSubmitted,
   extensionApproveClicked,

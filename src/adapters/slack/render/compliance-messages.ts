@@ -2,6 +2,7 @@
  * Direct messages about compliance records (deadlines, reviews, consent) and
  * the link to a file made for the reader.
  */
+import { ACTIONS } from "../ids.ts";
 import { actions, button, context, escapeMrkdwn, header, message, section, type SlackMessage } from "./blocks.ts";
 
 export function complianceNoticeMessage(title: string, lines: readonly string[]): SlackMessage {
@@ -13,7 +14,7 @@ export function fileReadyMessage(notice: { title: string; fileName: string; size
   return message(text, [
     header(notice.title),
     section(`*${escapeMrkdwn(notice.fileName)}* (${escapeMrkdwn(notice.sizeText)}) is ready. The link is for you alone and every download is recorded in the audit log.`),
-    actions("file_ready", [button({ actionId: "file_download", text: "Download", url: notice.url, style: "primary" })]),
+    actions("file_ready", [button({ actionId: ACTIONS.downloadFile, text: "Download", url: notice.url, style: "primary" })]),
     context(`The link works until ${escapeMrkdwn(notice.expiresAtText)}.`),
   ]);
 }

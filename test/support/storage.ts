@@ -1,0 +1,65 @@
+/**
+ * A real Azurite with the recordings container and the files container, for
+ * core tests that need audio (bundles, retention) or deliver files. One per
+ * test file: start it in beforeAll, give its stores to a TestCore's context.
+ */
+import { AzureRecordingStore } from "../../src/infra/blob/azure-recording-store.ts";
+import { startAzurite, type RunningAzurite } from "../../src/infra/blob/azurite.ts";
+import { FILES_CONTAINER } from "../../src/infra/blob/open-recording-store.ts";
+import type { CoreContext } from "../../src/core/context.ts";
+
+export interface TestStorage {
+  azurite: RunningAzurite;
+  recordings: AzureRecordingStore;
+  files: AzureRecordingStore;
+  /** Gives a core context these stores (tests build contexts without them). */
+  attach(ctx: CoreContext): void;
+  /** Uploads a small WAV body under this blob name. */
+  putAudio(blobName: string, body?: Buffer): Promise<void>;
+  /** The bytes of a delivered file, found by its DeliveredFile row's blob name. */
+  readFile(blobName: string): Promise<Buffer>;
+  stop(): Promise<void>;
+}
+
+/** A tiny valid WAV header plus silence, so tests can tell files apart by name and size. */
+export function fakeWav(seconds = 1): Buffer {
+  const rate = 8000;
+  const data = Buffer.alloc(rate * seconds * 2);
+  const header = Buffer.alloc(44);
+  header.write("RIFF", 0);
+  header.writeUInt32LE(36 + data.length, 4);
+  header.write("WAVE", 8);
+  header.write("fmt ", 12);
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(rate, 24);
+  header.writeUInt32LE(rate * 2, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write("data", 36);
+  header.writeUInt32LE(data.length, 40);
+  return Buffer.concat([header, data]);
+}
+
+export async function startTestStorage(options: { container?: string } = {}): Promise<TestStorage> {
+  const azurite = await startAzurite({ location: "memory" });
+  const recordings = AzureRecordingStore.fromConnectionString(azurite.connectionString, { containerName: options.container ?? "recordings" });
+  const files = AzureRecordingStore.fromConnectionString(azurite.connectionString, { containerName: FILES_CONTAINER });
+  await recordings.ensureContainer();
+  await files.ensureContainer();
+  return {
+    azurite,
+    recordings,
+    files,
+    attach(ctx) {
+      ctx.recordings = recordings;
+      ctx.files = files;
+    },
+    async putAudio(blobName, body = fakeWav()) {
+      await recordings.upload(blobName, body, { contentType: "audio/wav" });
+    },
+    readFile: (blobName) => files.read(blobName),
+    stop: () => azurite.stop(),
+  };
+}
