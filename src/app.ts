@@ -13,6 +13,7 @@ import { loadPolicyFile } from "./core/policy/load-policy.ts";
 import type { ChatChannel } from "./core/ports/chat.ts";
 import { systemClock, type Clock } from "./core/ports/clock.ts";
 import { openRecordingStore } from "./infra/blob/open-recording-store.ts";
+import { mountFiles } from "./infra/http/files/index.ts";
 import { describeConfig, type Config } from "./infra/config.ts";
 import { openDatabase } from "./infra/db/open-database.ts";
 import { seedDemoRecordings } from "./infra/demo/seed-demo-recordings.ts";
@@ -67,6 +68,7 @@ export async function startCallgate(config: Config, logger: Logger, options: Sta
       ],
     });
     mountPlayback({ http, ctx, logger });
+    mountFiles({ http, ctx, logger });
     const channels: ChatChannel[] = [];
     const slack = config.slack.enabled ? await startSlackAdapter({ ctx, config: config.slack, logger, http }) : undefined;
     if (slack) channels.push(slack.channel);

@@ -123,7 +123,8 @@ export function renderFailure(status: number, organisationName: string, message:
   return notice(status, organisationName, status >= 500 ? "The recording cannot be played just now" : "The recording cannot be played", [message]);
 }
 
-function notice(status: number, organisationName: string, title: string, paragraphs: string[]): RenderedPage {
+/** A plain page with a heading and paragraphs, in the playback page's style (also used by /files). */
+export function notice(status: number, organisationName: string, title: string, paragraphs: string[]): RenderedPage {
   const body = `<h1>${escapeHtml(title)}</h1>\n${paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join("\n")}`;
   return { status, html: page(title, organisationName, body), csp: BASE_CSP.join("; ") };
 }
