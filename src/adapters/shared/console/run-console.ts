@@ -72,6 +72,8 @@ function helpReply(output: string): ConsoleReply {
   return { title: "Callgate DPO commands", blocks: [{ kind: "text", text: output.replace(/^Usage: dpo /m, "Usage: ").trim() }] };
 }
 
+/** Commander's "error: unknown command 'hodl'\n(Did you mean hold?)" as one plain sentence. */
 function cleanCommanderMessage(message: string): string {
-  return message.replace(/^error: /, "").replace(/'/g, "\"");
+  const plain = message.replace(/^error: /, "").replace(/'/g, "\"").replace(/\s*\n\s*\((Did you mean [^)]*)\)/, ". $1");
+  return plain.charAt(0).toUpperCase() + plain.slice(1);
 }

@@ -1,0 +1,71 @@
+/**
+ * The DPO console's parsing, shared by Slack and Teams: the same words work
+ * on both, help is always at hand, and every mistake comes back as a reply
+ * that says what was wrong, never as silence or a crash.
+ */
+import { describe, expect, it } from "vitest";
+import { AppError } from "../../src/core/errors.ts";
+import type { CoreContext } from "../../src/core/context.ts";
+import { runConsole, type ConsoleModule, type ConsoleSession } from "../../src/adapters/shared/console/run-console.ts";
+import { text } from "../../src/adapters/shared/console/reply.ts";
+
+const session: ConsoleSession = { ctx: {} as CoreContext, actorEmail: "dpo@example.org", publicUrl: "https://callgate.test" };
+
+const calls: Array<{ ref: string; reason: string; actor: string }> = [];
+const holdModule: ConsoleModule = {
+  register(program, s, answer) {
+    const hold = program.command("hold").description("Legal holds");
+    hold
+      .command("release")
+      .description("Release a hold")
+      .argument("<reference>")
+      .requiredOption("--reason <text>", "why")
+      .action((ref: string, opts: { reason: string }) => {
+        if (ref === "HOLD-404") throw new AppError("NOT_FOUND", "There is no hold HOLD-404.");
+        if (ref === "HOLD-500") throw new Error("database fell over");
+        calls.push({ ref, reason: opts.reason, actor: s.actorEmail });
+        answer({ title: `Released ${ref}`, blocks: [text(opts.reason)] });
+      });
+  },
+};
+
+describe("the DPO console", () => {
+  it("runs a command with quoted options as the person who typed it", async () => {
+    const reply = await runConsole(session, `hold release HOLD-000001 --reason "Claim settled, 3 May"`, [holdModule]);
+    expect(reply.title).toBe("Released HOLD-000001");
+    expect(calls.at(-1)).toEqual({ ref: "HOLD-000001", reason: "Claim settled, 3 May", actor: "dpo@example.org" });
+  });
+
+  it("answers an empty line and `help` with the list of commands", async () => {
+    for (const line of ["", "help", "hold help"]) {
+      const reply = await runConsole(session, line, [holdModule]);
+      expect(reply.title).toBe("Callgate DPO commands");
+      expect(JSON.stringify(reply.blocks)).toContain(line === "hold help" ? "release" : "hold");
+    }
+  });
+
+  it("says which option is missing", async () => {
+    const reply = await runConsole(session, "hold release HOLD-000001", [holdModule]);
+    expect(reply.title).toBe("That command was not understood");
+    expect(JSON.stringify(reply.blocks)).toContain("--reason");
+  });
+
+  it("suggests the nearest command for a typo", async () => {
+    const reply = await runConsole(session, "hodl release HOLD-1 --reason x", [holdModule]);
+    expect(reply.blocks[0]).toEqual({ kind: "warning", text: 'Unknown command "hodl". Did you mean hold?' });
+  });
+
+  it("turns a refusal from the core into a reply that changes nothing", async () => {
+    const reply = await runConsole(session, "hold release HOLD-404 --reason x", [holdModule]);
+    expect(reply).toEqual({ title: "Nothing was changed", blocks: [{ kind: "warning", text: "There is no hold HOLD-404." }] });
+  });
+
+  it("lets failures on Callgate's side reach the adapter's error handler", async () => {
+    await expect(runConsole(session, "hold release HOLD-500 --reason x", [holdModule])).rejects.toThrow("database fell over");
+  });
+
+  it("refuses a line far longer than anyone types", async () => {
+    const reply = await runConsole(session, `hold release HOLD-1 --reason "${"x".repeat(5_000)}"`, [holdModule]);
+    expect(reply.title).toBe("Nothing was changed");
+  });
+});
