@@ -1,10 +1,21 @@
 /**
- * `callgate audit verify`: walks the hash-chained audit log and names the
- * first entry that was edited, removed or reordered.
+ * `callgate audit verify`: walks the whole hash-chained audit log and names
+ * the first entry that was edited, removed or reordered (and records the
+ * result, so every audit summary shows it and later checks start from here).
+ *
+ * `callgate audit summary [terms...] --as <dpo e-mail>`: the DPO's audit
+ * summary as text, optionally writing the CSV export, the PDF report and the
+ * chart to files (the same bytes the chat console sends by direct message).
  */
+import { writeFile } from "node:fs/promises";
 import cliProgress from "cli-progress";
 import type { Command } from "commander";
-import { verifyAuditChain } from "../../core/audit/verify-audit-chain.ts";
+import { renderRequestsChart } from "../../core/audit/audit-chart.ts";
+import { exportAuditCsv, exportAuditPdf } from "../../core/audit/export-audit.ts";
+import { summariseAudit } from "../../core/audit/summarise-audit.ts";
+import { verifyAuditChainFully } from "../../core/audit/verify-audit-chain.ts";
+import { auditSummaryReply } from "../../adapters/shared/console/audit.ts";
+import type { ConsoleReply } from "../../adapters/shared/console/reply.ts";
 import { openCliContext } from "../open-context.ts";
 import type { RegisterCommand } from "./index.ts";
 
@@ -18,7 +29,7 @@ export const registerAuditCommands: RegisterCommand = (program: Command) => {
       try {
         const bar = new cliProgress.SingleBar({ format: "Verifying audit log | {bar} | {value}/{total} entries", stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic);
         bar.start(0, 0);
-        const result = await verifyAuditChain(ctx.db, {
+        const result = await verifyAuditChainFully(ctx, {
           onProgress: (checked, total) => {
             bar.setTotal(total);
             bar.update(checked);
@@ -34,4 +45,65 @@ export const registerAuditCommands: RegisterCommand = (program: Command) => {
         await close();
       }
     });
+
+  audit
+    .command("summary")
+    .description("The Data Protection Officer's audit summary for a period (default the last 30 days)")
+    .argument("[terms...]", "period and filters, e.g. last month purpose safeguarding site north person ben@example.org ref CG-000123")
+    .requiredOption("--as <email>", "your e-mail as the policy lists it (a Data Protection Officer)")
+    .option("--csv <file>", "also write every audit entry in the period to this CSV file")
+    .option("--pdf <file>", "also write the PDF report to this file")
+    .option("--chart <file>", "also write the chart (PNG) to this file")
+    .option("--json", "print the summary as JSON instead of text")
+    .action(async (terms: string[], opts: { as: string; csv?: string; pdf?: string; chart?: string; json?: boolean }) => {
+      const { ctx, close } = await openCliContext();
+      try {
+        const summary = await summariseAudit(ctx, { actorEmail: opts.as, query: terms });
+        if (opts.json) console.log(JSON.stringify(summary, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value), 2));
+        else console.log(replyAsText(auditSummaryReply(summary)));
+        if (opts.chart) {
+          await writeFile(opts.chart, await renderRequestsChart(summary));
+          console.error(`Chart written to ${opts.chart}.`);
+        }
+        if (opts.csv) {
+          const made = await exportAuditCsv(ctx, { actorEmail: opts.as, query: terms });
+          await writeFile(opts.csv, made.body);
+          console.error(`CSV written to ${opts.csv}: ${made.rows} audit entries (sha256 ${made.sha256}).`);
+        }
+        if (opts.pdf) {
+          const made = await exportAuditPdf(ctx, { actorEmail: opts.as, query: terms });
+          await writeFile(opts.pdf, made.body);
+          console.error(`PDF report written to ${opts.pdf} (sha256 ${made.sha256}).`);
+        }
+      } finally {
+        await close();
+      }
+    });
 };
+
+/** A console reply as plain terminal text (buttons become the commands to type). */
+export function replyAsText(reply: ConsoleReply): string {
+  const lines: string[] = [reply.title, "=".repeat(Math.min(reply.title.length, 80))];
+  for (const block of reply.blocks) {
+    switch (block.kind) {
+      case "text":
+        lines.push("", block.text);
+        break;
+      case "fields": {
+        const width = Math.max(...block.rows.map(([label]) => label.length));
+        for (const [label, value] of block.rows) lines.push(`  ${label.padEnd(width)}  ${value}`);
+        break;
+      }
+      case "list":
+        for (const item of block.items) lines.push(`  - ${item}`);
+        break;
+      case "note":
+        lines.push("", `  ${block.text}`);
+        break;
+      case "warning":
+        lines.push(`! ${block.text}`);
+        break;
+    }
+  }
+  return lines.join("\n");
+}

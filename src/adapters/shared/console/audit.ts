@@ -1,0 +1,140 @@
+/**
+ * `audit [period and filters]` and `audit export csv|pdf [period and filters]`:
+ * the DPO's audit summary in chat (Slack `/recording-audit last 30 days`
+ * arrives here as `audit last 30 days`; Teams `audit ...`). The core checks
+ * the role, refuses and logs anyone else, and audits every summary and export.
+ * The reply carries the chart as an image and buttons for the two exports,
+ * which are delivered by direct message (a download link), never in the channel.
+ */
+import type { Command } from "commander";
+import { renderRequestsChart } from "../../../core/audit/audit-chart.ts";
+import { chainText, describeSarState, formatMinutes, sendAuditExport } from "../../../core/audit/export-audit.ts";
+import { summariseAudit, type AuditSummary } from "../../../core/audit/summarise-audit.ts";
+import { formatDateTime } from "../../../core/format.ts";
+import { AppError } from "../../../core/errors.ts";
+import type { ConsoleModule } from "./run-console.ts";
+import { fields, list, note, text, warning, type ConsoleReply, type ReplyBlock } from "./reply.ts";
+
+/** Items shown per list in chat; the exports have everything. */
+const SHOWN = 8;
+
+export const auditConsole: ConsoleModule = {
+  register(program: Command, session, answer) {
+    const audit = program
+      .command("audit")
+      .description("Audit summary for a period (default the last 30 days), e.g. `audit last month purpose safeguarding`")
+      .argument("[terms...]", "a period (last 30 days, this month, last month, this year, 2026-01-01..2026-03-31) and filters (person, purpose, site, ref)")
+      .helpCommand(true)
+      .action(async (terms: string[]) => {
+        const summary = await summariseAudit(session.ctx, { actorEmail: session.actorEmail, query: terms });
+        const png = await renderRequestsChart(summary);
+        answer(auditSummaryReply(summary, png));
+      });
+    audit
+      .command("export")
+      .description("Send the audit log (csv) or a report to file (pdf) for a period to you by direct message")
+      .argument("<format>", "csv or pdf")
+      .argument("[terms...]", "the same period and filters as the summary")
+      .action(async (format: string, terms: string[]) => {
+        const wanted = format.toLowerCase();
+        if (wanted !== "csv" && wanted !== "pdf") throw new AppError("INVALID_INPUT", `Choose csv or pdf, for example \`audit export pdf last month\` (not "${format.slice(0, 20)}").`);
+        const { export: made, file } = await sendAuditExport(session.ctx, { actorEmail: session.actorEmail, query: terms, format: wanted });
+        const tz = session.ctx.policy.organisation.timeZone;
+        answer({
+          title: wanted === "csv" ? "Audit log export on its way" : "Audit report on its way",
+          blocks: [
+            text(`${made.fileName} (${wanted === "csv" ? `${made.rows.toLocaleString("en-GB")} audit entries` : `report covering ${made.rows.toLocaleString("en-GB")} requests`}) has been sent to you as a direct message.`),
+            note(`The download link works until ${formatDateTime(file.expiresAt, tz)}. Period: ${made.query.period.description}${made.query.filterDescription ? `; ${made.query.filterDescription}` : ""}.`),
+          ],
+        });
+      });
+  },
+};
+
+/** The summary as a console reply: warnings first, then the figures, the chart and the export buttons. */
+export function auditSummaryReply(s: AuditSummary, png?: Buffer): ConsoleReply {
+  const blocks: ReplyBlock[] = [];
+  const a = s.anomalies;
+
+  if (!s.chain.ok) blocks.push(warning(`The audit chain is broken at entry ${s.chain.firstBad?.seq}: ${s.chain.firstBad?.problem}. Investigate before relying on the log.`));
+  const overdue = s.subjectAccess.open.filter((r) => r.overdue);
+  if (overdue.length) blocks.push(warning(`${overdue.length} subject access request${overdue.length === 1 ? " is" : "s are"} overdue: ${overdue.map((r) => `${r.reference} (due ${r.dueOnText})`).join(", ")}.`));
+  const reviews = s.covert.active.filter((c) => c.reviewOverdue);
+  if (reviews.length) blocks.push(warning(`Covert monitoring review overdue: ${reviews.map((c) => `${c.reference} (review was due ${c.reviewOnText})`).join(", ")}.`));
+  const findings = a.heavyRequesters.items.length + (a.outsideHours.total ? 1 : 0) + a.repeatedNumbers.items.length + a.approverPairs.items.length;
+  if (findings) blocks.push(warning(`${findings} pattern${findings === 1 ? "" : "s"} worth a look: see "Anomalies" below.`));
+
+  blocks.push(
+    fields([
+      ["Period", s.query.period.description],
+      ...(s.query.filterDescription ? [["Filters", s.query.filterDescription] as const] : []),
+      ["Requests made", String(s.requests.total)],
+      ["Median time to decision", s.decisionTime.medianMinutes === null ? "No decisions yet" : `${formatMinutes(s.decisionTime.medianMinutes)} (${s.decisionTime.decided} decided)`],
+      ["Slowest decision", s.decisionTime.slowest ? `${formatMinutes(s.decisionTime.slowest.minutes)} (${s.decisionTime.slowest.reference})` : "None"],
+      ["Audit chain", chainText(s)],
+    ]),
+  );
+
+  if (s.requests.total) {
+    blocks.push(text("By outcome"), list(s.requests.byOutcome.map((o) => `${o.label}: ${o.count}`)));
+    blocks.push(text("By purpose"), list(s.requests.byPurpose.map((o) => `${o.label}: ${o.count}`)));
+    blocks.push(text("By site"), list(s.requests.bySite.map((o) => `${o.label}: ${o.count}`)));
+  }
+
+  blocks.push(
+    text("Playback links"),
+    fields([
+      ["Issued", String(s.links.issued)],
+      ["Opened", `${s.links.opened} link${s.links.opened === 1 ? "" : "s"} (${s.links.opens} open${s.links.opens === 1 ? "" : "s"})`],
+      ["Expired", String(s.links.expired)],
+      ["Revoked", String(s.links.revoked)],
+    ]),
+  );
+
+  if (s.denials.total) {
+    blocks.push(text(`Denials (${s.denials.total})`), list(limited(s.denials.items.map((d) => `${d.reference}, ${d.decider.name}, ${d.atText}: ${d.reason}`), s.denials.total)));
+  }
+
+  blocks.push(text(`Open subject access requests (${s.subjectAccess.open.length})`));
+  if (s.subjectAccess.open.length) blocks.push(list(limited(s.subjectAccess.open.map((r) => `${r.reference}: due ${r.dueOnText}, ${describeSarState(r)}; ${r.owner.name}`), s.subjectAccess.open.length)));
+
+  blocks.push(fields([["Recordings deleted under retention", String(s.retention.deleted)]]));
+
+  blocks.push(text(`Active covert monitoring (${s.covert.active.length})`));
+  if (s.covert.active.length) {
+    blocks.push(
+      list(
+        limited(
+          s.covert.active.map((c) => `${c.reference}: authorised by ${c.authorisedBy.name} (${c.authoriserRole}), covers ${[...c.extensions.map((e) => `ext. ${e}`), ...c.staff.map((p) => p.name)].join(", ") || "nobody named"}; review ${c.reviewOnText}${c.reviewOverdue ? " (overdue)" : ""}`),
+          s.covert.active.length,
+        ),
+      ),
+    );
+  }
+
+  const anomalyLines = [
+    ...a.heavyRequesters.items.map((p) => `Requesting far more than peers: ${p.name}, ${p.requests} requests (${p.timesMedian} times the median)`),
+    ...(a.outsideHours.total ? [`Outside working hours: ${a.outsideHours.total} request${a.outsideHours.total === 1 ? "" : "s"}, e.g. ${a.outsideHours.items.slice(0, 3).map((o) => `${o.reference} (${o.requester.name}, ${o.atText}, ${o.why})`).join("; ")}`] : []),
+    ...a.repeatedNumbers.items.map((r) => `Same number again: ${r.requester.name} asked about ${r.maskedNumber} ${r.requests} times (${r.references.join(", ")})`),
+    ...a.approverPairs.items.map((p) => `Same approvers: ${p.approvers[0].name} and ${p.approvers[1].name} approved ${p.requests} requests together (${p.references.join(", ")})`),
+  ];
+  blocks.push(text(`Anomalies (${anomalyLines.length})`));
+  if (anomalyLines.length) blocks.push(list(limited(anomalyLines, anomalyLines.length)));
+  blocks.push(note(`Rules: ${[a.heavyRequesters.rule, a.outsideHours.rule, a.repeatedNumbers.rule, a.approverPairs.rule].join(" ")}`));
+  blocks.push(note(`Generated ${s.generatedAtText} for ${s.generatedBy.name}. Phone numbers are masked. Subject access, retention and covert monitoring are organisation-wide; filters narrow the request figures.`));
+
+  const terms = s.query.terms;
+  return {
+    title: `Audit summary: ${s.query.period.description}`,
+    blocks,
+    actions: [
+      { label: "Export CSV", command: `audit export csv ${terms}` },
+      { label: "PDF report", command: `audit export pdf ${terms}`, style: "primary" },
+    ],
+    ...(png ? { image: { png, altText: `Requests per week by outcome, ${s.query.period.description}: ${s.requests.total} requests`, fileName: `audit-${s.query.period.firstDay}-to-${s.query.period.lastDay}.png` } } : {}),
+  };
+}
+
+function limited(items: string[], total: number): string[] {
+  return total > SHOWN || items.length > SHOWN ? [...items.slice(0, SHOWN), `and ${total - Math.min(SHOWN, items.length)} more (see the exports)`] : items;
+}
