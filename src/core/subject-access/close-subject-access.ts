@@ -1,0 +1,102 @@
+/**
+ * Closes a subject access request: answered in full, refused, partly refused
+ * (with the grounds, recorded), or withdrawn by the subject. In the same
+ * transaction the request's hold is released, so its recordings return to
+ * the ordinary retention rules.
+ */
+import type { SubjectAccessStatus } from "../../generated/prisma/client.ts";
+import type { CoreContext } from "../context.ts";
+import { transact } from "../context.ts";
+import { appendAudit } from "../audit/append-audit.ts";
+import { AppError } from "../errors.ts";
+import { enqueueNotices } from "../notify/enqueue-notices.ts";
+import { cleanText } from "../validation.ts";
+import { buildSubjectAccessView, calendarText, loadSubjectAccess, type SubjectAccessView } from "./subject-access-view.ts";
+import { lockSubjectAccess, maskNumbersIn, requireOpen, requireSubjectAccessOwner, subjectAccessTeam, todayFor } from "./subject-access-rules.ts";
+
+export type CloseOutcome = "complete" | "refuse" | "partial" | "withdrawn";
+
+/** Grounds for refusing in whole or part, as the DPO picks them (plus free text). */
+export const REFUSAL_GROUNDS = {
+  "others-rights": "Disclosure would prejudice the rights of others (third-party data)",
+  investigation: "Disclosure would prejudice an ongoing investigation (prevention or detection of crime)",
+  unfounded: "The request is manifestly unfounded",
+  excessive: "The request is manifestly excessive",
+  other: "Another exemption",
+} as const;
+
+export type RefusalGround = keyof typeof REFUSAL_GROUNDS;
+
+export interface CloseSubjectAccessInput {
+  actorEmail: string;
+  reference: string;
+  outcome: CloseOutcome;
+  /** Required to refuse or partly refuse, unless `reason` says it all. */
+  grounds?: RefusalGround;
+  /** Free text: the detail of the grounds, or why the request was withdrawn. */
+  reason?: string;
+}
+
+const STATUS: Record<CloseOutcome, SubjectAccessStatus> = { complete: "COMPLETED", refuse: "REFUSED", partial: "PARTIALLY_REFUSED", withdrawn: "WITHDRAWN" };
+const OUTCOME_TEXT: Record<CloseOutcome, string> = { complete: "answered in full", refuse: "refused", partial: "partly refused", withdrawn: "withdrawn" };
+
+export async function closeSubjectAccess(ctx: CoreContext, input: CloseSubjectAccessInput): Promise<SubjectAccessView> {
+  const actor = requireSubjectAccessOwner(ctx.policy, input.actorEmail);
+  if (!(input.outcome in STATUS)) throw new AppError("INVALID_INPUT", "Close it as complete, refuse, partial or withdrawn.", "outcome");
+  if (input.grounds !== undefined && !(input.grounds in REFUSAL_GROUNDS)) {
+    throw new AppError("INVALID_INPUT", `The grounds must be one of: ${Object.keys(REFUSAL_GROUNDS).join(", ")}.`, "grounds");
+  }
+  const reason = maskNumbersIn(cleanText(input.reason ?? ""));
+  if (reason.length > 1000) throw new AppError("INVALID_INPUT", "The reason is too long (at most 1,000 characters).", "reason");
+  const refusing = input.outcome === "refuse" || input.outcome === "partial";
+  if (refusing && !input.grounds && reason.length < 10) {
+    throw new AppError("REASON_REQUIRED", `Give the grounds for refusing (${Object.keys(REFUSAL_GROUNDS).join(", ")}) and, for "other", the reason in a sentence.`, "grounds");
+  }
+  if (refusing && input.grounds === "other" && reason.length < 10) {
+    throw new AppError("REASON_REQUIRED", "Say which exemption applies and why (at least 10 characters).", "reason");
+  }
+  const outcomeReason = refusing ? [input.grounds ? REFUSAL_GROUNDS[input.grounds] : undefined, reason || undefined].filter(Boolean).join(": ") : reason || null;
+
+  const id = await transact(ctx, async (tx) => {
+    const now = ctx.clock.now();
+    const today = todayFor(ctx);
+    const sar = await lockSubjectAccess(tx, input.reference);
+    requireOpen(sar);
+    if (input.outcome === "complete") {
+      const items = await tx.subjectAccessItem.findMany({ where: { sarId: sar.id }, select: { withheld: true } });
+      if (items.some((i) => i.withheld)) {
+        throw new AppError("WRONG_STATE", `Some of ${sar.reference}'s calls are withheld, so it was not answered in full: close it as partial with the grounds.`, "outcome");
+      }
+      if (items.length > 0 && !sar.deliveryMode) {
+        throw new AppError("WRONG_STATE", `${sar.reference} found ${items.length} call${items.length === 1 ? "" : "s"} but no bundle has been prepared. Prepare it first (sar bundle ${sar.reference} --as zip).`, "outcome");
+      }
+    }
+    const status = STATUS[input.outcome];
+    const { count } = await tx.subjectAccessRequest.updateMany({ where: { id: sar.id, status: "OPEN" }, data: { status, closedAt: now, closedBy: actor.email, outcomeReason } });
+    if (count !== 1) throw new AppError("CONFLICT", `${sar.reference} was closed by someone else a moment ago.`);
+    const hold = await tx.hold.findUnique({ where: { subjectAccessId: sar.id } });
+    const releaseReason = `${sar.reference} ${OUTCOME_TEXT[input.outcome]}`;
+    const released = hold ? (await tx.hold.updateMany({ where: { id: hold.id, releasedAt: null }, data: { releasedAt: now, releasedBy: actor.email, releaseReason } })).count === 1 : false;
+
+    const late = today.getTime() > sar.dueOn.getTime();
+    await appendAudit(tx, {
+      at: now,
+      actor: actor.email,
+      action: "subject-access.closed",
+      subjectType: "subject-access",
+      subjectId: sar.id,
+      details: { reference: sar.reference, status, ...(input.grounds ? { grounds: input.grounds } : {}), ...(outcomeReason ? { reason: outcomeReason } : {}), dueOn: sar.dueOn.toISOString().slice(0, 10), late, holdReference: hold?.reference ?? null },
+    });
+    if (hold && released) {
+      await appendAudit(tx, { at: now, actor: actor.email, action: "hold.released", subjectType: "hold", subjectId: hold.id, details: { reference: hold.reference, kind: hold.kind, subjectAccess: sar.reference, reason: releaseReason } });
+    }
+    const lines = [
+      `${actor.name} closed it: ${OUTCOME_TEXT[input.outcome]}${outcomeReason ? ` (${outcomeReason})` : ""}.`,
+      late ? `It was due by ${calendarText(sar.dueOn)}, so it was answered late.` : `It was due by ${calendarText(sar.dueOn)}.`,
+      ...(hold && released ? [`Hold ${hold.reference} is released; its recordings follow the normal retention rules again.`] : []),
+    ];
+    await enqueueNotices(tx, now, subjectAccessTeam(ctx.policy, sar.ownerEmail, actor.email).map((to) => ({ to, kind: "compliance-notice" as const, payload: { title: `Subject access request ${sar.reference} closed`, lines } })));
+    return sar.id;
+  });
+  return buildSubjectAccessView(ctx, await loadSubjectAccess(ctx.db, id));
+}

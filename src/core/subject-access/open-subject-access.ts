@@ -1,0 +1,162 @@
+/**
+ * Opens a subject access request (UK GDPR Article 15) for a data subject's
+ * phone numbers. In one transaction: the request with its deadline, every
+ * call found for those numbers within retention as an item, and a
+ * SUBJECT_ACCESS hold on all of them, so retention cannot delete what the
+ * subject is entitled to while the request is open.
+ *
+ * Without proof of identity, and where the policy pauses the clock for it,
+ * the request opens paused from the day of receipt ("waiting for identity"):
+ * the ICO's time limit starts when the proof arrives (see deadline.ts).
+ */
+import { z } from "zod";
+import type { CoreContext } from "../context.ts";
+import { transact } from "../context.ts";
+import { appendAudit } from "../audit/append-audit.ts";
+import { AppError } from "../errors.ts";
+import { enqueueNotices } from "../notify/enqueue-notices.ts";
+import { maskPhoneNumber, tryNormalisePhoneNumber } from "../phone.ts";
+import { nextReference } from "../references.ts";
+import { cleanText, formatZodIssue } from "../validation.ts";
+import { parseCalendarDate } from "./deadline.ts";
+import { findSubjectRecordings } from "./find-subject-recordings.ts";
+import { buildSubjectAccessView, calendarText, loadSubjectAccess, type SubjectAccessView } from "./subject-access-view.ts";
+import { dueOnFor, IDENTITY_PAUSE_REASON, maskNumbersIn, requireSubjectAccessOwner, subjectAccessTeam, todayFor } from "./subject-access-rules.ts";
+
+const MAX_NUMBERS = 10;
+
+export const openSubjectAccessInput = z.strictObject({
+  actorEmail: z.string().min(1).max(320),
+  /** The data subject's name as they gave it. */
+  subjectName: z.string().max(200, "The name is too long (at most 200 characters)."),
+  /** One or more numbers the subject uses, as typed (UK by default). */
+  numbers: z.array(z.string().max(40, "That is too long to be a phone number.")).min(1, "Give at least one phone number the subject uses.").max(MAX_NUMBERS, `Give at most ${MAX_NUMBERS} numbers.`),
+  /** How identity was verified, e.g. "passport seen in person". Leave out while still waiting for proof. */
+  identityVerification: z.string().max(500).optional(),
+  /** The day the request was received: a Date, "2026-11-20" or "20/11/2026". */
+  receivedOn: z.union([z.date(), z.string().max(20)]),
+});
+
+export type OpenSubjectAccessInput = z.input<typeof openSubjectAccessInput>;
+
+export async function openSubjectAccess(ctx: CoreContext, raw: OpenSubjectAccessInput): Promise<SubjectAccessView> {
+  const parsed = openSubjectAccessInput.safeParse(raw);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0]!;
+    throw new AppError("INVALID_INPUT", formatZodIssue(first), String(first.path[0] ?? ""));
+  }
+  const input = parsed.data;
+  const actor = requireSubjectAccessOwner(ctx.policy, input.actorEmail);
+
+  const subjectName = cleanText(input.subjectName);
+  if (subjectName.length < 2) throw new AppError("INVALID_INPUT", "Give the data subject's name.", "subjectName");
+  const numbers = normaliseNumbers(input.numbers);
+  const identity = input.identityVerification === undefined ? "" : maskNumbersIn(cleanText(input.identityVerification));
+  const receivedOn = readReceivedOn(input.receivedOn);
+  const today = todayFor(ctx);
+  if (receivedOn.getTime() > today.getTime()) {
+    throw new AppError("DATE_IN_FUTURE", `The date received cannot be after today (${calendarText(today)}).`, "receivedOn");
+  }
+  const pauseForIdentity = identity.length === 0 && ctx.policy.subjectAccess.pauseClockForIdentity;
+
+  const id = await transact(ctx, async (tx) => {
+    const now = ctx.clock.now();
+    const reference = await nextReference(tx, "SAR");
+    const found = await findSubjectRecordings(tx, ctx.policy, numbers, now);
+    const dueOn = dueOnFor(ctx.policy, { receivedOn, pausedDays: 0, extendedByMonths: 0 });
+    const sar = await tx.subjectAccessRequest.create({
+      data: {
+        reference,
+        subjectName,
+        numbers,
+        identityVerification: identity || null,
+        receivedOn,
+        pausedSince: pauseForIdentity ? receivedOn : null,
+        pauseReason: pauseForIdentity ? IDENTITY_PAUSE_REASON : null,
+        dueOn,
+        ownerEmail: actor.email,
+        openedAt: now,
+      },
+    });
+    if (found.length > 0) await tx.subjectAccessItem.createMany({ data: found.map((r) => ({ sarId: sar.id, recordingId: r.id })) });
+
+    const maskedNumbers = numbers.map(maskPhoneNumber);
+    const hold = await tx.hold.create({
+      data: {
+        reference: await nextReference(tx, "HOLD"),
+        kind: "SUBJECT_ACCESS",
+        reason: `Subject access request ${reference}`,
+        maskedNumbers,
+        createdBy: actor.email,
+        createdAt: now,
+        subjectAccessId: sar.id,
+      },
+    });
+    if (found.length > 0) await tx.heldRecording.createMany({ data: found.map((r) => ({ holdId: hold.id, recordingId: r.id })) });
+
+    const withAudio = found.filter((r) => r.blobName !== null).length;
+    await appendAudit(tx, {
+      at: now,
+      actor: actor.email,
+      action: "subject-access.opened",
+      subjectType: "subject-access",
+      subjectId: sar.id,
+      details: {
+        reference,
+        maskedNumbers,
+        receivedOn: receivedOn.toISOString().slice(0, 10),
+        dueOn: dueOn.toISOString().slice(0, 10),
+        identityVerified: identity.length > 0,
+        paused: pauseForIdentity,
+        recordings: withAudio,
+        callLogs: found.length - withAudio,
+        holdReference: hold.reference,
+      },
+    });
+    await appendAudit(tx, {
+      at: now,
+      actor: actor.email,
+      action: "hold.placed",
+      subjectType: "hold",
+      subjectId: hold.id,
+      details: { reference: hold.reference, kind: "SUBJECT_ACCESS", subjectAccess: reference, maskedNumbers, recordings: found.length },
+    });
+    const lines = [
+      `Opened by ${actor.name} for ${maskedNumbers.join(", ")}.`,
+      `Received ${calendarText(receivedOn)}; ${pauseForIdentity ? "the clock is paused until identity is verified" : `due by ${calendarText(dueOn)}`}.`,
+      `${found.length} call${found.length === 1 ? "" : "s"} found and placed on hold ${hold.reference}.`,
+    ];
+    await enqueueNotices(
+      tx,
+      now,
+      subjectAccessTeam(ctx.policy, actor.email, actor.email).map((to) => ({ to, kind: "compliance-notice" as const, payload: { title: `Subject access request ${reference} opened`, lines } })),
+    );
+    return sar.id;
+  });
+  return buildSubjectAccessView(ctx, await loadSubjectAccess(ctx.db, id));
+}
+
+function normaliseNumbers(typed: readonly string[]): string[] {
+  const numbers: string[] = [];
+  typed.forEach((text, i) => {
+    const e164 = tryNormalisePhoneNumber(text);
+    if (!e164) {
+      // Name the number by position and its last digits, never in full.
+      const digits = text.replace(/\D/g, "");
+      const which = typed.length === 1 ? "The phone number" : `Phone number ${i + 1}${digits.length >= 3 ? ` (ending ${digits.slice(-3)})` : ""}`;
+      throw new AppError("INVALID_NUMBER", `${which} is not a valid phone number. Write it as you would dial it, for example 020 7946 0001 or +44 20 7946 0001.`, "numbers");
+    }
+    if (!numbers.includes(e164)) numbers.push(e164);
+  });
+  return numbers;
+}
+
+function readReceivedOn(value: Date | string): Date {
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) throw new AppError("INVALID_INPUT", "That date received is not a real date.", "receivedOn");
+    return new Date(Date.UTC(value.getUTCFullYear(), value.getUTCMonth(), value.getUTCDate()));
+  }
+  const date = parseCalendarDate(value);
+  if (!date) throw new AppError("INVALID_INPUT", "Give the date received as a real date, for example 20/11/2026 or 2026-11-20.", "receivedOn");
+  return date;
+}
