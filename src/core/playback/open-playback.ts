@@ -60,7 +60,7 @@ export type OpenPlaybackResult =
   /** Live grant: the page, and a read-only link to the audio valid until `audioExpiresAt`. */
   | { outcome: "opened"; view: PlaybackView; audioUrl: string; audioExpiresAt: Date }
   /** Known token whose access has ended (HTTP 410). No link was minted. */
-  | { outcome: "ended"; reason: "expired" | "revoked" | "audio-deleted"; organisationName: string; endedAtText: string | null; dpoNames: string }
+  | { outcome: "ended"; reason: "expired" | "revoked" | "audio-deleted" | "recording-deleted"; organisationName: string; endedAtText: string | null; dpoNames: string }
   /** No such token (HTTP 404). */
   | { outcome: "unknown"; organisationName: string };
 
@@ -77,13 +77,15 @@ export async function openPlayback(ctx: CoreContext, input: OpenPlaybackInput): 
   if (!grant || !wellFormed) return { outcome: "unknown", organisationName };
 
   const now = ctx.clock.now();
-  const ended = (reason: "expired" | "revoked" | "audio-deleted", at: Date | null): OpenPlaybackResult => ({
+  const ended = (reason: "expired" | "revoked" | "audio-deleted" | "recording-deleted", at: Date | null): OpenPlaybackResult => ({
     outcome: "ended",
     reason,
     organisationName,
     endedAtText: at ? formatDateTime(at, tz) : null,
     dpoNames: dpoNames(ctx.policy),
   });
+  // Deleted under the retention policy (or erased): the catalogue row is gone and the grant points nowhere.
+  if (grant.recordingId === null) return ended("recording-deleted", null);
   if (grant.revokedAt) return ended("revoked", grant.revokedAt);
   if (grant.expiresAt.getTime() <= now.getTime()) return ended("expired", grant.expiresAt);
   const blobName = grant.blobName;
@@ -160,7 +162,7 @@ class RevokedMeanwhile extends Error {
   }
 }
 
-interface GrantRow {
+type GrantRow = {
   id: string;
   requestId: string;
   requesterEmail: string;
@@ -168,15 +170,20 @@ interface GrantRow {
   revokedAt: Date | null;
   reference: string;
   purposeId: string;
-  recordingId: string;
-  callId: string;
-  startedAt: Date;
-  durationSeconds: number;
-  direction: string;
-  externalNumber: string | null;
-  blobName: string | null;
-  contentType: string | null;
-}
+} & (
+  | {
+      recordingId: string;
+      callId: string;
+      startedAt: Date;
+      durationSeconds: number;
+      direction: string;
+      externalNumber: string | null;
+      blobName: string | null;
+      contentType: string | null;
+    }
+  /** The recording was deleted (retention or erasure): the grant's recordingId was set to null. */
+  | { recordingId: null; callId: null; startedAt: null; durationSeconds: null; direction: null; externalNumber: null; blobName: null; contentType: null }
+);
 
 /**
  * The grant with its request and recording in one query. One round trip
@@ -191,7 +198,7 @@ async function findGrant(ctx: CoreContext, tokenHash: string): Promise<GrantRow 
            c."externalNumber", c."blobName", c."contentType"
     FROM "PlaybackGrant" g
     JOIN "RecordingRequest" r ON r.id = g."requestId"
-    JOIN "Recording" c ON c.id = g."recordingId"
+    LEFT JOIN "Recording" c ON c.id = g."recordingId"
     WHERE g."tokenHash" = ${tokenHash}`;
   return rows[0];
 }

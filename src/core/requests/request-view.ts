@@ -61,6 +61,8 @@ const STATUS_TEXT: Record<RequestStatus, string> = {
   EXPIRED: "Closed: nobody decided in time",
 };
 
+const RECORDING_DELETED_TEXT = "Authorised and delivered; the recording has since been deleted (retention or erasure)";
+
 export const OPEN_STATUSES: readonly RequestStatus[] = ["PENDING_APPROVAL", "AWAITING_CONSENT", "AWAITING_FULFILMENT"];
 
 export type RequestWithDecisions = RecordingRequest & { decisions: Decision[] };
@@ -79,7 +81,8 @@ export function buildRequestView(policy: Policy, request: RequestWithDecisions):
     id: request.id,
     reference: request.reference,
     status: request.status,
-    statusText: STATUS_TEXT[request.status],
+    // A delivered request whose recording has since been deleted (retention or erasure) has no recording left.
+    statusText: request.status === "FULFILLED" && request.recordingId === null ? RECORDING_DELETED_TEXT : STATUS_TEXT[request.status],
     isOpen: OPEN_STATUSES.includes(request.status),
     type: request.type === "RECORDING" ? "recording" : "call-log",
     purposeId: purpose.id,

@@ -102,7 +102,9 @@ export function renderRefusal(result: Exclude<OpenPlaybackResult, { outcome: "op
       ? `Access to this recording was revoked${when ? ` on ${when}` : ""}.`
       : result.reason === "expired"
         ? `Access to this recording ended${when ? ` on ${when}` : ""}, when the time allowed for it ran out.`
-        : "The audio of this call is no longer stored, so it cannot be played.";
+        : result.reason === "recording-deleted"
+          ? "This recording has been deleted, as the organisation's retention policy or an erasure request required, so it can no longer be played."
+          : "The audio of this call is no longer stored, so it cannot be played.";
   return notice(410, result.organisationName, "This link no longer works", [
     what,
     `If you still need to hear the call, make a new request in Callgate or contact your Data Protection Officer (${result.dpoNames}).`,

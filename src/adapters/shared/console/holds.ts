@@ -1,0 +1,104 @@
+/**
+ * DPO console: holds. `hold place --number "020 7946 0001" [--number ...]
+ * [--call <callId>] --reason "..." [--investigation]`, `hold release
+ * HOLD-000001 --reason "..."`, and `holds [--all]`. The core checks the role.
+ */
+import type { Command } from "commander";
+import { placeHold } from "../../../core/holds/place-hold.ts";
+import { listHolds, MAX_LISTED_HOLDS } from "../../../core/holds/list-holds.ts";
+import { releaseHold } from "../../../core/holds/release-hold.ts";
+import type { HoldView } from "../../../core/holds/hold-view.ts";
+import type { ConsoleModule } from "./run-console.ts";
+import { fields, list, note, text, type ConsoleReply } from "./reply.ts";
+
+/** Collects a repeatable option (`--number a --number b`). */
+export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+export const holdsConsole: ConsoleModule = {
+  register(program, session, answer) {
+    const hold = program.command("hold").description("Place or release a hold that keeps recordings from deletion");
+
+    hold
+      .command("place")
+      .description("Hold every recording for these numbers (or calls) until released")
+      .option("--number <number>", "a phone number whose recordings to hold (repeat for more)", collect, [])
+      .option("--call <callId>", "a call id from the catalogue (repeat for more)", collect, [])
+      .option("--investigation", "an investigation (covert monitoring can be linked to it) rather than a legal hold")
+      .requiredOption("--reason <text>", "why the recordings must be kept")
+      .action(async (opts: { number: string[]; call: string[]; investigation?: boolean; reason: string }) => {
+        const view = await placeHold(session.ctx, {
+          actorEmail: session.actorEmail,
+          numbers: opts.number,
+          callIds: opts.call,
+          kind: opts.investigation ? "INVESTIGATION" : "LEGAL",
+          reason: opts.reason,
+        });
+        answer({
+          title: `${view.kindText} ${view.reference} placed`,
+          blocks: [
+            fields(holdFields(view)),
+            text(
+              view.recordingCount === 0
+                ? "No recordings in the catalogue match yet; the hold is on record."
+                : `${count(view.recordingCount, "recording")} will not be deleted, by retention or erasure, until the hold is released.`,
+            ),
+            note(`To release it: hold release ${view.reference} --reason "..."`),
+          ],
+        });
+      });
+
+    hold
+      .command("release")
+      .description("Release a hold (an investigation's covert monitoring ends with it)")
+      .argument("<reference>", "the hold, e.g. HOLD-000001")
+      .requiredOption("--reason <text>", "why the hold is no longer needed")
+      .action(async (reference: string, opts: { reason: string }) => {
+        const { hold: view, endedCovert } = await releaseHold(session.ctx, { actorEmail: session.actorEmail, reference, reason: opts.reason });
+        const blocks = [
+          fields(holdFields(view)),
+          text(`${count(view.recordingCount, "recording")} ${view.recordingCount === 1 ? "is" : "are"} subject to the retention policy again, unless another hold keeps ${view.recordingCount === 1 ? "it" : "them"}.`),
+        ];
+        if (endedCovert.length > 0) blocks.push(text(`Covert monitoring ended with the investigation: ${endedCovert.join(", ")}. Each authoriser has been told.`));
+        answer({ title: `${view.kindText} ${view.reference} released`, blocks });
+      });
+
+    program
+      .command("holds")
+      .description("List holds in force (--all to include released ones)")
+      .option("--all", "include released holds")
+      .action(async (opts: { all?: boolean }) => {
+        const holds = await listHolds(session.ctx, { actorEmail: session.actorEmail, includeReleased: opts.all ?? false });
+        answer(holdsReply(holds, opts.all ?? false));
+      });
+  },
+};
+
+function holdFields(view: HoldView): Array<[string, string]> {
+  const rows: Array<[string, string]> = [
+    ["Kind", view.kindText],
+    ["Reason", view.reason],
+    ["Numbers", view.maskedNumbers.join(", ") || "none given"],
+    ["Recordings held", String(view.recordingCount)],
+    ["Placed", `${view.createdAtText} by ${view.createdBy.name}`],
+  ];
+  if (view.subjectAccessReference) rows.push(["Subject access request", view.subjectAccessReference]);
+  if (view.activeCovert.length > 0) rows.push(["Covert monitoring", view.activeCovert.join(", ")]);
+  if (view.released) rows.push(["Released", `${view.releasedAtText} by ${view.releasedBy?.name ?? "someone"}: ${view.releaseReason ?? ""}`]);
+  return rows;
+}
+
+function holdsReply(holds: HoldView[], all: boolean): ConsoleReply {
+  if (holds.length === 0) return { title: all ? "No holds" : "No holds in force", blocks: [text("Nothing is held from deletion. Place a hold with: hold place --number \"...\" --reason \"...\"")] };
+  const items = holds.map((h) => {
+    const state = h.released ? `released ${h.releasedAtText}` : "in force";
+    const extra = [h.subjectAccessReference, ...h.activeCovert].filter(Boolean).join(", ");
+    return `${h.reference} · ${h.kindText} · ${state} · ${count(h.recordingCount, "recording")} · ${h.maskedNumbers.join(", ") || "no numbers"}${extra ? ` · ${extra}` : ""} · ${h.reason}`;
+  });
+  const blocks = [list(items)];
+  if (holds.length >= MAX_LISTED_HOLDS) blocks.push(note(`Showing the newest ${MAX_LISTED_HOLDS}.`));
+  return { title: all ? "Holds" : "Holds in force", blocks };
+}
+
+function count(n: number, noun: string): string {
+  return `${n.toLocaleString("en-GB")} ${n === 1 ? noun : `${noun}s`}`;
+}
