@@ -76,6 +76,8 @@ export function everyNotice(): Notice[] {
     { kind: "request-outcome", request: denied },
     { kind: "request-outcome", request: done },
     { kind: "consent-needed", request: consent },
+    // Once consent is given and in use, the employee's message offers to withdraw it.
+    { kind: "consent-needed", request: requestView({ purposeId: "training", status: "FULFILLED", employeeEmail: P.staff, decisions: [decision(P.northHead, "APPROVED")] }) },
     { kind: "fulfilment-needed", request: fulfil, candidates: Array.from({ length: 20 }, (_, i) => candidate(i)) },
     { kind: "fulfilment-needed", request: fulfil, candidates: [] },
     { kind: "access-granted", request: done, playbackUrl: "https://callgate.test/play/abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG", expiresAt: new Date("2026-11-27T12:00:00Z") },

@@ -44,17 +44,18 @@ export function isDpo(policy: Policy, person: Person): boolean {
   return holdsRole(policy, person, policy.compliance.dpoRoles);
 }
 
+/** A purpose from the policy file, or one Callgate builds in (the disclosure purpose). */
 export function purposeById(policy: Policy, purposeId: string): Purpose {
-  const purpose = policy.purposes.find((p) => p.id === purposeId);
+  const purpose = policy.purposes.find((p) => p.id === purposeId) ?? policy.internalPurposes.find((p) => p.id === purposeId);
   if (!purpose) {
     throw new AppError("UNKNOWN_PURPOSE", `"${truncate(purposeId, 40)}" is not one of this organisation's purposes. Choose one of: ${policy.purposes.map((p) => p.label).join(", ")}.`, "purpose");
   }
   return purpose;
 }
 
-/** The purposes this person may request for (for a form's choice list). */
+/** The purposes this person may request for (for a form's choice list); never an internal one. */
 export function requestablePurposes(policy: Policy, person: Person): Purpose[] {
-  return policy.purposes.filter((purpose) => holdsRole(policy, person, purpose.requestableBy ?? policy.requesting.roles));
+  return policy.purposes.filter((purpose: Purpose) => !purpose.internal && holdsRole(policy, person, purpose.requestableBy ?? policy.requesting.roles));
 }
 
 export function mayRequest(policy: Policy, person: Person, purpose: Purpose, siteId?: string | null): boolean {

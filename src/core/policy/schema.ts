@@ -103,7 +103,7 @@ const purposeSchema = z.strictObject({
   accessWindow: duration.optional(),
 });
 
-export const policySchema = z
+const policyObject = z
   .strictObject({
     version: z.literal(1),
     organisation: z.strictObject({
@@ -162,6 +162,8 @@ export const policySchema = z
     disclosure: z.strictObject({
       /** Roles that may authorise a disclosure to a third party. */
       authoriserRoles: z.array(id).min(1),
+      /** Roles that may fill in a disclosure form; defaults to the DPO's roles and the authorisers'. */
+      requestableBy: z.array(id).min(1).optional(),
       /** Who may receive recordings, as the policy lists them. */
       permittedRecipients: z.array(z.string()).default([]),
     }),
@@ -176,20 +178,57 @@ export const policySchema = z
       /** Roles with the Data Protection Officer's powers (audit, holds, erasure). */
       dpoRoles: z.array(id).min(1),
     }),
-  })
-  .superRefine((policy, ctx) => checkReferences(policy, ctx));
+  });
+
+/**
+ * The policy file's schema. Once valid, the purposes Callgate builds in
+ * (`internalPurposes`) are added from the policy's own settings.
+ */
+export const policySchema = policyObject
+  .superRefine((policy, ctx) => checkReferences(policy, ctx))
+  .transform((policy) => ({ ...policy, internalPurposes: [disclosurePurpose(policy)] }));
 
 export type Policy = z.output<typeof policySchema>;
 export type PolicyInput = z.input<typeof policySchema>;
-export type Purpose = Policy["purposes"][number];
+/**
+ * A purpose from the policy file, or one Callgate builds in (`internal`):
+ * internal purposes are authorised like any other but only reached through
+ * their own command (the disclosure form), never offered on the request form.
+ */
+export type Purpose = z.output<typeof purposeSchema> & { internal?: true };
 export type Person = Policy["people"][number];
 export type Role = Policy["roles"][number];
 export type Site = Policy["sites"][number];
 export type ApprovalSlot = Purpose["approvals"][number];
 export type RequestTypeName = (typeof REQUEST_TYPES)[number];
 
+/** The built-in purpose a disclosure to a third party (police, HMRC, an insurer) rides on. */
+export const DISCLOSURE_PURPOSE_ID = "third-party-disclosure";
+
+/**
+ * The disclosure purpose, from the policy's `disclosure` section: one approval
+ * from an authoriser the policy lists; asked for by the DPO or an authoriser
+ * unless `disclosure.requestableBy` says otherwise.
+ */
+function disclosurePurpose(policy: z.output<typeof policyObject>): Purpose {
+  const requestableBy = policy.disclosure.requestableBy ?? [...new Set([...policy.compliance.dpoRoles, ...policy.disclosure.authoriserRoles])];
+  return {
+    id: DISCLOSURE_PURPOSE_ID,
+    label: "Disclosure to a third party",
+    lawfulBasis: "As recorded on the disclosure form (purpose and lawful basis or exemption)",
+    reasonPrompt: "What is the disclosure for?",
+    minReasonLength: 10,
+    requestableBy,
+    ownCallsOnly: false,
+    approvals: [{ anyOf: policy.disclosure.authoriserRoles }],
+    consent: "none",
+    requestTypes: ["recording"],
+    internal: true,
+  };
+}
+
 /** Every role, site and person a policy names must be defined in it, once. */
-function checkReferences(policy: Policy, ctx: z.RefinementCtx): void {
+function checkReferences(policy: z.output<typeof policyObject>, ctx: z.RefinementCtx): void {
   const roleIds = new Set(policy.roles.map((r) => r.id));
   const siteIds = new Set(policy.sites.map((s) => s.id));
   const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
@@ -206,6 +245,11 @@ function checkReferences(policy: Policy, ctx: z.RefinementCtx): void {
   duplicates(policy.sites, (s) => s.id, "sites", "site");
   duplicates(policy.people, (p) => p.email, "people", "person");
   duplicates(policy.purposes, (p) => p.id, "purposes", "purpose");
+  policy.purposes.forEach((purpose, i) => {
+    if (purpose.id === DISCLOSURE_PURPOSE_ID) {
+      issue(["purposes", i, "id"], `"${DISCLOSURE_PURPOSE_ID}" is reserved for Callgate's built-in disclosure purpose (set it up under disclosure); give this purpose another id`);
+    }
+  });
 
   const roleRefs = (roles: string[], path: (string | number)[]) =>
     roles.forEach((r, i) => {
@@ -246,6 +290,7 @@ function checkReferences(policy: Policy, ctx: z.RefinementCtx): void {
   Object.keys(policy.retention.sites).forEach((s) => siteRef(s, ["retention", "sites", s]));
   roleRefs(policy.subjectAccess.ownerRoles, ["subjectAccess", "ownerRoles"]);
   roleRefs(policy.disclosure.authoriserRoles, ["disclosure", "authoriserRoles"]);
+  if (policy.disclosure.requestableBy) roleRefs(policy.disclosure.requestableBy, ["disclosure", "requestableBy"]);
   roleRefs(policy.covertMonitoring.authoriserRoles, ["covertMonitoring", "authoriserRoles"]);
   if (policy.covertMonitoring.allowed && policy.covertMonitoring.authoriserRoles.length === 0) {
     issue(["covertMonitoring", "authoriserRoles"], "covert monitoring is allowed, so name the roles that authorise it");

@@ -13,6 +13,7 @@ import { maskPhoneNumber } from "../phone.ts";
 import { findPerson, peopleWithRoles, purposeById } from "../policy/access.ts";
 import type { Policy } from "../policy/schema.ts";
 import { issuePlaybackGrant } from "../playback/issue-playback-grant.ts";
+import { isDisclosureRequest, releaseDisclosure } from "../disclosure/release-disclosure.ts";
 import { moveRequest, type RequestWithDecisions } from "./request-view.ts";
 
 /** The most candidates a fulfiller is shown; more means the request is too vague. */
@@ -89,7 +90,10 @@ export async function beginFulfilment(tx: Tx, ctx: CoreContext, request: Request
 export async function completeFulfilment(tx: Tx, ctx: CoreContext, request: RequestWithDecisions, recording: Recording, actor: string, now: Date, extra: { decidedAt?: Date } = {}): Promise<void> {
   await moveRequest(tx, request, { status: "FULFILLED", recordingId: recording.id, closedAt: now, ...extra });
   await appendAudit(tx, { at: now, actor, action: "request.fulfilled", subjectType: "request", subjectId: request.id, requestId: request.id, purposeId: request.purposeId, details: { recordingId: recording.id, callId: recording.callId, type: request.type } });
-  if (request.type === "RECORDING") {
+  if (isDisclosureRequest(request)) {
+    // A disclosure to a third party: the filled form, and the recording released as the form says.
+    await releaseDisclosure(tx, ctx, request, recording, actor, now);
+  } else if (request.type === "RECORDING") {
     await issuePlaybackGrant(tx, ctx, request, recording, actor, now);
   } else {
     await enqueueNotices(tx, now, [{ to: request.requesterEmail, kind: "call-log-ready", requestId: request.id, payload: { recordingIds: [recording.id] } }]);

@@ -3,7 +3,7 @@
  * decides whether they may, for which purpose, and who must authorise it.
  */
 import { z } from "zod";
-import type { CoreContext } from "../context.ts";
+import type { CoreContext, Tx } from "../context.ts";
 import { transact } from "../context.ts";
 import { appendAudit } from "../audit/append-audit.ts";
 import { AppError } from "../errors.ts";
@@ -14,7 +14,7 @@ import { maskPhoneNumber, normalisePhoneNumber } from "../phone.ts";
 import { authorisersFor, filledSlots, findPerson, mayRequest, personByEmail, purposeById } from "../policy/access.ts";
 import { subtractDuration } from "../policy/duration.ts";
 import { retentionFor } from "../policy/retention.ts";
-import type { Person, Policy } from "../policy/schema.ts";
+import type { Person, Policy, Purpose } from "../policy/schema.ts";
 import { cleanText, formatZodIssue } from "../validation.ts";
 import { loadRequestView, type RequestView } from "./request-view.ts";
 
@@ -41,22 +41,74 @@ export const submitRequestInput = z.object({
 });
 
 export type SubmitRequestInput = z.input<typeof submitRequestInput>;
+export type ParsedRequestInput = z.output<typeof submitRequestInput>;
 
 export async function submitRequest(ctx: CoreContext, raw: SubmitRequestInput): Promise<RequestView> {
+  const input = parseRequestInput(raw);
+  const { policy } = ctx;
+  const requester = personByEmail(policy, input.requesterEmail);
+  const earlier = input.submissionKey ? await findSubmission(ctx, input.submissionKey, requester.email) : undefined;
+  if (earlier) return earlier;
+  const purpose = purposeById(policy, input.purposeId);
+  if (purpose.internal) {
+    // Built-in purposes have their own form (a disclosure records far more than a reason).
+    throw new AppError("UNKNOWN_PURPOSE", `"${purpose.label}" is not asked for with this form. Use the disclosure form (\`disclosure new\`) instead.`, "purpose");
+  }
+  const draft = prepareRequest(ctx, requester, purpose, input);
+  const { id } = await transact(ctx, (tx) => createRequest(tx, draft, ctx.clock.now()));
+  return loadRequestView(ctx.db, policy, id);
+}
+
+/** Validates raw form input, or throws INVALID_INPUT naming the field. */
+export function parseRequestInput(raw: SubmitRequestInput): ParsedRequestInput {
   const parsed = submitRequestInput.safeParse(raw);
   if (!parsed.success) {
     const first = parsed.error.issues[0]!;
     throw new AppError("INVALID_INPUT", formatZodIssue(first), String(first.path[0] ?? ""));
   }
-  const input = parsed.data;
+  return parsed.data;
+}
+
+/** A request checked against the policy, ready to be written by createRequest. */
+export interface RequestDraft {
+  requester: Person;
+  purpose: Purpose;
+  type: "recording" | "call-log";
+  siteId: string | null;
+  windowStart: Date;
+  windowEnd: Date;
+  direction: "INBOUND" | "OUTBOUND" | "INTERNAL" | null;
+  /** E.164; never audited in full. */
+  number: string | null;
+  extension: string | null;
+  parties: string | null;
+  reason: string;
+  employeeEmail: string | null;
+  /** Everyone asked to authorise (never the requester). */
+  authorisers: Person[];
+  submissionKey: string | null;
+}
+
+export interface PrepareOptions {
+  /**
+   * Where the site cannot be worked out, leave it open (the call is searched
+   * for at every site) rather than ask: a disclosure is made by the DPO, who
+   * may belong to no site.
+   */
+  siteMayBeOpen?: boolean;
+}
+
+/**
+ * Every check a request must pass before it is written: the person may ask
+ * for this purpose at this site; the call is in the past and within
+ * retention; the window is narrow enough; the number parses; the reason is
+ * long enough; someone other than the requester can give every approval.
+ * Throws the first problem, naming the form field.
+ */
+export function prepareRequest(ctx: CoreContext, requester: Person, purpose: Purpose, input: ParsedRequestInput, options: PrepareOptions = {}): RequestDraft {
   const { policy } = ctx;
   const now = ctx.clock.now();
-
-  const requester = personByEmail(policy, input.requesterEmail);
-  const earlier = input.submissionKey ? await findSubmission(ctx, input.submissionKey, requester.email) : undefined;
-  if (earlier) return earlier;
-  const purpose = purposeById(policy, input.purposeId);
-  const siteId = resolveSite(policy, requester, input.siteId);
+  const siteId = resolveSite(policy, requester, input.siteId, options.siteMayBeOpen ?? false);
   if (!mayRequest(policy, requester, purpose, siteId)) {
     throw new AppError("FORBIDDEN", `You cannot request recordings for "${purpose.label}"${siteId ? ` at ${siteName(policy, siteId)}` : ""}. Ask your Data Protection Officer if you think you should.`, "purpose");
   }
@@ -100,52 +152,85 @@ export async function submitRequest(ctx: CoreContext, raw: SubmitRequestInput): 
   if (filledSlots(policy, purpose.approvals, authorisers, siteId) < purpose.approvals.length) {
     throw new AppError("FORBIDDEN", `Nobody other than you can authorise "${purpose.label}" requests${siteId ? ` for ${siteName(policy, siteId)}` : ""}, and you cannot authorise your own. Ask your Data Protection Officer.`, "purpose");
   }
+  return {
+    requester,
+    purpose,
+    type: input.type,
+    siteId,
+    windowStart,
+    windowEnd,
+    direction: input.direction ? (input.direction.toUpperCase() as "INBOUND" | "OUTBOUND" | "INTERNAL") : null,
+    number,
+    extension: purpose.ownCallsOnly && !extension ? null : extension,
+    parties,
+    reason,
+    employeeEmail,
+    authorisers,
+    submissionKey: input.submissionKey ?? null,
+  };
+}
 
-  const requestId = await transact(ctx, async (tx) => {
-    if (input.submissionKey) {
-      // Serialise retries of one submission so exactly one of them creates the request.
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${input.submissionKey}))`;
-      const existing = await tx.recordingRequest.findUnique({ where: { submissionKey: input.submissionKey }, select: { id: true } });
-      if (existing) return existing.id;
+/**
+ * Writes a prepared request inside the caller's transaction: the row (with
+ * its CG reference), the audit entry, and the notices to the requester and
+ * every authoriser. A retried submission (same key) returns the request the
+ * first try made, with `created: false`.
+ */
+export async function createRequest(tx: Tx, draft: RequestDraft, now: Date): Promise<{ id: string; reference: string; created: boolean }> {
+  if (draft.submissionKey) {
+    // Serialise retries of one submission so exactly one of them creates the request.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${draft.submissionKey}))`;
+    const existing = await tx.recordingRequest.findUnique({ where: { submissionKey: draft.submissionKey }, select: { id: true, reference: true, requesterEmail: true } });
+    if (existing) {
+      if (existing.requesterEmail !== draft.requester.email) throw new AppError("CONFLICT", "That form was already submitted by someone else.");
+      return { id: existing.id, reference: existing.reference, created: false };
     }
-    const reference = await nextReference(tx, "CG");
-    const request = await tx.recordingRequest.create({
-      data: {
-        reference,
-        submissionKey: input.submissionKey ?? null,
-        requesterEmail: requester.email,
-        purposeId: purpose.id,
-        type: input.type === "recording" ? "RECORDING" : "CALL_LOG",
-        status: "PENDING_APPROVAL",
-        siteId,
-        windowStart,
-        windowEnd,
-        direction: input.direction ? (input.direction.toUpperCase() as "INBOUND" | "OUTBOUND" | "INTERNAL") : null,
-        externalNumber: number,
-        extension: purpose.ownCallsOnly && !extension ? null : extension,
-        parties,
-        reason,
-        employeeEmail,
-        createdAt: now,
-      },
-    });
-    await appendAudit(tx, {
-      at: now,
-      actor: requester.email,
-      action: "request.submitted",
-      subjectType: "request",
-      subjectId: request.id,
-      requestId: request.id,
-      purposeId: purpose.id,
-      details: { reference, type: input.type, siteId, number: maskPhoneNumber(number), extension, windowStart: windowStart.toISOString(), windowEnd: windowEnd.toISOString(), authorisers: authorisers.map((a) => a.email) },
-    });
-    await enqueueNotices(tx, now, [
-      { to: requester.email, kind: "request-submitted", requestId: request.id },
-      ...authorisers.map((a) => ({ to: a.email, kind: "approval-needed" as const, requestId: request.id })),
-    ]);
-    return request.id;
+  }
+  const reference = await nextReference(tx, "CG");
+  const request = await tx.recordingRequest.create({
+    data: {
+      reference,
+      submissionKey: draft.submissionKey,
+      requesterEmail: draft.requester.email,
+      purposeId: draft.purpose.id,
+      type: draft.type === "recording" ? "RECORDING" : "CALL_LOG",
+      status: "PENDING_APPROVAL",
+      siteId: draft.siteId,
+      windowStart: draft.windowStart,
+      windowEnd: draft.windowEnd,
+      direction: draft.direction,
+      externalNumber: draft.number,
+      extension: draft.extension,
+      parties: draft.parties,
+      reason: draft.reason,
+      employeeEmail: draft.employeeEmail,
+      createdAt: now,
+    },
   });
-  return loadRequestView(ctx.db, policy, requestId);
+  await appendAudit(tx, {
+    at: now,
+    actor: draft.requester.email,
+    action: "request.submitted",
+    subjectType: "request",
+    subjectId: request.id,
+    requestId: request.id,
+    purposeId: draft.purpose.id,
+    details: {
+      reference,
+      type: draft.type,
+      siteId: draft.siteId,
+      number: maskPhoneNumber(draft.number),
+      extension: draft.extension,
+      windowStart: draft.windowStart.toISOString(),
+      windowEnd: draft.windowEnd.toISOString(),
+      authorisers: draft.authorisers.map((a) => a.email),
+    },
+  });
+  await enqueueNotices(tx, now, [
+    { to: draft.requester.email, kind: "request-submitted", requestId: request.id },
+    ...draft.authorisers.map((a) => ({ to: a.email, kind: "approval-needed" as const, requestId: request.id })),
+  ]);
+  return { id: request.id, reference, created: true };
 }
 
 /** The request an earlier try of this submission created, if any. */
@@ -157,7 +242,7 @@ async function findSubmission(ctx: CoreContext, submissionKey: string, requester
 }
 
 /** The site a request is about: given, the organisation's only one, or the requester's only one. */
-function resolveSite(policy: Policy, requester: Person, siteId: string | undefined): string | null {
+function resolveSite(policy: Policy, requester: Person, siteId: string | undefined, mayBeOpen: boolean): string | null {
   const wanted = siteId?.trim();
   if (wanted) {
     if (!policy.sites.some((s) => s.id === wanted)) {
@@ -167,6 +252,7 @@ function resolveSite(policy: Policy, requester: Person, siteId: string | undefin
   }
   if (policy.sites.length === 1) return policy.sites[0]!.id;
   if (requester.sites.length === 1) return requester.sites[0]!;
+  if (mayBeOpen) return null;
   throw new AppError("INVALID_INPUT", `Choose the site the call was made to or from: ${policy.sites.map((s) => s.name).join(", ")}.`, "siteId");
 }
 

@@ -1,10 +1,12 @@
 /**
  * The recorded employee's direct message: a request to use a call they took
- * part in (staff training), with Consent / Refuse until they answer.
+ * part in (staff training), with Consent / Refuse until they answer, and
+ * Withdraw consent (with a confirmation) once they have consented.
  */
 import type { RequestView } from "../../../core/requests/request-view.ts";
+import { consentInUse } from "../../../core/requests/withdraw-consent.ts";
 import { ACTIONS } from "../ids.ts";
-import { actions, button, context, escapeMrkdwn, header, message, section, type Block, type SlackMessage } from "./blocks.ts";
+import { actions, button, context, escapeMrkdwn, header, message, plain, section, type Block, type SlackMessage } from "./blocks.ts";
 import { requestFacts } from "./request-facts.ts";
 
 export function consentMessage(request: RequestView): SlackMessage {
@@ -24,6 +26,26 @@ export function consentMessage(request: RequestView): SlackMessage {
     );
   } else {
     blocks.push(section(`*${escapeMrkdwn(request.statusText)}*`));
+    if (consentInUse(request)) {
+      blocks.push(
+        actions(`consent-withdraw:${request.id}`, [
+          button({
+            actionId: ACTIONS.consentWithdraw,
+            text: "Withdraw consent",
+            value: request.id,
+            style: "danger",
+            confirm: {
+              title: plain("Withdraw your consent?", 100),
+              text: plain("The recording will no longer be used for training. The requester's access ends at once and they will be told.", 300),
+              confirm: plain("Withdraw consent", 30),
+              deny: plain("Cancel", 30),
+              style: "danger",
+            },
+          }),
+        ]),
+        context("You consented to this use. You can withdraw your consent at any time."),
+      );
+    }
   }
   const text = waiting ? `${request.requester.name} asks for your consent to use a call recording (${request.reference}).` : `${request.reference}: ${request.statusText}.`;
   return message(text, blocks);

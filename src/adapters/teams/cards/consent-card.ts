@@ -1,10 +1,13 @@
 /**
  * The recorded employee's card: a request to use a call they took part in
- * (staff training), with I consent / I do not consent until they answer.
+ * (staff training), with I consent / I do not consent until they answer, and
+ * Withdraw consent (asking first) once they have consented.
  */
+import type { Action } from "@microsoft/teams.cards";
 import type { RequestView } from "../../../core/requests/request-view.ts";
+import { consentInUse } from "../../../core/requests/withdraw-consent.ts";
 import { VERBS } from "../ids.ts";
-import { card, execute, heading, refresh, subtle, text, type Card, type Element } from "./elements.ts";
+import { card, execute, heading, refresh, showCard, subtle, text, type Card, type Element } from "./elements.ts";
 import type { Viewer } from "./render-context.ts";
 import { requestFacts } from "./request-facts.ts";
 
@@ -16,12 +19,20 @@ export function consentCard(request: RequestView, viewer: Viewer): Card {
     ...requestFacts(request, { showNumber: false }),
   ];
   const data = { requestId: request.id, notice: "consent-needed" };
-  const actions = [];
+  const actions: Action[] = [];
   if (waiting) {
     actions.push(execute("I consent", VERBS.consentGive, data, "positive"), execute("I do not consent", VERBS.consentRefuse, data, "destructive"));
     body.push(subtle("Saying no is fine and has no consequences for you. Your answer is recorded in the audit log."));
   } else {
     body.push(text(`**${request.statusText}**`));
+    if (consentInUse(request)) {
+      // Adaptive Cards have no confirmation dialog: the button opens a small card that asks first.
+      const confirm = card([text("Withdraw your consent? The recording will no longer be used for training. The requester's access ends at once and they will be told.")], {
+        actions: [execute("Withdraw my consent", VERBS.consentWithdraw, data, "destructive")],
+      });
+      actions.push(showCard("Withdraw consent", confirm, "destructive"));
+      body.push(subtle("You consented to this use. You can withdraw your consent at any time."));
+    }
   }
   const fallbackText = waiting ? `${request.requester.name} asks for your consent to use a call recording (${request.reference}).` : `${request.reference}: ${request.statusText}.`;
   return card(body, { actions, fallbackText, ...(viewer.userId ? { refresh: refresh(VERBS.refresh, data, [viewer.userId]) } : {}) });

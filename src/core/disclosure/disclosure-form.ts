@@ -1,0 +1,100 @@
+/**
+ * The filled disclosure form, as a PDF: the headings and fields of the
+ * "Release of call recording to third parties: request form and
+ * authorisation" (seed 002, Appendix 1), completed from the disclosure, its
+ * request, the authorisation and the call released. It is the record the
+ * organisation files and the recipient receives, so it names the call in
+ * full (date, time and telephone number), as the paper form does.
+ */
+import { buildPdf } from "../documents/pdf.ts";
+import { formatDate, formatDateTime } from "../format.ts";
+import { formatPhoneNumber } from "../phone.ts";
+import type { Policy } from "../policy/schema.ts";
+
+export interface DisclosureFormData {
+  reference: string;
+  requesterName: string;
+  requestedAt: Date;
+  call: { startedAt: Date; number: string | null; extension: string | null; callId: string; durationSeconds: number };
+  askingOrganisation: string;
+  askingPerson: string;
+  onBehalfOf: string | null;
+  purpose: string;
+  lawfulBasis: string;
+  recipientName: string;
+  recipientJobTitle: string;
+  releaseMode: "link" | "zip";
+  /** When the access link stops working, in link mode. */
+  linkExpiresAt?: Date;
+  authorisers: { name: string; roles: string; decidedAt: Date }[];
+  disclosedAt: Date;
+}
+
+/** The condition every recipient accepts, in the form's words. */
+export function conditionText(policy: Policy): string {
+  return `Recordings shall remain the property of ${policy.organisation.name} and are only to be used for the purposes agreed on release.`;
+}
+
+export function buildDisclosureForm(policy: Policy, d: DisclosureFormData): Promise<Buffer> {
+  const tz = policy.organisation.timeZone;
+  const org = policy.organisation.name;
+  const minutes = Math.floor(d.call.durationSeconds / 60);
+  const seconds = String(d.call.durationSeconds % 60).padStart(2, "0");
+  const number = formatPhoneNumber(d.call.number) ?? "Withheld or not known";
+  const lastAuthorisation = d.authorisers.reduce<Date | undefined>((latest, a) => (!latest || a.decidedAt > latest ? a.decidedAt : latest), undefined);
+  const names = d.authorisers.map((a) => `${a.name} (${a.roles})`).join(" and ");
+  return buildPdf({ title: `Release of call recording ${d.reference}`, author: `${org} via Callgate`, subject: "Release of call recording to third parties: request form and authorisation" }, (pdf) => {
+    pdf
+      .title("Release of call recording to third parties")
+      .paragraph(`Request form and authorisation. ${org}.`)
+      .fields([
+        ["Reference", d.reference],
+        ["Organisation", org],
+      ])
+      .heading("1. Date, time and telephone number")
+      .fields([
+        ["Date and time of the call", formatDateTime(d.call.startedAt, tz)],
+        ["Telephone number", number],
+        ["Extension", d.call.extension ?? "Not recorded"],
+        ["Length", `${minutes}:${seconds}`],
+        ["Call identifier", d.call.callId],
+      ])
+      .heading("2. Person requesting the recording")
+      .fields([
+        ["Name", d.askingPerson],
+        ["Organisation", d.askingOrganisation],
+      ])
+      .heading("3. The purpose for which the recording is requested")
+      .fields([
+        ["Purpose", d.purpose],
+        ["Lawful basis or exemption", d.lawfulBasis],
+      ])
+      .heading("4. Is this on behalf of a third party?")
+      .fields([
+        ["On behalf of a third party", d.onBehalfOf ? "Yes" : "No"],
+        ["Details", d.onBehalfOf ?? "Not applicable"],
+      ])
+      .heading("5. Date of request")
+      .fields([
+        ["Date of request", formatDate(d.requestedAt, tz)],
+        ["Recorded in Callgate by", d.requesterName],
+      ])
+      .heading("Condition of release")
+      .paragraph(conditionText(policy))
+      .fields([["Condition accepted by the recipient", "Yes"]])
+      .heading("Release")
+      .fields([
+        ["Name and job title of the person in receipt of the recording", `${d.recipientName}, ${d.recipientJobTitle}`],
+        ["Date of disclosure", formatDate(d.disclosedAt, tz)],
+        ["Released as", d.releaseMode === "zip" ? "A zip file holding the audio file and this form" : `A playback link${d.linkExpiresAt ? ` that stops working on ${formatDateTime(d.linkExpiresAt, tz)}` : ""}`],
+      ])
+      .heading("Authorisation")
+      .paragraph(`I, ${names}, authorise the release of the above recording in accordance with ${org}'s call recording policy and procedure.`)
+      .fields([
+        ["Authorised by", names],
+        ["Date of authorisation", lastAuthorisation ? formatDateTime(lastAuthorisation, tz) : ""],
+      ])
+      .gap()
+      .note(`Completed by Callgate on ${formatDateTime(d.disclosedAt, tz)} for request ${d.reference}. The authorisation was given in Callgate and is recorded in its audit log.`);
+  });
+}

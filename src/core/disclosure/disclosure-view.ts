@@ -1,0 +1,72 @@
+/**
+ * A disclosure as the DPO and authorisers see it: the form's details with
+ * names and dates in the organisation's time zone, and where its request
+ * stands. Numbers are masked; the full number is only on the form itself.
+ */
+import type { Decision, Disclosure, RecordingRequest } from "../../generated/prisma/client.ts";
+import type { CoreContext } from "../context.ts";
+import { AppError } from "../errors.ts";
+import { formatDateTime, formatWindow } from "../format.ts";
+import { maskPhoneNumber } from "../phone.ts";
+import { findPerson } from "../policy/access.ts";
+import type { Policy } from "../policy/schema.ts";
+import { buildRequestView } from "../requests/request-view.ts";
+
+export interface DisclosureView {
+  requestId: string;
+  reference: string;
+  status: RecordingRequest["status"];
+  statusText: string;
+  requesterName: string;
+  askingOrganisation: string;
+  askingPerson: string;
+  onBehalfOf: string | null;
+  purpose: string;
+  lawfulBasis: string;
+  recipientName: string;
+  recipientJobTitle: string;
+  releaseMode: "link" | "zip";
+  windowText: string;
+  maskedNumber: string;
+  extension: string | null;
+  createdAtText: string;
+  /** Who authorised it, once authorised. */
+  authorisedBy: string[];
+  disclosedAtText: string | null;
+  formSha256: string | null;
+}
+
+export type DisclosureRow = Disclosure & { request: RecordingRequest & { decisions: Decision[] } };
+
+export function buildDisclosureView(policy: Policy, row: DisclosureRow): DisclosureView {
+  const tz = policy.organisation.timeZone;
+  const request = buildRequestView(policy, row.request);
+  return {
+    requestId: row.requestId,
+    reference: request.reference,
+    status: request.status,
+    statusText: row.disclosedAt ? "Authorised and disclosed" : request.statusText,
+    requesterName: request.requester.name,
+    askingOrganisation: row.askingOrganisation,
+    askingPerson: row.askingPerson,
+    onBehalfOf: row.onBehalfOf,
+    purpose: row.disclosurePurpose,
+    lawfulBasis: row.lawfulBasis,
+    recipientName: row.recipientName,
+    recipientJobTitle: row.recipientJobTitle,
+    releaseMode: row.releaseMode === "zip" ? "zip" : "link",
+    windowText: formatWindow(row.request.windowStart, row.request.windowEnd, tz),
+    maskedNumber: maskPhoneNumber(row.request.externalNumber),
+    extension: row.request.extension,
+    createdAtText: request.createdAtText,
+    authorisedBy: row.request.decisions.filter((d) => d.outcome === "APPROVED").map((d) => findPerson(policy, d.deciderEmail)?.name ?? d.deciderEmail),
+    disclosedAtText: row.disclosedAt ? formatDateTime(row.disclosedAt, tz) : null,
+    formSha256: row.formSha256,
+  };
+}
+
+export async function loadDisclosureView(ctx: CoreContext, requestId: string): Promise<DisclosureView> {
+  const row = await ctx.db.disclosure.findUnique({ where: { requestId }, include: { request: { include: { decisions: true } } } });
+  if (!row) throw new AppError("NOT_FOUND", "There is no such disclosure.");
+  return buildDisclosureView(ctx.policy, row);
+}
