@@ -10,6 +10,7 @@ import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { ACTIONS, BOT_SCOPES, EVENTS_PATH, VIEWS } from "../../src/adapters/slack/ids.ts";
 import { LISTENERS } from "../../src/adapters/slack/listeners/index.ts";
+import { renderConsoleReply } from "../../src/adapters/slack/render/console-reply.ts";
 import { renderNotice } from "../../src/adapters/slack/render/notice.ts";
 import { renderContextFor } from "../../src/adapters/slack/render/render-context.ts";
 import { REASON_FORMS, reasonFormView } from "../../src/adapters/slack/render/reason-form.ts";
@@ -76,6 +77,7 @@ describe("the Slack app manifest", () => {
     for (const notice of [...everyNotice(), ...moreNotices()]) actionIds(renderNotice(notice, rc).blocks, shown);
     const form = requestFormView({ purposes: [{ id: "p", label: "P", reasonPrompt: "Why?", needsConsent: true, requestTypes: ["recording"] }], sites: [], values: {} });
     actionIds(form.blocks, shown);
+    actionIds(renderConsoleReply({ title: "Audit summary", blocks: [], actions: [{ label: "Export CSV", command: "audit export csv" }] }).blocks, shown);
     expect([...shown].sort()).toEqual(Object.values(ACTIONS).sort());
     expect(registered("action")).toEqual(Object.values(ACTIONS).sort());
     const reasonForms = Object.values(REASON_FORMS).map((f) => reasonFormView(f, { subjectId: "x" }).callback_id);

@@ -16,6 +16,8 @@ export interface SlackDeps {
   directory: SlackDirectory;
   render: RenderContext;
   logger: Logger;
+  /** PUBLIC_URL, for links in DPO console replies ("" when not configured: links are then relative). */
+  publicUrl: string;
 }
 
 /** One listener: what Slack sends it (for the manifest) and how it registers. */

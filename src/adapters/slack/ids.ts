@@ -6,6 +6,10 @@
 export const COMMANDS = {
   requestRecording: "/request-recording",
   recordings: "/recordings",
+  /** The DPO console: `/recording-dpo <line>` runs one console command line. */
+  dpo: "/recording-dpo",
+  /** `/recording-audit <rest>` is `/recording-dpo audit <rest>`. */
+  audit: "/recording-audit",
 } as const;
 
 export const ACTIONS = {
@@ -13,6 +17,8 @@ export const ACTIONS = {
   deny: "deny-request",
   consentGive: "consent-give",
   consentRefuse: "consent-refuse",
+  /** On the employee's consent message once they consented: withdraws it (Slack asks them to confirm first). */
+  consentWithdraw: "consent-withdraw",
   fulfilChoose: "fulfil-choose",
   fulfilNone: "fulfil-none",
   /** A link button: Slack still sends an interaction, which must be acknowledged. */
@@ -28,6 +34,8 @@ export const ACTIONS = {
   refuseExtension: "refuse-extension",
   /** On an authoriser's message about a delivered recording: opens the form for the reason. */
   revokeAccess: "revoke-access",
+  /** A button on a DPO console reply: its value is a console command line, run as whoever clicks. */
+  consoleRun: "console-run",
 } as const;
 
 export const VIEWS = {
@@ -42,8 +50,8 @@ export const EVENTS = {
   appHomeOpened: "app_home_opened",
 } as const;
 
-/** The least the bot needs: commands, DMs (open and post), and who a user is by e-mail. */
-export const BOT_SCOPES = ["commands", "chat:write", "im:write", "users:read", "users:read.email"] as const;
+/** The least the bot needs: commands, DMs (open and post), who a user is by e-mail, and uploading the DPO console's charts into DMs. */
+export const BOT_SCOPES = ["commands", "chat:write", "im:write", "users:read", "users:read.email", "files:write"] as const;
 
 /** Where Slack sends commands, interactions and events, relative to PUBLIC_URL. */
 export const EVENTS_PATH = "/slack/events";

@@ -32,6 +32,8 @@ export interface StartSlackAdapterOptions {
   config: Extract<SlackConfig, { enabled: true }>;
   logger: Logger;
   http: HttpServer;
+  /** PUBLIC_URL: the base of links in DPO console replies. */
+  publicUrl?: string;
   /**
    * Hold each HTTP response until the listener has finished. Off by default:
    * on a long-running server Slack wants its answer within 3 s, whatever
@@ -99,7 +101,7 @@ export async function startSlackAdapter(options: StartSlackAdapterOptions): Prom
   app.use(inFlight.middleware());
   app.use(errorBoundary(logger));
   app.use(dropRetries(logger));
-  const deps: SlackDeps = { ctx, client: interactive, directory, render, logger };
+  const deps: SlackDeps = { ctx, client: interactive, directory, render, logger, publicUrl: options.publicUrl ?? "" };
   for (const listener of LISTENERS) listener.register(app, deps);
   app.error(async (error) => {
     logger.error({ err: error }, "Slack request failed outside any listener");

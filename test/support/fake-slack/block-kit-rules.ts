@@ -39,6 +39,16 @@ class Checker {
     seen.add(value);
   }
 
+  /** A confirmation dialog: plain-text title (100), text (300), confirm and deny (30 each). */
+  confirm(path: string, value: unknown): void {
+    if (!isObj(value)) return this.fail(path, "must be a confirmation dialog object");
+    this.text(`${path}/title`, value.title, 100, { plainOnly: true });
+    this.text(`${path}/text`, value.text, 300);
+    this.text(`${path}/confirm`, value.confirm, 30, { plainOnly: true });
+    this.text(`${path}/deny`, value.deny, 30, { plainOnly: true });
+    if (value.style !== undefined && value.style !== "primary" && value.style !== "danger") this.fail(`${path}/style`, "must be primary or danger");
+  }
+
   option(path: string, value: unknown): string | undefined {
     if (!isObj(value)) {
       this.fail(path, "must be an option object");
@@ -61,6 +71,7 @@ class Checker {
         if (el.value !== undefined && (typeof el.value !== "string" || el.value.length > 2000)) this.fail(`${path}/value`, "must be less than 2001 characters");
         if (el.url !== undefined && (typeof el.url !== "string" || el.url.length > 3000 || !/^https?:\/\//.test(el.url))) this.fail(`${path}/url`, "must be an http(s) URL under 3001 characters");
         if (el.style !== undefined && el.style !== "primary" && el.style !== "danger") this.fail(`${path}/style`, "must be primary or danger");
+        if (el.confirm !== undefined) this.confirm(`${path}/confirm`, el.confirm);
         break;
       case "static_select":
       case "multi_static_select": {

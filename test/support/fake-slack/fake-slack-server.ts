@@ -9,8 +9,20 @@
  *
  * It also serves response_url endpoints, and can be told to fail a method
  * (429 with Retry-After, 5xx, hang) to test the app's handling of failures.
+ *
+ * File uploads follow Slack's external upload flow (what the WebClient's
+ * files.uploadV2 does): files.getUploadURLExternal (filename and a non-zero
+ * length required) hands out a single-use upload URL and a file id; the bytes
+ * POSTed there (raw or multipart) must be exactly `length` long; and
+ * files.completeUploadExternal, once per file, shares only files whose bytes
+ * arrived, into a conversation that exists and the bot is in. Shared files
+ * are kept per conversation (`filesTo`, `historyOf`).
+ *
+ * Given `scopes`, a method needing a scope the app was not granted answers
+ * `missing_scope`, as Slack does, so the manifest's scopes are tested too.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { messageProblems, viewProblems } from "./block-kit-rules.ts";
 
@@ -56,6 +68,49 @@ export interface FakeResponse {
   body: Json;
 }
 
+/** A file shared into a conversation by files.completeUploadExternal. */
+export interface FakeFile {
+  id: string;
+  channel: string;
+  /** The user whose DM this is. */
+  user: string;
+  /** When it was shared, in the conversation's ts order. */
+  ts: string;
+  filename: string;
+  title: string;
+  altText?: string;
+  bytes: Buffer;
+}
+
+/** One entry of a conversation as a person scrolls it, oldest first. */
+export type HistoryEntry = { type: "message"; message: FakeMessage } | { type: "file"; file: FakeFile };
+
+interface PendingUpload {
+  id: string;
+  filename: string;
+  length: number;
+  altText?: string;
+  uploadPath: string;
+  /** The bytes, once POSTed to the upload URL. */
+  bytes?: Buffer;
+  completed: boolean;
+}
+
+/** The scope each served method needs, as Slack's method reference lists it. */
+const METHOD_SCOPES: Record<string, string | undefined> = {
+  "users.info": "users:read",
+  "users.lookupByEmail": "users:read.email",
+  "conversations.open": "im:write",
+  "chat.postMessage": "chat:write",
+  "chat.update": "chat:write",
+  "chat.postEphemeral": "chat:write",
+  "files.getUploadURLExternal": "files:write",
+  "files.completeUploadExternal": "files:write",
+};
+
+/** Public channels the fake knows: they exist, and the bot is not a member. */
+const PUBLIC_CHANNELS = new Set(["C0GENERAL"]);
+
 export type Fault = { status: 429; retryAfter: number } | { status: 500 | 502 | 503 } | { hang: true } | { error: string };
 
 export interface Violation {
@@ -73,8 +128,11 @@ export class FakeSlack {
   readonly views = new Map<string, FakeView>();
   readonly homes = new Map<string, Json>();
   readonly violations: Violation[] = [];
+  /** Files shared into conversations, oldest first. */
+  readonly files: FakeFile[] = [];
   /** DM channel per user, as conversations.open created them. */
   readonly dms = new Map<string, string>();
+  private readonly uploads = new Map<string, PendingUpload>();
   private readonly users = new Map<string, FakeUser>();
   private readonly triggers = new Map<string, { issuedAt: number; used: boolean; user: string }>();
   private readonly faults = new Map<string, Fault[]>();
@@ -87,16 +145,18 @@ export class FakeSlack {
     readonly url: string,
     readonly token: string,
     users: readonly FakeUser[],
+    /** The bot token's scopes; undefined means every method is allowed. */
+    private readonly scopes: ReadonlySet<string> | undefined,
   ) {
     for (const u of users) this.users.set(u.id, u);
   }
 
-  static async start(options: { token: string; users: readonly FakeUser[] }): Promise<FakeSlack> {
+  static async start(options: { token: string; users: readonly FakeUser[]; scopes?: readonly string[] }): Promise<FakeSlack> {
     let fake: FakeSlack | undefined;
     const server = createServer((req, res) => void fake!.handle(req, res));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const { port } = server.address() as AddressInfo;
-    fake = new FakeSlack(server, `http://127.0.0.1:${port}`, options.token, options.users);
+    fake = new FakeSlack(server, `http://127.0.0.1:${port}`, options.token, options.users, options.scopes ? new Set(options.scopes) : undefined);
     return fake;
   }
 
@@ -137,6 +197,21 @@ export class FakeSlack {
     return [...this.views.values()].filter((v) => v.user === user).at(-1);
   }
 
+  /** Files shared into one user's DM with the bot, oldest first. */
+  filesTo(user: string): FakeFile[] {
+    return this.files.filter((f) => f.user === user);
+  }
+
+  /** One user's DM with the bot as they scroll it: messages and shared files, oldest first. */
+  historyOf(user: string): HistoryEntry[] {
+    const entries: HistoryEntry[] = [
+      ...this.messagesTo(user).map((message): HistoryEntry => ({ type: "message", message })),
+      ...this.filesTo(user).map((file): HistoryEntry => ({ type: "file", file })),
+    ];
+    const key = (e: HistoryEntry) => Number((e.type === "message" ? e.message.ts : e.file.ts).split(".")[1]);
+    return entries.sort((a, b) => key(a) - key(b));
+  }
+
   callsOf(method: string): RecordedCall[] {
     return this.calls.filter((c) => c.method === method);
   }
@@ -150,8 +225,10 @@ export class FakeSlack {
   // -------------------------------------------------------------------------
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const raw = await readBody(req);
+    const bytes = await readBody(req);
+    const raw = bytes.toString("utf8");
     const path = (req.url ?? "/").split("?")[0]!;
+    if (path.startsWith("/upload/v1/") && req.method === "POST") return this.receiveUpload(path, bytes, req.headers["content-type"] ?? "", res);
     const respond = /^\/respond\/([^/]+)\/\d+$/.exec(path);
     if (respond && req.method === "POST") {
       const body = JSON.parse(raw || "{}") as Json;
@@ -186,11 +263,42 @@ export class FakeSlack {
 
     const handler = this.methods[method];
     if (!handler) return json(res, 200, { ok: false, error: "unknown_method" });
+    const needed = METHOD_SCOPES[method];
+    if (this.scopes && needed && !this.scopes.has(needed)) {
+      this.violations.push({ method, error: "missing_scope", problems: [`${method} needs the ${needed} scope`] });
+      return json(res, 200, { ok: false, error: "missing_scope", needed, provided: [...this.scopes].join(",") });
+    }
     const result = handler(args);
     if (result.ok === false && Array.isArray(result.problems)) {
       this.violations.push({ method, error: String(result.error), problems: result.problems as string[] });
     }
     return json(res, 200, result);
+  }
+
+  /**
+   * The upload URL: single-use; takes raw bytes or a multipart form with one
+   * file; the byte count must be the `length` given to getUploadURLExternal.
+   * Slack answers 200 for a good upload and anything else for a failure.
+   */
+  private receiveUpload(path: string, body: Buffer, contentType: string, res: ServerResponse): void {
+    const upload = [...this.uploads.values()].find((u) => u.uploadPath === path);
+    this.calls.push({ method: "upload", args: { path, contentType, size: body.length }, at: Date.now() - this.started, hrAt: performance.now() });
+    if (!upload) return this.rejectUpload(res, 404, "no such upload URL");
+    if (upload.bytes !== undefined || upload.completed) return this.rejectUpload(res, 410, "this upload URL was already used");
+    const bytes = contentType.startsWith("multipart/form-data") ? multipartFile(body, contentType) : body;
+    if (!bytes) return this.rejectUpload(res, 400, "the multipart body holds no file part");
+    if (bytes.length !== upload.length) return this.rejectUpload(res, 400, `uploaded ${bytes.length} bytes, but files.getUploadURLExternal was told ${upload.length}`);
+    upload.bytes = bytes;
+    return send(res, 200, `OK - ${bytes.length}`);
+  }
+
+  private rejectUpload(res: ServerResponse, status: number, problem: string): void {
+    this.violations.push({ method: "upload", error: String(status), problems: [problem] });
+    send(res, status, problem);
+  }
+
+  private nextTs(): string {
+    return `${Math.floor(Date.now() / 1000)}.${String(++this.counter).padStart(6, "0")}`;
   }
 
   private reject(res: ServerResponse, method: string, error: string, problems: string[]): void {
@@ -231,7 +339,7 @@ export class FakeSlack {
       if (!owner) return { ok: false, error: "callgate_rule_dm_only", problems: [`posted to ${channel}, which is not a DM the bot opened`] };
       const problems = messageProblems(args);
       if (problems.length) return { ok: false, error: "invalid_blocks", problems };
-      const ts = `${Math.floor(Date.now() / 1000)}.${String(++this.counter).padStart(6, "0")}`;
+      const ts = this.nextTs();
       this.messages.push({ channel, ts, user: owner, text: String(args.text), blocks: (args.blocks as Json[] | undefined) ?? [], updates: 0 });
       return { ok: true, channel, ts, message: { text: args.text, ts } };
     },
@@ -252,6 +360,50 @@ export class FakeSlack {
       if (problems.length) return { ok: false, error: "invalid_blocks", problems };
       this.responses.push({ user: String(args.user), body: args });
       return { ok: true, message_ts: `${Date.now() / 1000}` };
+    },
+
+    "files.getUploadURLExternal": (args) => {
+      const filename = typeof args.filename === "string" ? args.filename.trim() : "";
+      const length = Number(args.length);
+      if (!filename || args.length === undefined || args.length === "") return { ok: false, error: "invalid_arguments", problems: ["filename and length are required"] };
+      if (!Number.isInteger(length) || length < 0) return { ok: false, error: "invalid_arguments", problems: ["length must be a whole number of bytes"] };
+      if (length === 0) return { ok: false, error: "missing_argument", problems: ["length must not be 0"] };
+      const altText = typeof args.alt_txt === "string" ? args.alt_txt : typeof args.alt_text === "string" ? args.alt_text : undefined;
+      if (altText !== undefined && altText.length > 1000) return { ok: false, error: "alt_txt_too_large", problems: ["alt text must be at most 1000 characters"] };
+      const id = `F${String(++this.counter).padStart(8, "0")}`;
+      const uploadPath = `/upload/v1/${id}-${randomBytes(8).toString("hex")}`;
+      this.uploads.set(id, { id, filename, length, ...(altText !== undefined ? { altText } : {}), uploadPath, completed: false });
+      return { ok: true, upload_url: `${this.url}${uploadPath}`, file_id: id };
+    },
+
+    "files.completeUploadExternal": (args) => {
+      const list = typeof args.files === "string" ? safeJson(args.files) : args.files;
+      if (!Array.isArray(list) || list.length === 0) return { ok: false, error: "invalid_arguments", problems: ["files must be a non-empty array of {id, title}"] };
+      const channel = args.channel_id === undefined ? undefined : String(args.channel_id);
+      if (args.channels !== undefined) return { ok: false, error: "callgate_rule_dm_only", problems: ["share into one conversation with channel_id"] };
+      let owner: string | undefined;
+      if (channel !== undefined) {
+        owner = [...this.dms.entries()].find(([, c]) => c === channel)?.[0];
+        if (!owner) {
+          if (PUBLIC_CHANNELS.has(channel)) return { ok: false, error: "not_in_channel", problems: [`the bot is not a member of ${channel}`] };
+          return { ok: false, error: "channel_not_found", problems: [`no conversation ${channel}`] };
+        }
+      }
+      const uploads: Array<{ upload: PendingUpload; title: string }> = [];
+      for (const entry of list as unknown[]) {
+        const id = isRecord(entry) && typeof entry.id === "string" ? entry.id : undefined;
+        const upload = id ? this.uploads.get(id) : undefined;
+        if (!upload || upload.completed || upload.bytes === undefined) return { ok: false, error: "file_not_found", problems: [`no uploaded, uncompleted file ${String(id)}`] };
+        uploads.push({ upload, title: isRecord(entry) && typeof entry.title === "string" && entry.title ? entry.title : upload.filename });
+      }
+      const shared = uploads.map(({ upload, title }) => {
+        upload.completed = true;
+        if (channel && owner) {
+          this.files.push({ id: upload.id, channel, user: owner, ts: this.nextTs(), filename: upload.filename, title, ...(upload.altText !== undefined ? { altText: upload.altText } : {}), bytes: upload.bytes! });
+        }
+        return { id: upload.id, title, name: upload.filename, size: upload.length, ...(channel ? { ims: [channel] } : {}) };
+      });
+      return { ok: true, files: shared };
     },
 
     "views.open": (args) => {
@@ -289,13 +441,32 @@ export class FakeSlack {
   };
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
     req.on("error", reject);
   });
+}
+
+const isRecord = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** The bytes of the one file part (a part with a filename) of a multipart/form-data body. */
+function multipartFile(body: Buffer, contentType: string): Buffer | undefined {
+  const boundary = /boundary="?([^";]+)"?/i.exec(contentType)?.[1];
+  if (!boundary) return undefined;
+  const delimiter = Buffer.from(`--${boundary}`);
+  let start = body.indexOf(delimiter);
+  while (start !== -1) {
+    const next = body.indexOf(delimiter, start + delimiter.length);
+    if (next === -1) break;
+    const part = body.subarray(start + delimiter.length + 2, next - 2); // after CRLF, before CRLF
+    const headerEnd = part.indexOf("\r\n\r\n");
+    if (headerEnd !== -1 && /filename=/i.test(part.subarray(0, headerEnd).toString("utf8"))) return part.subarray(headerEnd + 4);
+    start = next;
+  }
+  return undefined;
 }
 
 /** The WebClient sends form bodies with nested arguments (blocks, view) as JSON strings. */

@@ -9,13 +9,17 @@ import type { FakeMessage, FakeSlack, FakeView } from "./fake-slack-server.ts";
 type Json = Record<string, unknown>;
 const TEAM = { id: "T0TEST", domain: "callgate-test" };
 
-export function slashCommandPayload(fake: FakeSlack, user: string, command: string, text = ""): Json {
+/**
+ * A slash command typed by `user`, in #general unless `channelId` says where
+ * (a "D…" id is a direct message, as Slack reports it).
+ */
+export function slashCommandPayload(fake: FakeSlack, user: string, command: string, text = "", channelId = "C0GENERAL"): Json {
   return {
     token: "deprecated-verification-token",
     team_id: TEAM.id,
     team_domain: TEAM.domain,
-    channel_id: "C0GENERAL",
-    channel_name: "general",
+    channel_id: channelId,
+    channel_name: channelId === "C0GENERAL" ? "general" : channelId.startsWith("D") ? "directmessage" : channelId.toLowerCase(),
     user_id: user,
     user_name: user.toLowerCase(),
     command,

@@ -6,7 +6,7 @@
  * id is derived from their name; `outsider` is in Slack but not the policy.
  */
 import { startSlackAdapter, type SlackAdapter, type StartSlackAdapterOptions } from "../../../src/adapters/slack/index.ts";
-import { EVENTS_PATH } from "../../../src/adapters/slack/ids.ts";
+import { BOT_SCOPES, EVENTS_PATH } from "../../../src/adapters/slack/ids.ts";
 import type { CoreContext } from "../../../src/core/context.ts";
 import { deliverNotifications, type DeliveryResult } from "../../../src/core/notify/deliver-notifications.ts";
 import type { Policy } from "../../../src/core/policy/schema.ts";
@@ -22,6 +22,8 @@ import { postSigned, type SignOptions, type SlackAppResponse, type SlackRequestK
 export const SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
 export const BOT_TOKEN = "xoxb-0000000000-test-token";
 export const OUTSIDER = "U0OUTSIDER";
+/** PUBLIC_URL in the testbed: links in messages start with it. */
+export const PUBLIC_URL = "https://callgate.test";
 
 export interface SlackTestbed {
   ctx: CoreContext;
@@ -36,6 +38,8 @@ export interface SlackTestbed {
   user(email: string): string;
   post(kind: SlackRequestKind, payload: object, options?: Partial<SignOptions>): Promise<SlackAppResponse>;
   command(user: string, command: string, text?: string, options?: Partial<SignOptions>): Promise<SlackAppResponse>;
+  /** A slash command typed in a given conversation (e.g. the bot's DM, "D…"). */
+  commandIn(user: string, channelId: string, command: string, text?: string): Promise<SlackAppResponse>;
   /** Click a control in a message; waits until the listener has finished. */
   click(user: string, message: FakeMessage, actionId: string, options?: { optionIndex?: number; staleBlocks?: readonly Record<string, unknown>[]; sign?: Partial<SignOptions> }): Promise<SlackAppResponse>;
   /** Submit the modal most recently opened for `user`. */
@@ -58,7 +62,7 @@ export async function slackTestbed(kind: DatabaseKind, options: { policy?: Polic
     { id: OUTSIDER, name: "Olly Outsider", email: "olly@elsewhere.example" },
     ...(options.extraUsers ?? []),
   ];
-  const fake = await FakeSlack.start({ token: BOT_TOKEN, users });
+  const fake = await FakeSlack.start({ token: BOT_TOKEN, users, scopes: BOT_SCOPES });
   const logLines: string[] = [];
   const logger = createLogger({ level: "debug", destination: { write: (line: string) => void logLines.push(line) } });
   const http = createHttpServer({ logger, shutdownGraceMs: 500 });
@@ -71,6 +75,7 @@ export async function slackTestbed(kind: DatabaseKind, options: { policy?: Polic
       logger,
       http,
       linkPeople: "await",
+      publicUrl: PUBLIC_URL,
       timeouts: { interactiveMs: 1_000, deliveryMs: 1_000 },
       ...options.adapter,
     });
@@ -105,6 +110,7 @@ export async function slackTestbed(kind: DatabaseKind, options: { policy?: Polic
     user: slackUserId,
     post,
     command: (user, command, text = "", extra) => post("command", slashCommandPayload(fake, user, command, text), extra),
+    commandIn: (user, channelId, command, text = "") => post("command", slashCommandPayload(fake, user, command, text, channelId)),
     click: (user, message, actionId, o = {}) => post("interaction", messageActionPayload(fake, user, message, actionId, o), o.sign),
     submit: (user, input = {}, extra) => post("interaction", viewSubmissionPayload(user, lastView(user), input), extra),
     chooseInModal: (user, blockId, value, input = {}) => post("interaction", viewActionPayload(fake, user, lastView(user), blockId, value, input)),
@@ -112,7 +118,7 @@ export async function slackTestbed(kind: DatabaseKind, options: { policy?: Polic
     async deliver() {
       const total: DeliveryResult = { sent: 0, retrying: 0, failed: 0 };
       for (let i = 0; i < 20; i++) {
-        const r = await deliverNotifications(core.ctx, { channels: [a.channel], publicUrl: "https://callgate.test" });
+        const r = await deliverNotifications(core.ctx, { channels: [a.channel], publicUrl: PUBLIC_URL });
         total.sent += r.sent;
         total.retrying += r.retrying;
         total.failed += r.failed;

@@ -5,9 +5,13 @@
 import type { ListenerRegistration } from "../deps.ts";
 import { appHomeOpenedListener } from "./app-home-opened.ts";
 import { approveClicked } from "./approve-clicked.ts";
+import { auditCommand } from "./audit-command.ts";
+import { consoleActionClicked } from "./console-action.ts";
 import { consentGiven, consentRefused } from "./consent-answered.ts";
+import { consentWithdrawn } from "./consent-withdrawn.ts";
 import { denyClicked } from "./deny-clicked.ts";
 import { denyReasonSubmitted } from "./deny-reason-submitted.ts";
+import { dpoCommand } from "./dpo-command.ts";
 import { extensionApproveClicked, extensionRefusalSubmitted, refuseExtensionClicked } from "./extension-decided.ts";
 import { fulfilmentChosen } from "./fulfilment-chosen.ts";
 import { fulfilmentNoneClicked } from "./fulfilment-none-clicked.ts";
@@ -22,6 +26,9 @@ import { revokeClicked, revokeReasonSubmitted } from "./revoke-access.ts";
 export const LISTENERS: readonly ListenerRegistration[] = [
   requestRecordingCommand,
   recordingsCommand,
+  dpoCommand,
+  auditCommand,
+  consoleActionClicked,
   purposeChosen,
   requestFormSubmitted,
   approveClicked,
@@ -29,6 +36,7 @@ export const LISTENERS: readonly ListenerRegistration[] = [
   denyReasonSubmitted,
   consentGiven,
   consentRefused,
+  consentWithdrawn,
   fulfilmentChosen,
   fulfilmentNoneClicked,
   playbackLinkOpened,
