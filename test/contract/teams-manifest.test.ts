@@ -12,6 +12,7 @@ import { PNG } from "pngjs";
 import AjvModule from "ajv-draft-04";
 import addFormatsModule from "ajv-formats";
 import { describe, expect, it } from "vitest";
+import { consoleReplyCard } from "../../src/adapters/teams/cards/console-reply.ts";
 import { renderNotice } from "../../src/adapters/teams/cards/notice.ts";
 import { renderContextFor } from "../../src/adapters/teams/cards/render-context.ts";
 import { requestFormCard } from "../../src/adapters/teams/cards/request-form.ts";
@@ -84,6 +85,7 @@ describe("the Teams app manifest", () => {
     const shown = new Set<string>();
     for (const notice of everyNotice()) verbs(renderNotice(notice, rc, { email: "someone@trust.example", userId: "29:viewer" }), shown);
     verbs(requestFormCard({ purposes: [{ id: "p", label: "P", reasonPrompt: "Why?", needsConsent: true, requestTypes: ["recording"] }], sites: [], staff: [], values: {} }), shown);
+    verbs(consoleReplyCard({ title: "DPO console", blocks: [], actions: [{ label: "Run", command: "help" }] }), shown);
     // Extension cards are not among the shared fixtures yet; their verbs are checked by name.
     shown.add(VERBS.extensionApprove).add(VERBS.extensionDeny);
     expect([...shown].sort()).toEqual(VERB_HANDLERS.map((h) => h.verb).sort());

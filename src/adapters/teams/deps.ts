@@ -18,13 +18,15 @@ export interface TeamsDeps {
   directory: TeamsDirectory;
   render: RenderContext;
   logger: Logger;
+  /** Callgate's public base URL (config.publicUrl), for links in DPO console replies. */
+  publicUrl: string;
 }
 
 /** A message typed in the personal chat, from a person the policy knows. */
 export interface MessageTurn {
   activity: MessageActivity;
   person: Person;
-  /** The text after the command, trimmed. */
+  /** The text after the command, trimmed, in the case it was typed. */
   args: string;
   reply(card: Card): Promise<void>;
 }
@@ -34,7 +36,12 @@ export interface ActionTurn {
   activity: CardActionActivity;
   person: Person;
   data: Record<string, unknown>;
+  /** Posts a new card in the clicker's personal chat (refused anywhere else). */
+  send(card: Card): Promise<void>;
 }
+
+/** What a click is answered with: a card replacing the one clicked, or a short message that leaves it as it is. */
+export type ActionAnswer = Card | { message: string };
 
 export interface CommandHandler {
   kind: "command";
@@ -42,12 +49,18 @@ export interface CommandHandler {
   command: string;
   /** For the manifest's command menu (at most 128 characters). */
   description: string;
+  /**
+   * May be typed in a group chat or channel: the answer then goes to the
+   * person's personal chat instead (or is refused if Callgate cannot reach
+   * them there), never to the group.
+   */
+  answersPrivately?: boolean;
   handle(turn: MessageTurn, deps: TeamsDeps): Promise<void>;
 }
 
 export interface VerbHandler {
   kind: "verb";
   verb: Verb;
-  /** Returns the card that replaces the one clicked, for this person. */
-  handle(turn: ActionTurn, deps: TeamsDeps): Promise<Card>;
+  /** Returns the card that replaces the one clicked, for this person (or a message that keeps it). */
+  handle(turn: ActionTurn, deps: TeamsDeps): Promise<ActionAnswer>;
 }

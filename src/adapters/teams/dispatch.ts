@@ -4,19 +4,25 @@
  * one handler for the command or verb, then the reply. Errors end here:
  * AppErrors become friendly words, anything else is logged with a reference
  * the person is given. A refused click comes back as the card as it is now,
- * with the reason above it, and changes nothing.
+ * with the reason above it, and changes nothing (a DPO console button keeps
+ * its card and is answered with a message instead). In group chats and
+ * channels nothing is answered there except a pointer: a command marked
+ * answersPrivately (the DPO console) is answered in the person's personal
+ * chat, and everything else is refused.
  */
 import type { IAdaptiveCardActionInvokeActivity, InstallUpdateActivity, IMessageActivity } from "@microsoft/teams.api";
 import type { IActivityContext } from "@microsoft/teams.apps";
-import { isAppError } from "../../core/errors.ts";
+import { AppError, isAppError } from "../../core/errors.ts";
 import { cardActionActivity, installActivity, messageActivity, parseActivity, type CardActionActivity } from "./activities.ts";
 import { addressOf } from "./address.ts";
-import { CARD_CONTENT_TYPE, type Card } from "./cards/elements.ts";
+import { card as adaptiveCard, CARD_CONTENT_TYPE, text as text_, type Card } from "./cards/elements.ts";
 import { helpCard, refusalCard } from "./cards/lists.ts";
 import { cardData, currentCard } from "./current-card.ts";
 import type { CommandHandler, TeamsDeps, VerbHandler } from "./deps.ts";
 import type { MemberLookup } from "./directory.ts";
 import { errorReference, friendlyMessage, isUserFacing } from "./friendly-errors.ts";
+import { VERBS } from "./ids.ts";
+import { personalChatOf, postToPersonalChat } from "./personal-chat.ts";
 import type { CallgateTeamsApp } from "./teams-app.ts";
 
 export interface Handlers {
@@ -36,18 +42,28 @@ export function registerHandlers(app: CallgateTeamsApp, deps: TeamsDeps, handler
     try {
       const activity = parseActivity(messageActivity, ctx.activity as IMessageActivity);
       const person = await deps.directory.personFor(activity, lookupFor(ctx));
+      const typed = clean(activity.text);
+      const text = typed.toLowerCase();
+      const handler = commands.find((c) => text === c.command || text.startsWith(`${c.command} `));
+      // Matched case-insensitively; the arguments keep the case they were typed in (names, reasons).
+      const args = handler ? typed.slice(handler.command.length).trim() : "";
       if (!addressOf(activity, person.email)) {
-        // In group chats and channels Callgate says nothing about requests.
-        await reply(refusalCard("Please message Callgate in your personal chat with it: requests are never discussed in group chats or channels."));
+        // In group chats and channels Callgate says nothing about requests; a
+        // command that may be typed there is answered in the personal chat.
+        const personal = handler?.answersPrivately ? await personalChatOf(deps.ctx, activity) : null;
+        if (!handler || !personal) {
+          await reply(refusalCard("Please message Callgate in your personal chat with it: requests are never discussed in group chats or channels."));
+          return;
+        }
+        await handler.handle({ activity, person, args, reply: (card) => postToPersonalChat((url) => app.connector(url), personal, card) }, deps);
+        await reply(adaptiveCard([text_("I've sent that to you in our personal chat.")], { fallbackText: "I've sent that to you in our personal chat." }));
         return;
       }
-      const text = normalise(activity.text);
-      const handler = commands.find((c) => text === c.command || text.startsWith(`${c.command} `));
       if (!handler) {
         await reply(helpCard(deps.render));
         return;
       }
-      await handler.handle({ activity, person, args: text.slice(handler.command.length).trim(), reply }, deps);
+      await handler.handle({ activity, person, args, reply }, deps);
     } catch (error) {
       await reply(refusalCard(report(deps, error, "a Teams message could not be handled")));
     }
@@ -63,9 +79,18 @@ export function registerHandlers(app: CallgateTeamsApp, deps: TeamsDeps, handler
       viewer = { email: person.email, userId: activity.from.id };
       const handler = byVerb.get(activity.value.action.verb);
       if (!handler) return cardResponse(refusalCard("Callgate does not know that button. Type `help` to see what it can do."));
-      return cardResponse(await handler.handle({ activity, person, data: activity.value.action.data }, deps));
+      const clicked = activity;
+      const send = async (card: Card) => {
+        // Only ever into the clicker's personal chat, whatever conversation the click names.
+        if (!addressOf(clicked, person.email)) throw new AppError("FORBIDDEN", "Callgate only answers that in your personal chat with it.");
+        await ctx.send({ type: "message", attachments: [{ contentType: CARD_CONTENT_TYPE, content: card }] } as never);
+      };
+      const answer = await handler.handle({ activity, person, data: activity.value.action.data, send }, deps);
+      return "message" in answer ? messageResponse(answer.message) : cardResponse(answer);
     } catch (error) {
       const message = report(deps, error, "a Teams card action could not be handled");
+      // A console button's card is left as it is: the refusal is shown beside it.
+      if (activity?.value.action.verb === VERBS.consoleRun) return messageResponse(message);
       return cardResponse(refusalCard(message, await cardAsItIs(deps, activity, viewer)));
     }
   });
@@ -85,6 +110,11 @@ export function registerHandlers(app: CallgateTeamsApp, deps: TeamsDeps, handler
 
 function cardResponse(card: Card) {
   return { statusCode: 200 as const, type: "application/vnd.microsoft.card.adaptive" as const, value: card };
+}
+
+/** Teams shows the message to the clicker and keeps the clicked card. */
+function messageResponse(message: string) {
+  return { statusCode: 200 as const, type: "application/vnd.microsoft.activity.message" as const, value: message };
 }
 
 /** Looks a sender up in the conversation's member list, through the activity's own service URL. */
@@ -118,12 +148,11 @@ function report(deps: TeamsDeps, error: unknown, what: string): string {
   return friendlyMessage(error, reference);
 }
 
-/** Lower-case, mentions and punctuation at the ends stripped: "<at>Callgate</at> Request recording!" → "request recording!". */
-function normalise(text: string): string {
+/** Mentions, extra spaces and leading slashes stripped: "<at>Callgate</at>  /Request recording!" → "Request recording!". */
+function clean(text: string): string {
   return text
     .replace(/<at>[^<]*<\/at>/gi, " ")
     .replace(/\s+/g, " ")
     .trim()
-    .replace(/^\/+/, "")
-    .toLowerCase();
+    .replace(/^\/+/, "");
 }

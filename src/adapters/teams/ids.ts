@@ -17,6 +17,7 @@ export const COMMANDS = {
   mine: "mine",
   pending: "pending",
   audit: "audit",
+  dpo: "dpo",
 } as const;
 
 /** Action.Execute verbs; each has one handler, except refresh which redraws any card. */
@@ -26,10 +27,13 @@ export const VERBS = {
   deny: "deny",
   consentGive: "consentGive",
   consentRefuse: "consentRefuse",
+  consentWithdraw: "consentWithdraw",
   fulfilChoose: "fulfilChoose",
   fulfilNone: "fulfilNone",
   extensionApprove: "extensionApprove",
   extensionDeny: "extensionDeny",
+  /** A DPO console button: runs the console command line in its data as whoever clicks. */
+  consoleRun: "consoleRun",
   refresh: "refresh",
 } as const;
 

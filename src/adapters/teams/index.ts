@@ -41,6 +41,8 @@ export interface StartTeamsAdapterOptions {
   host: string;
   /** How long close() waits for activities in flight. Default 5 s. */
   drainMs?: number;
+  /** Callgate's public base URL (config.publicUrl), for links in DPO console replies. Default http://localhost. */
+  publicUrl?: string;
 }
 
 export interface TeamsAdapter {
@@ -82,7 +84,7 @@ export async function startTeamsAdapter(options: StartTeamsAdapterOptions): Prom
     );
   }
   const render = renderContextFor(ctx.policy);
-  const deps: TeamsDeps = { ctx, directory: new TeamsDirectory(ctx), render, logger };
+  const deps: TeamsDeps = { ctx, directory: new TeamsDirectory(ctx), render, logger, publicUrl: (options.publicUrl ?? "http://localhost").replace(/\/+$/, "") };
   registerHandlers(app, deps, { commands: COMMAND_HANDLERS, verbs: VERB_HANDLERS });
   app.event("error", ({ error }) => logger.error({ err: error }, "the Teams SDK reported an error"));
   await app.initialize();

@@ -14,6 +14,9 @@
 import WebSocket from "ws";
 import type { AgentsPlayground, PlaygroundUser } from "../../../src/adapters/teams/index.ts";
 
+/** The group chat the Playground's config names (start-playground.ts). */
+export const GROUP_CHAT_ID = "callgate-group-chat";
+
 /** One card the bot sent, as it stands now. */
 export interface BotMessage {
   conversationId: string;
@@ -109,6 +112,57 @@ export class PlaygroundClient {
     })) as { value?: Record<string, unknown>; type?: string };
     if (res.type !== "application/vnd.microsoft.card.adaptive" || !res.value) throw new Error(`the bot answered the click with ${JSON.stringify(res).slice(0, 300)}`);
     return res.value;
+  }
+
+  /**
+   * The user @mentions the bot in the Playground's group chat (as Teams
+   * delivers group messages only when the bot is mentioned). Returns the
+   * group chat's id.
+   */
+  async sayInGroupChat(user: PlaygroundUser, text: string): Promise<string> {
+    await this.post("/_internal/v1/customActivities", {
+      id: `custom-${Date.now()}-${Math.random().toString(36).slice(2)}`,
+      type: "message",
+      channelId: "msteams",
+      serviceUrl: `${this.playground.url}/_connector`,
+      from: { id: user.id, name: user.name, aadObjectId: user.aadObjectId },
+      recipient: { id: this.playground.botId, name: "Callgate" },
+      conversation: { id: GROUP_CHAT_ID, conversationType: "groupChat", isGroup: true, tenantId: this.playground.tenantId },
+      channelData: { tenant: { id: this.playground.tenantId } },
+      entities: [{ type: "mention", text: "<at>Callgate</at>", mentioned: { id: this.playground.botId, name: "Callgate" } }],
+      locale: "en-GB",
+      timestamp: new Date().toISOString(),
+      text: `<at>Callgate</at> ${text}`,
+      textFormat: "plain",
+    });
+    return GROUP_CHAT_ID;
+  }
+
+  /** What the bot has written in any conversation (a group chat's included), oldest first. */
+  messagesIn(conversationId: string): BotMessage[] {
+    return this.messages.get(conversationId) ?? [];
+  }
+
+  /**
+   * Clicks the Action.Execute titled `title` (ShowCard panels included) as
+   * `user`, and returns the bot's answer as it is: a replacement card, or a
+   * message that leaves the card as it was.
+   */
+  async clickTitled(user: PlaygroundUser, message: BotMessage, title: string): Promise<{ type?: string; value?: unknown }> {
+    const action = findExecuteTitled(message.card, title);
+    if (!action) throw new Error(`the card has no button titled ${title}`);
+    return this.invokeRaw(user, message, String(action.verb), (action.data as Record<string, unknown> | undefined) ?? {});
+  }
+
+  /** An adaptiveCard/action invoke with any data; the bot's answer as it is. */
+  async invokeRaw(user: PlaygroundUser, message: BotMessage, verb: string, data: Record<string, unknown>): Promise<{ type?: string; value?: unknown }> {
+    return (await this.post("/_conversation/v1/invoke", {
+      name: "adaptiveCard/action",
+      value: { action: { type: "Action.Execute", verb, data }, trigger: "manual" },
+      from: { id: user.id },
+      conversation: { id: message.conversationId },
+      replyToId: message.messageId,
+    })) as { type?: string; value?: unknown };
   }
 
   /** What the bot has written in the user's personal chat, oldest first. */
@@ -224,6 +278,25 @@ export function findExecute(card: unknown, verb: string): Record<string, unknown
     for (const [key, value] of Object.entries(o)) {
       if (key === "refresh") continue;
       const found = findExecute(value, verb);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/** The Action.Execute titled `title` anywhere in a card (ShowCard panels included), the refresh excepted. */
+export function findExecuteTitled(card: unknown, title: string): Record<string, unknown> | undefined {
+  if (Array.isArray(card)) {
+    for (const c of card) {
+      const found = findExecuteTitled(c, title);
+      if (found) return found;
+    }
+  } else if (card && typeof card === "object") {
+    const o = card as Record<string, unknown>;
+    if (o.type === "Action.Execute" && o.title === title) return o;
+    for (const [key, value] of Object.entries(o)) {
+      if (key === "refresh") continue;
+      const found = findExecuteTitled(value, title);
       if (found) return found;
     }
   }

@@ -54,10 +54,6 @@ export function pendingCard(pending: PendingActions): Card {
   return card(body, { fallbackText: `Waiting for you (${count})` });
 }
 
-export function auditComingCard(): Card {
-  return card([heading("Audit"), text("The audit view for Data Protection Officers is coming soon. Until then, ask your administrator to run `callgate audit verify`.")], { fallbackText: "Audit is coming soon" });
-}
-
 /** Why nothing was done, as a card; shown on its own or above the card that was clicked. */
 export function refusalCard(message: string, below?: Card): Card {
   return withBanner(attention(message, "refusal"), message, below);

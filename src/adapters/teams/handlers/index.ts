@@ -9,7 +9,10 @@ import { auditCommand } from "./audit-command.ts";
 import { cardRefreshed } from "./card-refreshed.ts";
 import { consentGiven } from "./consent-given.ts";
 import { consentRefused } from "./consent-refused.ts";
+import { consentWithdrawn } from "./consent-withdrawn.ts";
+import { consoleActionClicked } from "./console-action.ts";
 import { denyClicked } from "./deny-clicked.ts";
+import { dpoCommand } from "./dpo-command.ts";
 import { extensionApproved } from "./extension-approved.ts";
 import { extensionDenied } from "./extension-denied.ts";
 import { fulfilmentChosen } from "./fulfilment-chosen.ts";
@@ -20,7 +23,7 @@ import { pendingCommand } from "./pending-command.ts";
 import { requestRecordingCommand } from "./request-recording-command.ts";
 import { submitRequestClicked } from "./submit-request-clicked.ts";
 
-export const COMMAND_HANDLERS: readonly CommandHandler[] = [requestRecordingCommand, mineCommand, pendingCommand, helpCommand, auditCommand];
+export const COMMAND_HANDLERS: readonly CommandHandler[] = [requestRecordingCommand, mineCommand, pendingCommand, helpCommand, auditCommand, dpoCommand];
 
 export const VERB_HANDLERS: readonly VerbHandler[] = [
   submitRequestClicked,
@@ -28,9 +31,11 @@ export const VERB_HANDLERS: readonly VerbHandler[] = [
   denyClicked,
   consentGiven,
   consentRefused,
+  consentWithdrawn,
   fulfilmentChosen,
   fulfilmentNoneClicked,
   extensionApproved,
   extensionDenied,
+  consoleActionClicked,
   cardRefreshed,
 ];
