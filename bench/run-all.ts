@@ -10,7 +10,10 @@ type Printable = string[] | { text: string };
 
 const BENCHMARKS: Record<string, () => Promise<Printable>> = {
   "catalogue-search": async () => (await import("./catalogue-search.ts")).run(),
+  "sar-search": async () => (await import("./sar-search.ts")).run(),
+  "audit-summary": async () => (await import("./audit-summary.ts")).run(),
   "blob-import": async () => (await import("./blob-import.ts")).run(),
+  "retention-sweep": async () => (await import("./retention-sweep.ts")).run(),
   "concurrent-approvals": async () => (await import("./concurrent-approvals.ts")).run(),
   "playback-page": async () => (await import("./playback-page.ts")).run(),
   "slack-ack": async () => (await import("./slack-ack.ts")).run(),

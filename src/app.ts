@@ -8,6 +8,10 @@ import { MESSAGING_PATH, playgroundUsersFromPolicy, startAgentsPlayground, start
 import type { CoreContext } from "./core/context.ts";
 import { chasePendingRequests } from "./core/jobs/chase-pending-requests.ts";
 import { expireGrants } from "./core/jobs/expire-grants.ts";
+import { remindCovertReviews } from "./core/jobs/remind-covert-reviews.ts";
+import { remindSubjectAccess } from "./core/jobs/remind-subject-access.ts";
+import { sweepRetentionIfDue } from "./core/jobs/sweep-retention.ts";
+import { verifyAuditChainIfDue } from "./core/jobs/verify-audit-chain-daily.ts";
 import { deliverNotifications } from "./core/notify/deliver-notifications.ts";
 import { loadPolicyFile } from "./core/policy/load-policy.ts";
 import type { ChatChannel } from "./core/ports/chat.ts";
@@ -70,16 +74,21 @@ export async function startCallgate(config: Config, logger: Logger, options: Sta
     mountPlayback({ http, ctx, logger });
     mountFiles({ http, ctx, logger });
     const channels: ChatChannel[] = [];
-    const slack = config.slack.enabled ? await startSlackAdapter({ ctx, config: config.slack, logger, http }) : undefined;
+    const slack = config.slack.enabled ? await startSlackAdapter({ ctx, config: config.slack, logger, http, publicUrl: config.publicUrl }) : undefined;
     if (slack) channels.push(slack.channel);
     // Without credentials Teams runs in local mode (loopback only, logged loudly) for the Agents Playground.
-    const teams = await startTeamsAdapter({ ctx, config: config.teams, logger, http, host: config.host });
+    const teams = await startTeamsAdapter({ ctx, config: config.teams, logger, http, host: config.host, publicUrl: config.publicUrl });
     channels.push(teams.channel);
     const scheduler = startScheduler(
       [
         { name: "deliver-notifications", everyMs: 2_000, run: () => (channels.length ? deliverNotifications(ctx, { channels, publicUrl: config.publicUrl }) : Promise.resolve()) },
         { name: "chase-pending-requests", everyMs: 60_000, run: () => chasePendingRequests(ctx) },
         { name: "expire-grants", everyMs: 30_000, run: () => expireGrants(ctx) },
+        { name: "remind-subject-access", everyMs: 15 * 60_000, run: () => remindSubjectAccess(ctx) },
+        { name: "remind-covert-reviews", everyMs: 15 * 60_000, run: () => remindCovertReviews(ctx) },
+        // Hourly checks; each runs once a day across all instances (JobLease).
+        { name: "retention-sweep", everyMs: 3_600_000, run: () => sweepRetentionIfDue(ctx) },
+        { name: "verify-audit-chain", everyMs: 3_600_000, run: () => verifyAuditChainIfDue(ctx) },
       ],
       logger,
     );

@@ -11,6 +11,7 @@ import { Command, CommanderError } from "commander";
 import parseArgv from "string-argv";
 import type { CoreContext } from "../../../core/context.ts";
 import { isAppError } from "../../../core/errors.ts";
+import { ConsoleInputError } from "./console-input-error.ts";
 import { CONSOLE_MODULES } from "./modules.ts";
 import { text, warning, type ConsoleReply } from "./reply.ts";
 
@@ -30,7 +31,6 @@ export interface ConsoleModule {
 /** Chat text is short; anything longer is not a command anyone typed. */
 const MAX_COMMAND_LENGTH = 4_000;
 
-export class ConsoleInputError extends Error {}
 
 /**
  * Runs one console command line. Resolves with the reply to show the person;
