@@ -44,3 +44,16 @@ export async function openCliContext(env: NodeJS.ProcessEnv = process.env): Prom
     },
   };
 }
+
+/**
+ * Runs one CLI action against a freshly opened context and always closes it,
+ * whether the action succeeds or throws (errors reach the program's handler).
+ */
+export async function withCliContext<T>(work: (cli: CliContext) => Promise<T>, env: NodeJS.ProcessEnv = process.env): Promise<T> {
+  const cli = await openCliContext(env);
+  try {
+    return await work(cli);
+  } finally {
+    await cli.close();
+  }
+}

@@ -3,7 +3,6 @@ import { ACTIONS } from "../../src/adapters/slack/ids.ts";
 import { consentMessage } from "../../src/adapters/slack/render/consent-message.ts";
 import { consentCard } from "../../src/adapters/teams/cards/consent-card.ts";
 import { VERBS } from "../../src/adapters/teams/ids.ts";
-import { AppError } from "../../src/core/errors.ts";
 import { requestAccessExtension } from "../../src/core/playback/request-access-extension.ts";
 import { fulfilRequest } from "../../src/core/requests/fulfil-request.ts";
 import { recordConsent } from "../../src/core/requests/record-consent.ts";
@@ -13,6 +12,7 @@ import { submitRequest } from "../../src/core/requests/submit-request.ts";
 import { withdrawConsent } from "../../src/core/requests/withdraw-consent.ts";
 import { addRecording, testCore, type TestCore } from "../support/core.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";
+import { expectCode } from "../support/expect-code.ts";
 import { hasAction } from "../support/fake-slack/payloads.ts";
 import { slackTestbed, type SlackTestbed } from "../support/fake-slack/testbed.ts";
 import { P } from "../support/test-policy.ts";
@@ -28,16 +28,6 @@ const training = {
   reason: "Induction training for new office staff",
   employeeEmail: P.staff,
 };
-
-async function expectCode(promise: Promise<unknown>, code: string): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error, `expected ${code}`).toBeInstanceOf(AppError);
-  expect((error as AppError).code).toBe(code);
-  return error as AppError;
-}
 
 /** A training request authorised, consented to and (with one matching call) delivered. */
 async function consented(t: TestCore): Promise<RequestView> {

@@ -6,11 +6,11 @@ import { authoriseCovertMonitoring, type AuthoriseCovertMonitoringInput } from "
 import { endCovertMonitoring } from "../../src/core/covert/end-covert-monitoring.ts";
 import { listCovertAuthorisations } from "../../src/core/covert/list-covert-authorisations.ts";
 import { reviewCovertMonitoring } from "../../src/core/covert/review-covert-monitoring.ts";
-import { AppError } from "../../src/core/errors.ts";
 import { releaseHold } from "../../src/core/holds/release-hold.ts";
 import { remindCovertReviews } from "../../src/core/jobs/remind-covert-reviews.ts";
 import { testCore, type TestCore } from "../support/core.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";
+import { expectCode } from "../support/expect-code.ts";
 import { P, testPolicy } from "../support/test-policy.ts";
 
 const allowed = testPolicy({ covertMonitoring: { allowed: true, authoriserRoles: ["ceo", "principal"], reviewEvery: "1 month" } });
@@ -22,16 +22,6 @@ const monitorEllie = (over: Partial<AuthoriseCovertMonitoringInput> = {}): Autho
   newInvestigation: "Refund fraud at South Academy",
   ...over,
 });
-
-async function expectCode(promise: Promise<unknown>, code: string): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error, `expected ${code}`).toBeInstanceOf(AppError);
-  expect((error as AppError).code).toBe(code);
-  return error as AppError;
-}
 
 describe.each(DATABASE_KINDS)("covert monitoring on %s", (kind) => {
   let t: TestCore;

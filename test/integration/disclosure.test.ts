@@ -16,6 +16,7 @@ import { recordDecision } from "../../src/core/requests/record-decision.ts";
 import { submitRequest } from "../../src/core/requests/submit-request.ts";
 import { addRecording, testCore, type TestCore } from "../support/core.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";
+import { expectCode } from "../support/expect-code.ts";
 import { startTestStorage, type TestStorage } from "../support/storage.ts";
 import { P, testPolicy, testPolicyInput } from "../support/test-policy.ts";
 
@@ -43,16 +44,6 @@ const police = (over: Partial<SubmitDisclosureInput> = {}): SubmitDisclosureInpu
   releaseMode: "link",
   ...over,
 });
-
-async function expectCode(promise: Promise<unknown>, code: string): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error, `expected ${code}`).toBeInstanceOf(AppError);
-  expect((error as AppError).code).toBe(code);
-  return error as AppError;
-}
 
 async function pdfText(body: Buffer | Uint8Array): Promise<string> {
   const { text } = await extractText(await getDocumentProxy(new Uint8Array(body)), { mergePages: true });

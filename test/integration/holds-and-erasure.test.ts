@@ -14,7 +14,7 @@ import { listHolds } from "../../src/core/holds/list-holds.ts";
 import { placeHold } from "../../src/core/holds/place-hold.ts";
 import { releaseHold } from "../../src/core/holds/release-hold.ts";
 import { normalisePhoneNumber } from "../../src/core/phone.ts";
-import { addRecording, NOW, testCore, type TestCore } from "../support/core.ts";
+import { NOW, testCore, type TestCore } from "../support/core.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";
 import { startTestStorage, type TestStorage } from "../support/storage.ts";
 import { P, testPolicy, testPolicyInput } from "../support/test-policy.ts";
@@ -32,12 +32,6 @@ afterAll(async () => {
   await storage.stop();
 });
 
-async function recording(ctx: CoreContext, fields: Parameters<typeof addRecording>[1]) {
-  const row = await addRecording(ctx, { ...fields, ...(fields.number ? { number: normalisePhoneNumber(fields.number) } : {}) });
-  if (row.blobName) await storage.putAudio(row.blobName);
-  return row;
-}
-
 const stillThere = async (ctx: CoreContext, row: { id: string; blobName: string | null }) =>
   (await ctx.db.recording.count({ where: { id: row.id } })) === 1 && (row.blobName === null || (await storage.recordings.exists(row.blobName)));
 
@@ -54,10 +48,10 @@ describe.each(DATABASE_KINDS)("holds on %s", (kind) => {
   });
 
   it("holds every recording for the numbers and the calls named, with a reference and an audit entry that masks the number", async () => {
-    const a = await recording(t.ctx, { startedAt: new Date("2026-01-01T10:00:00Z"), number: SUBJECT });
-    const b = await recording(t.ctx, { startedAt: new Date("2026-02-01T10:00:00Z"), number: SUBJECT });
-    const c = await recording(t.ctx, { startedAt: new Date("2026-03-01T10:00:00Z"), number: "0113 496 0001" });
-    await recording(t.ctx, { startedAt: new Date("2026-03-02T10:00:00Z"), number: "0113 496 0002" });
+    const a = await storage.addRecording(t.ctx, { startedAt: new Date("2026-01-01T10:00:00Z"), number: SUBJECT });
+    const b = await storage.addRecording(t.ctx, { startedAt: new Date("2026-02-01T10:00:00Z"), number: SUBJECT });
+    const c = await storage.addRecording(t.ctx, { startedAt: new Date("2026-03-01T10:00:00Z"), number: "0113 496 0001" });
+    await storage.addRecording(t.ctx, { startedAt: new Date("2026-03-02T10:00:00Z"), number: "0113 496 0002" });
 
     const hold = await placeHold(t.ctx, { actorEmail: P.dpo, numbers: [SUBJECT, "+44 20 7946 0100"], callIds: [c.callId], reason: "Employment tribunal claim" });
 
@@ -71,7 +65,7 @@ describe.each(DATABASE_KINDS)("holds on %s", (kind) => {
   });
 
   it("refuses a hold from anyone but a DPO, without a reason, with a bad number or an unknown call", async () => {
-    await recording(t.ctx, { startedAt: new Date("2026-01-01T10:00:00Z"), number: SUBJECT });
+    await storage.addRecording(t.ctx, { startedAt: new Date("2026-01-01T10:00:00Z"), number: SUBJECT });
     await expect(placeHold(t.ctx, { actorEmail: P.ceo, numbers: [SUBJECT], reason: "Tribunal claim" })).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect(placeHold(t.ctx, { actorEmail: P.outsider, numbers: [SUBJECT], reason: "Tribunal claim" })).rejects.toMatchObject({ code: "NOT_SET_UP" });
     await expect(placeHold(t.ctx, { actorEmail: P.dpo, numbers: [SUBJECT], reason: "  " })).rejects.toMatchObject({ code: "REASON_REQUIRED", field: "reason" });
@@ -82,7 +76,7 @@ describe.each(DATABASE_KINDS)("holds on %s", (kind) => {
   });
 
   it("releases a hold with a reason, once, and only by a DPO", async () => {
-    await recording(t.ctx, { startedAt: new Date("2026-01-01T10:00:00Z"), number: SUBJECT });
+    await storage.addRecording(t.ctx, { startedAt: new Date("2026-01-01T10:00:00Z"), number: SUBJECT });
     const hold = await placeHold(t.ctx, { actorEmail: P.dpo, numbers: [SUBJECT], reason: "Insurance claim" });
     await expect(releaseHold(t.ctx, { actorEmail: P.northHead, reference: hold.reference, reason: "Claim settled" })).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect(releaseHold(t.ctx, { actorEmail: P.dpo, reference: hold.reference, reason: "" })).rejects.toMatchObject({ code: "REASON_REQUIRED" });
@@ -133,7 +127,7 @@ describe.each(DATABASE_KINDS)("holds on %s", (kind) => {
   });
 
   it("lists holds in force, and released ones on request", async () => {
-    await recording(t.ctx, { startedAt: new Date("2026-01-01T10:00:00Z"), number: SUBJECT });
+    await storage.addRecording(t.ctx, { startedAt: new Date("2026-01-01T10:00:00Z"), number: SUBJECT });
     const first = await placeHold(t.ctx, { actorEmail: P.dpo, numbers: [SUBJECT], reason: "First hold" });
     await placeHold(t.ctx, { actorEmail: P.dpo, kind: "INVESTIGATION", reason: "Second hold" });
     await releaseHold(t.ctx, { actorEmail: P.dpo, reference: first.reference, reason: "Done with it" });
@@ -154,10 +148,10 @@ describe.each(DATABASE_KINDS)("erasure on %s", (kind) => {
   });
 
   it("proposes an erasure listing what would be deleted and what is kept, keeping the number only as a hash", async () => {
-    const a = await recording(t.ctx, { startedAt: new Date("2026-01-01T10:00:00Z"), number: SUBJECT });
-    const log = await recording(t.ctx, { startedAt: new Date("2026-01-02T10:00:00Z"), number: SUBJECT, audio: false });
-    const held = await recording(t.ctx, { startedAt: new Date("2026-01-03T10:00:00Z"), number: SUBJECT });
-    await recording(t.ctx, { startedAt: new Date("2026-01-04T10:00:00Z"), number: "0113 496 0001" });
+    const a = await storage.addRecording(t.ctx, { startedAt: new Date("2026-01-01T10:00:00Z"), number: SUBJECT });
+    const log = await storage.addRecording(t.ctx, { startedAt: new Date("2026-01-02T10:00:00Z"), number: SUBJECT, audio: false });
+    const held = await storage.addRecording(t.ctx, { startedAt: new Date("2026-01-03T10:00:00Z"), number: SUBJECT });
+    await storage.addRecording(t.ctx, { startedAt: new Date("2026-01-04T10:00:00Z"), number: "0113 496 0001" });
     await placeHold(t.ctx, { actorEmail: P.dpo, callIds: [held.callId], reason: "Complaint being investigated" });
 
     const { erasure, toDelete, kept } = await proposeErasure(t.ctx, { actorEmail: P.dpo, numbers: [SUBJECT], reason: "Erasure request by letter, 18 Nov 2026" });
@@ -179,12 +173,12 @@ describe.each(DATABASE_KINDS)("erasure on %s", (kind) => {
   });
 
   it("deletes on confirmation by another DPO exactly the listed recordings not held by then, with deletion records", async () => {
-    const a = await recording(t.ctx, { startedAt: new Date("2026-01-01T10:00:00Z"), number: SUBJECT });
-    const b = await recording(t.ctx, { startedAt: new Date("2026-01-02T10:00:00Z"), number: SUBJECT });
-    const heldLater = await recording(t.ctx, { startedAt: new Date("2026-01-03T10:00:00Z"), number: SUBJECT });
+    const a = await storage.addRecording(t.ctx, { startedAt: new Date("2026-01-01T10:00:00Z"), number: SUBJECT });
+    const b = await storage.addRecording(t.ctx, { startedAt: new Date("2026-01-02T10:00:00Z"), number: SUBJECT });
+    const heldLater = await storage.addRecording(t.ctx, { startedAt: new Date("2026-01-03T10:00:00Z"), number: SUBJECT });
     const { erasure } = await proposeErasure(t.ctx, { actorEmail: P.dpo, numbers: [SUBJECT], reason: "Erasure request by e-mail" });
     // After the proposal: a new call for the number (not listed), and a hold on a listed one.
-    const newer = await recording(t.ctx, { startedAt: new Date("2026-11-19T10:00:00Z"), number: SUBJECT });
+    const newer = await storage.addRecording(t.ctx, { startedAt: new Date("2026-11-19T10:00:00Z"), number: SUBJECT });
     await placeHold(t.ctx, { actorEmail: P.dpo, callIds: [heldLater.callId], reason: "Claim just arrived" });
 
     const result = await confirmErasure(t.ctx, { actorEmail: SECOND_DPO, reference: erasure.reference });
@@ -208,7 +202,7 @@ describe.each(DATABASE_KINDS)("erasure on %s", (kind) => {
   });
 
   it("deletes nothing when cancelled, and a cancelled erasure cannot be confirmed", async () => {
-    const a = await recording(t.ctx, { startedAt: new Date("2026-01-01T10:00:00Z"), number: SUBJECT });
+    const a = await storage.addRecording(t.ctx, { startedAt: new Date("2026-01-01T10:00:00Z"), number: SUBJECT });
     const { erasure } = await proposeErasure(t.ctx, { actorEmail: P.dpo, numbers: [SUBJECT], reason: "Erasure request by phone" });
     const cancelled = await cancelErasure(t.ctx, { actorEmail: P.dpo, reference: erasure.reference, reason: "Identity not verified" });
     expect(cancelled.status).toBe("CANCELLED");
@@ -219,7 +213,7 @@ describe.each(DATABASE_KINDS)("erasure on %s", (kind) => {
   });
 
   it("deletes once when two DPOs confirm at the same moment", async () => {
-    for (let i = 0; i < 6; i++) await recording(t.ctx, { startedAt: new Date(Date.UTC(2026, 0, 1 + i, 10)), number: SUBJECT });
+    for (let i = 0; i < 6; i++) await storage.addRecording(t.ctx, { startedAt: new Date(Date.UTC(2026, 0, 1 + i, 10)), number: SUBJECT });
     const { erasure } = await proposeErasure(t.ctx, { actorEmail: P.dpo, numbers: [SUBJECT], reason: "Erasure request by letter" });
 
     const outcomes = await Promise.allSettled([
@@ -248,7 +242,7 @@ describe.each(DATABASE_KINDS)("DPO console for holds, erasure and retention on %
   });
 
   it("places, lists and releases a hold", async () => {
-    await recording(t.ctx, { startedAt: new Date("2026-01-01T10:00:00Z"), number: SUBJECT });
+    await storage.addRecording(t.ctx, { startedAt: new Date("2026-01-01T10:00:00Z"), number: SUBJECT });
     const placed = await runConsole(session(P.dpo), `hold place --number "${SUBJECT}" --number "0113 496 0001" --reason "Tribunal claim received"`);
     expect(placed.title).toBe("Legal hold HOLD-000001 placed");
     expect(JSON.stringify(placed)).toContain("+44 •••••••100");
@@ -275,8 +269,8 @@ describe.each(DATABASE_KINDS)("DPO console for holds, erasure and retention on %
   });
 
   it("proposes an erasure with a danger button that confirms it, and a cancel button", async () => {
-    const a = await recording(t.ctx, { startedAt: new Date("2026-01-01T10:00:00Z"), number: SUBJECT });
-    const held = await recording(t.ctx, { startedAt: new Date("2026-01-02T10:00:00Z"), number: SUBJECT });
+    const a = await storage.addRecording(t.ctx, { startedAt: new Date("2026-01-01T10:00:00Z"), number: SUBJECT });
+    const held = await storage.addRecording(t.ctx, { startedAt: new Date("2026-01-02T10:00:00Z"), number: SUBJECT });
     await placeHold(t.ctx, { actorEmail: P.dpo, callIds: [held.callId], reason: "Complaint open" });
 
     const proposed = await runConsole(session(P.dpo), `erasure propose --number "${SUBJECT}" --reason "Erasure request by letter"`);
@@ -301,9 +295,9 @@ describe.each(DATABASE_KINDS)("DPO console for holds, erasure and retention on %
   });
 
   it("previews the retention sweep by rule without deleting anything", async () => {
-    const old = await recording(t.ctx, { startedAt: new Date("2025-01-01T10:00:00Z"), number: SUBJECT });
-    await recording(t.ctx, { startedAt: new Date("2026-07-01T10:00:00Z"), siteId: "south" });
-    await recording(t.ctx, { startedAt: new Date("2026-11-01T10:00:00Z") });
+    const old = await storage.addRecording(t.ctx, { startedAt: new Date("2025-01-01T10:00:00Z"), number: SUBJECT });
+    await storage.addRecording(t.ctx, { startedAt: new Date("2026-07-01T10:00:00Z"), siteId: "south" });
+    await storage.addRecording(t.ctx, { startedAt: new Date("2026-11-01T10:00:00Z") });
     await placeHold(t.ctx, { actorEmail: P.dpo, callIds: [old.callId], reason: "Keep this one" });
 
     const preview = await runConsole(session(P.dpo), "retention preview");

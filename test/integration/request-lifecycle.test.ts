@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { verifyAuditChain } from "../../src/core/audit/verify-audit-chain.ts";
-import { AppError } from "../../src/core/errors.ts";
 import { hashToken } from "../../src/core/playback/issue-playback-grant.ts";
 import { fulfilRequest } from "../../src/core/requests/fulfil-request.ts";
 import { listMyRequests } from "../../src/core/requests/list-my-requests.ts";
@@ -11,6 +10,7 @@ import { submitRequest, type SubmitRequestInput } from "../../src/core/requests/
 import { withdrawRequest } from "../../src/core/requests/withdraw-request.ts";
 import { addRecording, testCore, type TestCore } from "../support/core.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";
+import { expectCode } from "../support/expect-code.ts";
 import { P } from "../support/test-policy.ts";
 
 const CALL_AT = new Date("2026-11-19T14:35:00Z");
@@ -26,16 +26,6 @@ const safeguarding = (over: Partial<SubmitRequestInput> = {}): SubmitRequestInpu
   reason: "Parent reported an abusive call to the office",
   ...over,
 });
-
-async function expectCode(promise: Promise<unknown>, code: string): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error, `expected ${code}`).toBeInstanceOf(AppError);
-  expect((error as AppError).code).toBe(code);
-  return error as AppError;
-}
 
 describe.each(DATABASE_KINDS)("request lifecycle on %s", (kind) => {
   let t: TestCore;

@@ -11,7 +11,6 @@ import { placeHold } from "../../src/core/holds/place-hold.ts";
 import { releaseHold } from "../../src/core/holds/release-hold.ts";
 import { sweepRetention, sweepRetentionIfDue } from "../../src/core/jobs/sweep-retention.ts";
 import { openPlayback } from "../../src/core/playback/open-playback.ts";
-import { normalisePhoneNumber } from "../../src/core/phone.ts";
 import type { RecordingStore } from "../../src/core/ports/recording-store.ts";
 import { recordDecision } from "../../src/core/requests/record-decision.ts";
 import { loadRequestView } from "../../src/core/requests/request-view.ts";
@@ -36,10 +35,9 @@ afterAll(async () => {
   await storage.stop();
 });
 
-/** A catalogue row with its audio uploaded to Azurite. */
+/** A catalogue row with its audio uploaded to Azurite, in a retention class where given. */
 async function recording(ctx: CoreContext, fields: Parameters<typeof addRecording>[1] & { retentionClass?: string }) {
-  const row = await addRecording(ctx, { ...fields, ...(fields.number ? { number: normalisePhoneNumber(fields.number) } : {}) });
-  if (row.blobName) await storage.putAudio(row.blobName);
+  const row = await storage.addRecording(ctx, fields);
   if (fields.retentionClass) return ctx.db.recording.update({ where: { id: row.id }, data: { retentionClass: fields.retentionClass } });
   return row;
 }

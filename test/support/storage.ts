@@ -7,6 +7,8 @@ import { AzureRecordingStore } from "../../src/infra/blob/azure-recording-store.
 import { startAzurite, type RunningAzurite } from "../../src/infra/blob/azurite.ts";
 import { FILES_CONTAINER } from "../../src/infra/blob/open-recording-store.ts";
 import type { CoreContext } from "../../src/core/context.ts";
+import { normalisePhoneNumber } from "../../src/core/phone.ts";
+import { addRecording } from "./core.ts";
 
 export interface TestStorage {
   azurite: RunningAzurite;
@@ -16,6 +18,8 @@ export interface TestStorage {
   attach(ctx: CoreContext): void;
   /** Uploads a small WAV body under this blob name. */
   putAudio(blobName: string, body?: Buffer): Promise<void>;
+  /** Adds a catalogue entry as addRecording does, with `number` as a person would type it, and uploads its audio here. */
+  addRecording(ctx: CoreContext, fields: Parameters<typeof addRecording>[1]): ReturnType<typeof addRecording>;
   /** The bytes of a delivered file, found by its DeliveredFile row's blob name. */
   readFile(blobName: string): Promise<Buffer>;
   stop(): Promise<void>;
@@ -48,6 +52,9 @@ export async function startTestStorage(options: { container?: string } = {}): Pr
   const files = AzureRecordingStore.fromConnectionString(azurite.connectionString, { containerName: FILES_CONTAINER });
   await recordings.ensureContainer();
   await files.ensureContainer();
+  const putAudio = async (blobName: string, body = fakeWav()) => {
+    await recordings.upload(blobName, body, { contentType: "audio/wav" });
+  };
   return {
     azurite,
     recordings,
@@ -56,8 +63,11 @@ export async function startTestStorage(options: { container?: string } = {}): Pr
       ctx.recordings = recordings;
       ctx.files = files;
     },
-    async putAudio(blobName, body = fakeWav()) {
-      await recordings.upload(blobName, body, { contentType: "audio/wav" });
+    putAudio,
+    async addRecording(ctx, fields) {
+      const row = await addRecording(ctx, { ...fields, ...(fields.number ? { number: normalisePhoneNumber(fields.number) } : {}) });
+      if (row.blobName) await putAudio(row.blobName);
+      return row;
     },
     readFile: (blobName) => files.read(blobName),
     stop: () => azurite.stop(),

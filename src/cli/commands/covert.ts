@@ -10,7 +10,7 @@ import type { CovertView } from "../../core/covert/covert-view.ts";
 import { endCovertMonitoring } from "../../core/covert/end-covert-monitoring.ts";
 import { listCovertAuthorisations } from "../../core/covert/list-covert-authorisations.ts";
 import { reviewCovertMonitoring } from "../../core/covert/review-covert-monitoring.ts";
-import { openCliContext, type CliContext } from "../open-context.ts";
+import { withCliContext } from "../open-context.ts";
 import type { RegisterCommand } from "./index.ts";
 
 export const registerCovertCommands: RegisterCommand = (program: Command) => {
@@ -23,7 +23,7 @@ export const registerCovertCommands: RegisterCommand = (program: Command) => {
       .description("Authorise covert monitoring of staff or extensions for an investigation")
       .requiredOption("--as <email>", "your e-mail as the policy lists it (an authoriser the policy names)"),
   ).action(async (opts: CovertAuthoriseOptions & { as: string }) => {
-    await withContext(async ({ ctx }) => {
+    await withCliContext(async ({ ctx }) => {
       const view = await authoriseCovertMonitoring(ctx, covertAuthoriseInput(opts.as, opts));
       print(`Covert monitoring ${view.reference} authorised.`, view);
     });
@@ -35,7 +35,7 @@ export const registerCovertCommands: RegisterCommand = (program: Command) => {
     .requiredOption("--as <email>", "your e-mail as the policy lists it (the DPO or an authoriser)")
     .option("--all", "include ended authorisations")
     .action(async (opts: { as: string; all?: boolean }) => {
-      await withContext(async ({ ctx }) => {
+      await withCliContext(async ({ ctx }) => {
         const views = await listCovertAuthorisations(ctx, { actorEmail: opts.as, all: opts.all ?? false });
         if (views.length === 0) {
           console.log(opts.all ? "No covert monitoring." : "No covert monitoring in force.");
@@ -56,7 +56,7 @@ export const registerCovertCommands: RegisterCommand = (program: Command) => {
     .requiredOption("--note <text>", "what the review found, and why monitoring is still needed")
     .option("--next <yyyy-mm-dd>", "the next review date (default: the policy's review interval from today)")
     .action(async (reference: string, opts: { as: string; note: string; next?: string }) => {
-      await withContext(async ({ ctx }) => {
+      await withCliContext(async ({ ctx }) => {
         const view = await reviewCovertMonitoring(ctx, { reference, actorEmail: opts.as, note: opts.note, nextReview: opts.next });
         print(`Covert monitoring ${view.reference} reviewed; next review by ${view.reviewOnText}.`, view);
       });
@@ -69,7 +69,7 @@ export const registerCovertCommands: RegisterCommand = (program: Command) => {
     .requiredOption("--as <email>", "your e-mail as the policy lists it (the authoriser or the DPO)")
     .requiredOption("--reason <text>", "why it is ending (kept in the audit log)")
     .action(async (reference: string, opts: { as: string; reason: string }) => {
-      await withContext(async ({ ctx }) => {
+      await withCliContext(async ({ ctx }) => {
         const view = await endCovertMonitoring(ctx, { reference, actorEmail: opts.as, reason: opts.reason });
         print(`Covert monitoring ${view.reference} ended. Investigation ${view.investigation.reference} stays open until it is closed.`, view);
       });
@@ -79,13 +79,4 @@ export const registerCovertCommands: RegisterCommand = (program: Command) => {
 function print(headline: string, view: CovertView): void {
   console.log(headline);
   for (const [label, value] of covertFields(view)) console.log(`  ${label}: ${value}`);
-}
-
-async function withContext(work: (cli: CliContext) => Promise<void>): Promise<void> {
-  const cli = await openCliContext();
-  try {
-    await work(cli);
-  } finally {
-    await cli.close();
-  }
 }

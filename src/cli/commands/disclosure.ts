@@ -10,7 +10,7 @@ import { addDisclosureOptions, disclosureFields, disclosureInput, type Disclosur
 import { listDisclosures } from "../../core/disclosure/list-disclosures.ts";
 import { submitDisclosure } from "../../core/disclosure/submit-disclosure.ts";
 import { findPerson } from "../../core/policy/access.ts";
-import { openCliContext, type CliContext } from "../open-context.ts";
+import { withCliContext } from "../open-context.ts";
 import type { RegisterCommand } from "./index.ts";
 
 export const registerDisclosureCommands: RegisterCommand = (program: Command) => {
@@ -22,7 +22,7 @@ export const registerDisclosureCommands: RegisterCommand = (program: Command) =>
       .description("Record a third party's request; it goes to the policy's disclosure authorisers")
       .requiredOption("--as <email>", "your e-mail as the policy lists it (the DPO or a disclosure authoriser)"),
   ).action(async (opts: DisclosureOptions & { as: string }) => {
-    await withContext(async ({ ctx }) => {
+    await withCliContext(async ({ ctx }) => {
       const { request, disclosure: view } = await submitDisclosure(ctx, disclosureInput(opts.as, opts));
       console.log(`Disclosure ${request.reference} recorded.`);
       for (const [label, value] of disclosureFields(view)) console.log(`  ${label}: ${value}`);
@@ -37,7 +37,7 @@ export const registerDisclosureCommands: RegisterCommand = (program: Command) =>
     .requiredOption("--as <email>", "your e-mail as the policy lists it")
     .option("--open", "only those waiting for authorisation or for the call to be found")
     .action(async (opts: { as: string; open?: boolean }) => {
-      await withContext(async ({ ctx }) => {
+      await withCliContext(async ({ ctx }) => {
         const views = await listDisclosures(ctx, { actorEmail: opts.as, openOnly: opts.open ?? false });
         if (views.length === 0) {
           console.log(opts.open ? "No open disclosures." : "No disclosures.");
@@ -50,12 +50,3 @@ export const registerDisclosureCommands: RegisterCommand = (program: Command) =>
       });
     });
 };
-
-async function withContext(work: (cli: CliContext) => Promise<void>): Promise<void> {
-  const cli = await openCliContext();
-  try {
-    await work(cli);
-  } finally {
-    await cli.close();
-  }
-}

@@ -7,7 +7,7 @@ import type { Command } from "commander";
 import { cancelErasure } from "../../core/erasure/cancel-erasure.ts";
 import { confirmErasure } from "../../core/erasure/confirm-erasure.ts";
 import { proposeErasure } from "../../core/erasure/propose-erasure.ts";
-import { openCliContext, type CliContext } from "../open-context.ts";
+import { withCliContext } from "../open-context.ts";
 import type { RegisterCommand } from "./index.ts";
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -22,7 +22,7 @@ export const registerErasureCommands: RegisterCommand = (program: Command) => {
     .option("--number <number>", "the person's phone number (repeat for more)", collect, [])
     .requiredOption("--reason <text>", "the request being acted on (kept in the audit log)")
     .action(async (opts: { as: string; number: string[]; reason: string }) => {
-      await withContext(async ({ ctx }) => {
+      await withCliContext(async ({ ctx }) => {
         const { erasure: view, toDelete, kept } = await proposeErasure(ctx, { actorEmail: opts.as, numbers: opts.number, reason: opts.reason });
         console.log(`Erasure ${view.reference} proposed for ${view.maskedNumbers.join(", ")}.`);
         console.log(`Would delete ${toDelete.length} recording${toDelete.length === 1 ? "" : "s"}:`);
@@ -41,7 +41,7 @@ export const registerErasureCommands: RegisterCommand = (program: Command) => {
     .argument("<reference>", "the erasure, e.g. ERA-000003")
     .requiredOption("--as <email>", "your e-mail as the policy lists it (a DPO)")
     .action(async (reference: string, opts: { as: string }) => {
-      await withContext(async ({ ctx }) => {
+      await withCliContext(async ({ ctx }) => {
         const result = await confirmErasure(ctx, { actorEmail: opts.as, reference });
         console.log(`Erasure ${result.erasure.reference} confirmed: ${result.deleted} deleted, ${result.heldNow} kept because a hold or an open request now protects them, ${result.alreadyGone} already gone.`);
       });
@@ -54,18 +54,9 @@ export const registerErasureCommands: RegisterCommand = (program: Command) => {
     .requiredOption("--as <email>", "your e-mail as the policy lists it (a DPO)")
     .option("--reason <text>", "why it is cancelled")
     .action(async (reference: string, opts: { as: string; reason?: string }) => {
-      await withContext(async ({ ctx }) => {
+      await withCliContext(async ({ ctx }) => {
         const view = await cancelErasure(ctx, { actorEmail: opts.as, reference, ...(opts.reason ? { reason: opts.reason } : {}) });
         console.log(`Erasure ${view.reference} cancelled; nothing was deleted.`);
       });
     });
 };
-
-async function withContext(work: (context: CliContext) => Promise<void>): Promise<void> {
-  const context = await openCliContext();
-  try {
-    await work(context);
-  } finally {
-    await context.close();
-  }
-}

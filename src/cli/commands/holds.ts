@@ -7,7 +7,7 @@ import { listHolds } from "../../core/holds/list-holds.ts";
 import { placeHold } from "../../core/holds/place-hold.ts";
 import { releaseHold } from "../../core/holds/release-hold.ts";
 import type { HoldView } from "../../core/holds/hold-view.ts";
-import { openCliContext, type CliContext } from "../open-context.ts";
+import { withCliContext } from "../open-context.ts";
 import type { RegisterCommand } from "./index.ts";
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -24,7 +24,7 @@ export const registerHoldCommands: RegisterCommand = (program: Command) => {
     .option("--investigation", "an investigation (covert monitoring can be linked to it) rather than a legal hold")
     .requiredOption("--reason <text>", "why the recordings must be kept (kept in the audit log)")
     .action(async (opts: { as: string; number: string[]; call: string[]; investigation?: boolean; reason: string }) => {
-      await withContext(async ({ ctx }) => {
+      await withCliContext(async ({ ctx }) => {
         const view = await placeHold(ctx, { actorEmail: opts.as, numbers: opts.number, callIds: opts.call, kind: opts.investigation ? "INVESTIGATION" : "LEGAL", reason: opts.reason });
         console.log(`${view.kindText} ${view.reference} placed: ${view.recordingCount} recording${view.recordingCount === 1 ? "" : "s"} held${view.maskedNumbers.length ? ` for ${view.maskedNumbers.join(", ")}` : ""}.`);
       });
@@ -37,7 +37,7 @@ export const registerHoldCommands: RegisterCommand = (program: Command) => {
     .requiredOption("--as <email>", "your e-mail as the policy lists it (a DPO)")
     .requiredOption("--reason <text>", "why the hold is no longer needed (kept in the audit log)")
     .action(async (reference: string, opts: { as: string; reason: string }) => {
-      await withContext(async ({ ctx }) => {
+      await withCliContext(async ({ ctx }) => {
         const { hold, endedCovert } = await releaseHold(ctx, { actorEmail: opts.as, reference, reason: opts.reason });
         console.log(`${hold.kindText} ${hold.reference} released; its ${hold.recordingCount} recording${hold.recordingCount === 1 ? " is" : "s are"} subject to retention again unless another hold keeps them.`);
         if (endedCovert.length) console.log(`Covert monitoring ended with the investigation: ${endedCovert.join(", ")}.`);
@@ -50,7 +50,7 @@ export const registerHoldCommands: RegisterCommand = (program: Command) => {
     .requiredOption("--as <email>", "your e-mail as the policy lists it (a DPO)")
     .option("--all", "include released holds")
     .action(async (opts: { as: string; all?: boolean }) => {
-      await withContext(async ({ ctx }) => {
+      await withCliContext(async ({ ctx }) => {
         const views = await listHolds(ctx, { actorEmail: opts.as, includeReleased: opts.all ?? false });
         if (views.length === 0) {
           console.log(opts.all ? "No holds." : "No holds in force.");
@@ -68,13 +68,4 @@ function printTable(views: HoldView[]): void {
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
   console.log(line(header));
   for (const row of rows) console.log(line(row));
-}
-
-async function withContext(work: (context: CliContext) => Promise<void>): Promise<void> {
-  const context = await openCliContext();
-  try {
-    await work(context);
-  } finally {
-    await context.close();
-  }
 }

@@ -16,7 +16,7 @@ import { maskPhoneNumber } from "../../core/phone.ts";
 import { importBlobListing } from "../../core/recordings/import-blob-listing.ts";
 import { importCallLogCsv } from "../../core/recordings/import-call-log-csv.ts";
 import { searchRecordings, type RecordingSummary } from "../../core/recordings/search-recordings.ts";
-import { openCliContext, type CliContext } from "../open-context.ts";
+import { withCliContext } from "../open-context.ts";
 import type { RegisterCommand } from "./index.ts";
 
 /** Registers the `recordings` command group. */
@@ -29,7 +29,7 @@ export const registerRecordingsCommands: RegisterCommand = (program: Command) =>
     .option("--page-size <n>", "blobs per listing page, 1 to 5000", "1000")
     .action(async (opts: { pageSize: string }) => {
       const pageSize = wholeNumber(opts.pageSize, "--page-size");
-      await withContext(async ({ ctx }) => {
+      await withCliContext(async ({ ctx }) => {
         const bar = new cliProgress.SingleBar(
           { format: "Cataloguing recordings | {value} listed | {added} added | {skipped} already catalogued | {invalid} invalid", stream: process.stderr, hideCursor: true },
           cliProgress.Presets.shades_classic,
@@ -70,7 +70,7 @@ export const registerRecordingsCommands: RegisterCommand = (program: Command) =>
       } catch (error) {
         throw new AppError("INVALID_INPUT", `${file} cannot be read.`, "file", { cause: error });
       }
-      await withContext(async ({ ctx }) => {
+      await withCliContext(async ({ ctx }) => {
         const stream = createReadStream(file);
         let bytes = 0;
         stream.on("data", (chunk) => (bytes += chunk.length));
@@ -108,7 +108,7 @@ export const registerRecordingsCommands: RegisterCommand = (program: Command) =>
     .option("--limit <n>", "at most this many results, up to 500", "50")
     .action(
       async (opts: { from: string; to: string; number?: string; direction?: string; extension?: string; site?: string; audioOnly?: boolean; limit: string }) => {
-        await withContext(async ({ ctx }) => {
+        await withCliContext(async ({ ctx }) => {
           const timeZone = ctx.policy.organisation.timeZone;
           const result = await searchRecordings(ctx, {
             from: instantFromCli(opts.from, timeZone, "--from"),
@@ -130,15 +130,6 @@ export const registerRecordingsCommands: RegisterCommand = (program: Command) =>
       },
     );
 };
-
-async function withContext(work: (context: CliContext) => Promise<void>): Promise<void> {
-  const context = await openCliContext();
-  try {
-    await work(context);
-  } finally {
-    await context.close();
-  }
-}
 
 /** Accepts ISO 8601 with a zone, or a local date and time read in the organisation's zone. */
 function instantFromCli(text: string, timeZone: string, option: string): string {

@@ -22,8 +22,7 @@ import { prepareSubjectAccessBundle, type BundleFile } from "../../core/subject-
 import { resumeSubjectAccess } from "../../core/subject-access/resume-subject-access.ts";
 import { reviewSubjectAccessItem, type ItemReview } from "../../core/subject-access/review-subject-access-item.ts";
 import { daysLeftText, type SubjectAccessView } from "../../core/subject-access/subject-access-view.ts";
-import type { CoreContext } from "../../core/context.ts";
-import { openCliContext } from "../open-context.ts";
+import { withCliContext } from "../open-context.ts";
 import type { RegisterCommand } from "./index.ts";
 
 const AS = ["--as <email>", "your e-mail as the policy lists it (the DPO or a subject access owner)"] as const;
@@ -41,7 +40,7 @@ export const registerSarCommands: RegisterCommand = (program: Command) => {
     .requiredOption("--received <date>", "the day the request was received, e.g. 20/11/2026 or 2026-11-20")
     .option("--identity <how>", "how identity was verified; leave out while waiting for proof")
     .action((opts: { as: string; name: string; number: string[]; received: string; identity?: string }) =>
-      withContext(async (ctx) => printView(await openSubjectAccess(ctx, { actorEmail: opts.as, subjectName: opts.name, numbers: opts.number, receivedOn: opts.received, identityVerification: opts.identity }), { items: true })),
+      withCliContext(async ({ ctx }) => printView(await openSubjectAccess(ctx, { actorEmail: opts.as, subjectName: opts.name, numbers: opts.number, receivedOn: opts.received, identityVerification: opts.identity }), { items: true })),
     );
 
   sar
@@ -50,7 +49,7 @@ export const registerSarCommands: RegisterCommand = (program: Command) => {
     .requiredOption(...AS)
     .option("--all", "include closed requests")
     .action((opts: { as: string; all?: boolean }) =>
-      withContext(async (ctx) => {
+      withCliContext(async ({ ctx }) => {
         const views = await listSubjectAccess(ctx, { actorEmail: opts.as, includeClosed: opts.all ?? false });
         if (views.length === 0) console.log(opts.all ? "No subject access requests." : "No open subject access requests.");
         for (const v of views) {
@@ -64,7 +63,7 @@ export const registerSarCommands: RegisterCommand = (program: Command) => {
     .description("One request in full, with every call found")
     .argument("<reference>", "e.g. SAR-000001")
     .requiredOption(...AS)
-    .action((reference: string, opts: { as: string }) => withContext(async (ctx) => printView(await showSubjectAccess(ctx, { actorEmail: opts.as, reference }), { items: true })));
+    .action((reference: string, opts: { as: string }) => withCliContext(async ({ ctx }) => printView(await showSubjectAccess(ctx, { actorEmail: opts.as, reference }), { items: true })));
 
   sar
     .command("pause")
@@ -74,7 +73,7 @@ export const registerSarCommands: RegisterCommand = (program: Command) => {
     .requiredOption("--reason <text>", "what you have asked the subject for")
     .option("--waiting-for <what>", "identity or clarification", "clarification")
     .action((reference: string, opts: { as: string; reason: string; waitingFor: string }) =>
-      withContext(async (ctx) => {
+      withCliContext(async ({ ctx }) => {
         const waitingFor = opts.waitingFor.toLowerCase();
         if (waitingFor !== "identity" && waitingFor !== "clarification") throw new AppError("INVALID_INPUT", "--waiting-for is identity or clarification.");
         printView(await pauseSubjectAccess(ctx, { actorEmail: opts.as, reference, waitingFor, reason: opts.reason }));
@@ -90,7 +89,7 @@ export const registerSarCommands: RegisterCommand = (program: Command) => {
     .option("--clarification <text>", "what the subject clarified")
     .option("--on <date>", "the day the information arrived (default today)")
     .action((reference: string, opts: { as: string; identity?: string; clarification?: string; on?: string }) =>
-      withContext(async (ctx) => printView(await resumeSubjectAccess(ctx, { actorEmail: opts.as, reference, identityVerification: opts.identity, clarification: opts.clarification, receivedOn: opts.on }))),
+      withCliContext(async ({ ctx }) => printView(await resumeSubjectAccess(ctx, { actorEmail: opts.as, reference, identityVerification: opts.identity, clarification: opts.clarification, receivedOn: opts.on }))),
     );
 
   sar
@@ -101,7 +100,7 @@ export const registerSarCommands: RegisterCommand = (program: Command) => {
     .requiredOption("--months <n>", "1 or 2: the whole extension beyond the first month")
     .requiredOption("--reason <text>", "why (the subject must be told)")
     .action((reference: string, opts: { as: string; months: string; reason: string }) =>
-      withContext(async (ctx) => printView(await extendSubjectAccess(ctx, { actorEmail: opts.as, reference, months: Number(opts.months), reason: opts.reason }))),
+      withCliContext(async ({ ctx }) => printView(await extendSubjectAccess(ctx, { actorEmail: opts.as, reference, months: Number(opts.months), reason: opts.reason }))),
     );
 
   sar
@@ -115,7 +114,7 @@ export const registerSarCommands: RegisterCommand = (program: Command) => {
     .option("--release", "reviewed: release it in full")
     .option("--note <text>", "the reason (told to the subject when withheld)")
     .action((reference: string, item: string, opts: { as: string; thirdParty?: boolean; withhold?: boolean; release?: boolean; note?: string }) =>
-      withContext(async (ctx) => {
+      withCliContext(async ({ ctx }) => {
         const review = exactlyOne<ItemReview>({ "third-party": opts.thirdParty, withhold: opts.withhold, release: opts.release }, "Give one of --third-party, --withhold or --release.");
         printView(await reviewSubjectAccessItem(ctx, { actorEmail: opts.as, reference, item, review, note: opts.note }), { items: true });
       }),
@@ -129,7 +128,7 @@ export const registerSarCommands: RegisterCommand = (program: Command) => {
     .option("--mode <form>", "zip or links", "zip")
     .option("--out <path>", "a file (zip) or a directory to write the bundle to")
     .action((reference: string, opts: { as: string; mode: string; out?: string }) =>
-      withContext(async (ctx) => {
+      withCliContext(async ({ ctx }) => {
         const mode = opts.mode.toLowerCase();
         if (mode !== "zip" && mode !== "links") throw new AppError("INVALID_INPUT", "--mode is zip or links.");
         const bundle = await prepareSubjectAccessBundle(ctx, { actorEmail: opts.as, reference, mode });
@@ -151,7 +150,7 @@ export const registerSarCommands: RegisterCommand = (program: Command) => {
     .option("--grounds <ground>", `why refused: ${Object.keys(REFUSAL_GROUNDS).join(", ")}`)
     .option("--reason <text>", "detail of the grounds, or why it was withdrawn")
     .action((reference: string, opts: { as: string; complete?: boolean; refuse?: boolean; partial?: boolean; withdrawn?: boolean; grounds?: string; reason?: string }) =>
-      withContext(async (ctx) => {
+      withCliContext(async ({ ctx }) => {
         const outcome = exactlyOne<CloseOutcome>({ complete: opts.complete, refuse: opts.refuse, partial: opts.partial, withdrawn: opts.withdrawn }, "Give one of --complete, --refuse, --partial or --withdrawn.");
         printView(await closeSubjectAccess(ctx, { actorEmail: opts.as, reference, outcome, grounds: opts.grounds?.toLowerCase() as RefusalGround | undefined, reason: opts.reason }));
       }),
@@ -164,22 +163,13 @@ export const registerSarCommands: RegisterCommand = (program: Command) => {
     .requiredOption(...AS)
     .option("--out <path>", "where to write the zip (a file or a directory)")
     .action((numbers: string[], opts: { as: string; out?: string }) =>
-      withContext(async (ctx) => {
+      withCliContext(async ({ ctx }) => {
         const made = await exportSubjectData(ctx, { actorEmail: opts.as, numbers });
         console.log(`${made.fileName}: ${made.recordings} recording(s), ${made.callLogs} call record(s) for ${made.maskedNumbers.join(", ")}; sent to ${opts.as} by direct message.`);
         if (opts.out) for (const path of await writeFiles(opts.out, [{ fileName: made.fileName, body: made.body }])) console.log(`Wrote ${path}`);
       }),
     );
 };
-
-async function withContext(work: (ctx: CoreContext) => Promise<void>): Promise<void> {
-  const { ctx, close } = await openCliContext();
-  try {
-    await work(ctx);
-  } finally {
-    await close();
-  }
-}
 
 /**
  * Writes one file to `out` (a file path, unless it is an existing directory),

@@ -10,20 +10,13 @@ import { buildPdf } from "../documents/pdf.ts";
 import { formatDate, formatDateTime } from "../format.ts";
 import { formatPhoneNumber } from "../phone.ts";
 import type { Policy } from "../policy/schema.ts";
+import type { DisclosureDetails } from "./disclosure-details.ts";
 
-export interface DisclosureFormData {
+export interface DisclosureFormData extends DisclosureDetails {
   reference: string;
   requesterName: string;
   requestedAt: Date;
   call: { startedAt: Date; number: string | null; extension: string | null; callId: string; durationSeconds: number };
-  askingOrganisation: string;
-  askingPerson: string;
-  onBehalfOf: string | null;
-  purpose: string;
-  lawfulBasis: string;
-  recipientName: string;
-  recipientJobTitle: string;
-  releaseMode: "link" | "zip";
   /** When the access link stops working, in link mode. */
   linkExpiresAt?: Date;
   authorisers: { name: string; roles: string; decidedAt: Date }[];

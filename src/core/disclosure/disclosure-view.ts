@@ -11,21 +11,14 @@ import { maskPhoneNumber } from "../phone.ts";
 import { findPerson } from "../policy/access.ts";
 import type { Policy } from "../policy/schema.ts";
 import { buildRequestView } from "../requests/request-view.ts";
+import { disclosureDetails, type DisclosureDetails } from "./disclosure-details.ts";
 
-export interface DisclosureView {
+export interface DisclosureView extends DisclosureDetails {
   requestId: string;
   reference: string;
   status: RecordingRequest["status"];
   statusText: string;
   requesterName: string;
-  askingOrganisation: string;
-  askingPerson: string;
-  onBehalfOf: string | null;
-  purpose: string;
-  lawfulBasis: string;
-  recipientName: string;
-  recipientJobTitle: string;
-  releaseMode: "link" | "zip";
   windowText: string;
   maskedNumber: string;
   extension: string | null;
@@ -47,14 +40,7 @@ export function buildDisclosureView(policy: Policy, row: DisclosureRow): Disclos
     status: request.status,
     statusText: row.disclosedAt ? "Authorised and disclosed" : request.statusText,
     requesterName: request.requester.name,
-    askingOrganisation: row.askingOrganisation,
-    askingPerson: row.askingPerson,
-    onBehalfOf: row.onBehalfOf,
-    purpose: row.disclosurePurpose,
-    lawfulBasis: row.lawfulBasis,
-    recipientName: row.recipientName,
-    recipientJobTitle: row.recipientJobTitle,
-    releaseMode: row.releaseMode === "zip" ? "zip" : "link",
+    ...disclosureDetails(row),
     windowText: formatWindow(row.request.windowStart, row.request.windowEnd, tz),
     maskedNumber: maskPhoneNumber(row.request.externalNumber),
     extension: row.request.extension,

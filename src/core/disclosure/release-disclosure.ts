@@ -17,6 +17,7 @@ import { issuePlaybackGrant } from "../playback/issue-playback-grant.ts";
 import { findPerson } from "../policy/access.ts";
 import { DISCLOSURE_PURPOSE_ID } from "../policy/schema.ts";
 import type { RequestWithDecisions } from "../requests/request-view.ts";
+import { disclosureDetails } from "./disclosure-details.ts";
 import { buildDisclosureForm } from "./disclosure-form.ts";
 
 export function isDisclosureRequest(request: { purposeId: string }): boolean {
@@ -47,14 +48,7 @@ export async function releaseDisclosure(tx: Tx, ctx: CoreContext, request: Reque
     requesterName: findPerson(policy, request.requesterEmail)?.name ?? request.requesterEmail,
     requestedAt: request.createdAt,
     call: { startedAt: recording.startedAt, number: recording.externalNumber ?? request.externalNumber, extension: recording.extension, callId: recording.callId, durationSeconds: recording.durationSeconds },
-    askingOrganisation: disclosure.askingOrganisation,
-    askingPerson: disclosure.askingPerson,
-    onBehalfOf: disclosure.onBehalfOf,
-    purpose: disclosure.disclosurePurpose,
-    lawfulBasis: disclosure.lawfulBasis,
-    recipientName: disclosure.recipientName,
-    recipientJobTitle: disclosure.recipientJobTitle,
-    releaseMode: zip ? "zip" : "link",
+    ...disclosureDetails(disclosure),
     linkExpiresAt: grant?.expiresAt,
     authorisers,
     disclosedAt: now,

@@ -17,6 +17,7 @@ import { DISCLOSURE_PURPOSE_ID } from "../policy/schema.ts";
 import { createRequest, parseRequestInput, prepareRequest } from "../requests/submit-request.ts";
 import { loadRequestView, type RequestView } from "../requests/request-view.ts";
 import { cleanText, formatZodIssue } from "../validation.ts";
+import type { DisclosureDetails } from "./disclosure-details.ts";
 import { loadDisclosureView, type DisclosureView } from "./disclosure-view.ts";
 import { checkPermittedRecipient } from "./permitted-recipients.ts";
 
@@ -159,7 +160,7 @@ export async function submitDisclosure(ctx: CoreContext, raw: SubmitDisclosureIn
   return { request: await loadRequestView(ctx.db, policy, requestId), disclosure: await loadDisclosureView(ctx, requestId) };
 }
 
-function describeForAuthorisers(d: { purpose: string; askingPerson: string; askingOrganisation: string; onBehalfOf: string | null; lawfulBasis: string; recipientName: string; recipientJobTitle: string; releaseMode: ReleaseMode }): string {
+function describeForAuthorisers(d: DisclosureDetails): string {
   const purpose = d.purpose.replace(/[.;,\s]+$/, "");
   const behalf = d.onBehalfOf ? ` on behalf of ${d.onBehalfOf}` : "";
   const release = d.releaseMode === "zip" ? "as a zip of the audio file and the form" : "by a playback link";
