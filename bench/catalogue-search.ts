@@ -13,6 +13,7 @@ import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import { searchRecordings } from "../src/core/recordings/search-recordings.ts";
 import { openDatabase, type Database } from "../src/infra/db/open-database.ts";
 import { argValue, benchContext, percentile, type BenchResult } from "./support/bench-context.ts";
+import { fillCatalogue } from "./support/fill-catalogue.ts";
 import { throwawayPostgres } from "./support/throwaway-postgres.ts";
 
 const WARM_UP = 200;
@@ -23,50 +24,6 @@ export interface CatalogueSearchOptions {
   kinds?: ("postgresql" | "pglite")[];
   log?: (line: string) => void;
 }
-
-/**
- * Ofcom's drama ranges that libphonenumber-js accepts, as E.164 prefixes
- * followed by three digits: 15,000 distinct numbers.
- */
-const PREFIXES = [
-  "+442079460", "+441134960", "+441144960", "+441164960", "+441174960",
-  "+441184960", "+441214960", "+441314960", "+441414960", "+441514960",
-  "+441614960", "+441914980", "+442896496", "+442920180", "+448081570",
-];
-
-/**
- * One year of calls in school hours. Numbers are skewed (r^2), so a few
- * callers ring often and most rarely, as parents and suppliers do; 10% of
- * calls are internal, 5% of external ones withheld; 10% are call-log only.
- */
-const FILL_SQL = `
-INSERT INTO "Recording" ("id", "callId", "startedAt", "durationSeconds", "direction", "externalNumber", "extension", "siteId", "retentionClass", "blobName", "contentType", "sizeBytes", "source")
-SELECT gen_random_uuid(),
-       'BENCH-' || g,
-       ts,
-       (15 + floor(random() * 900))::int,
-       dir::"CallDirection",
-       CASE WHEN dir = 'INTERNAL' OR r.withheld < 0.05 THEN NULL
-            ELSE (ARRAY[${PREFIXES.map((p) => `'${p}'`).join(",")}])[1 + (num / 1000)] || lpad((num % 1000)::text, 3, '0') END,
-       ((CASE WHEN site = 'northfield' THEN 100 ELSE 200 END) + 1 + floor(random() * 10))::text,
-       site,
-       'standard',
-       CASE WHEN r.audio < 0.9 THEN site || '/' || to_char(ts AT TIME ZONE 'UTC', 'YYYY/MM/DD') || '/BENCH-' || g || '.wav' END,
-       CASE WHEN r.audio < 0.9 THEN 'audio/wav' END,
-       CASE WHEN r.audio < 0.9 THEN (8000 * 2 * (15 + floor(random() * 900)))::bigint END,
-       (CASE WHEN r.audio < 0.9 THEN 'BLOB' ELSE 'CALL_LOG' END)::"CatalogueSource"
-FROM generate_series($1::int, $2::int) AS g
-CROSS JOIN LATERAL (
-  SELECT g AS correlated,
-         date_trunc('day', now()) - interval '366 days'
-           + floor(random() * 365) * interval '1 day'
-           + (7.5 + random() * 10) * interval '1 hour' AS ts,
-         CASE WHEN random() < 0.55 THEN 'INBOUND' WHEN random() < 0.8 THEN 'OUTBOUND' ELSE 'INTERNAL' END AS dir,
-         floor(${PREFIXES.length * 1000} * power(random(), 2))::int AS num,
-         CASE WHEN random() < 0.6 THEN 'northfield' ELSE 'riverside' END AS site,
-         random() AS withheld,
-         random() AS audio
-) AS r`;
 
 export async function run(options: CatalogueSearchOptions = {}): Promise<BenchResult> {
   const rows = options.rows ?? 1_000_000;
@@ -80,15 +37,16 @@ export async function run(options: CatalogueSearchOptions = {}): Promise<BenchRe
     log(`[${kind}] creating and filling the catalogue...`);
     const db: Database = kind === "postgresql" ? await throwawayPostgres("callgate_bench_search", 4) : await openDatabase({ kind: "pglite", dataDir: "memory" });
     try {
-      const fillStarted = performance.now();
-      const chunk = 200_000;
-      for (let from = 1; from <= rows; from += chunk) {
-        const to = Math.min(rows, from + chunk - 1);
-        await db.prisma.$executeRawUnsafe(FILL_SQL, from, to);
-        log(`[${kind}]   ${to.toLocaleString("en-GB")} rows`);
-      }
-      await db.prisma.$executeRawUnsafe(`ANALYZE "Recording"`);
-      const fillSeconds = (performance.now() - fillStarted) / 1000;
+      // A year of calls, at extensions 101-110 (Northfield) and 201-210 (Riverside).
+      const fillSeconds = await fillCatalogue(db, {
+        rows,
+        callIdPrefix: "BENCH-",
+        days: 365,
+        endDaysAgo: 2,
+        extensionSql: "((CASE WHEN site = 'northfield' THEN 100 ELSE 200 END) + 1 + floor(random() * 10))::text",
+        log,
+        label: kind,
+      });
 
       // Searches look for calls that happened: a real caller's number, in a
       // two-hour window that contains the call somewhere.

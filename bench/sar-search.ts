@@ -12,48 +12,11 @@ import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { findSubjectRecordings, oldestRetainedStart } from "../src/core/subject-access/find-subject-recordings.ts";
 import { argValue, benchPolicy, percentile, type BenchResult } from "./support/bench-context.ts";
+import { fillCatalogue } from "./support/fill-catalogue.ts";
 import { throwawayPostgres } from "./support/throwaway-postgres.ts";
 
 const WARM_UP = 50;
 const TARGET_MS = 50;
-
-/** Ofcom drama ranges libphonenumber-js accepts: 15,000 distinct numbers. */
-const PREFIXES = [
-  "+442079460", "+441134960", "+441144960", "+441164960", "+441174960",
-  "+441184960", "+441214960", "+441314960", "+441414960", "+441514960",
-  "+441614960", "+441914980", "+442896496", "+442920180", "+448081570",
-];
-
-/**
- * Calls over the last 456 days in office hours; callers skewed (r^2), as a
- * few ring often and most rarely; 10% internal, 5% withheld, 10% call-log only.
- */
-const FILL_SQL = `
-INSERT INTO "Recording" ("id", "callId", "startedAt", "durationSeconds", "direction", "externalNumber", "extension", "siteId", "retentionClass", "blobName", "contentType", "sizeBytes", "source")
-SELECT gen_random_uuid(),
-       'SAR-BENCH-' || g,
-       ts,
-       (15 + floor(random() * 900))::int,
-       dir::"CallDirection",
-       CASE WHEN dir = 'INTERNAL' OR r.withheld < 0.05 THEN NULL
-            ELSE (ARRAY[${PREFIXES.map((p) => `'${p}'`).join(",")}])[1 + (num / 1000)] || lpad((num % 1000)::text, 3, '0') END,
-       (100 + floor(random() * 50))::text,
-       site,
-       'standard',
-       CASE WHEN r.audio < 0.9 THEN site || '/' || to_char(ts AT TIME ZONE 'UTC', 'YYYY/MM/DD') || '/SAR-BENCH-' || g || '.wav' END,
-       CASE WHEN r.audio < 0.9 THEN 'audio/wav' END,
-       CASE WHEN r.audio < 0.9 THEN (8000 * 2 * (15 + floor(random() * 900)))::bigint END,
-       (CASE WHEN r.audio < 0.9 THEN 'BLOB' ELSE 'CALL_LOG' END)::"CatalogueSource"
-FROM generate_series($1::int, $2::int) AS g
-CROSS JOIN LATERAL (
-  SELECT g AS correlated,
-         date_trunc('day', now()) - floor(random() * 456) * interval '1 day' + (7.5 + random() * 10) * interval '1 hour' AS ts,
-         CASE WHEN random() < 0.55 THEN 'INBOUND' WHEN random() < 0.8 THEN 'OUTBOUND' ELSE 'INTERNAL' END AS dir,
-         floor(${PREFIXES.length * 1000} * power(random(), 2))::int AS num,
-         CASE WHEN random() < 0.6 THEN 'northfield' ELSE 'riverside' END AS site,
-         random() AS withheld,
-         random() AS audio
-) AS r`;
 
 export interface SarSearchOptions {
   rows?: number;
@@ -69,15 +32,8 @@ export async function run(options: SarSearchOptions = {}): Promise<BenchResult> 
   const db = await throwawayPostgres("callgate_bench_sar", 4);
   try {
     log("[postgresql] creating and filling the catalogue...");
-    const fillStarted = performance.now();
-    const chunk = 200_000;
-    for (let from = 1; from <= rows; from += chunk) {
-      const to = Math.min(rows, from + chunk - 1);
-      await db.prisma.$executeRawUnsafe(FILL_SQL, from, to);
-      log(`[postgresql]   ${to.toLocaleString("en-GB")} rows`);
-    }
-    await db.prisma.$executeRawUnsafe(`ANALYZE "Recording"`);
-    const fillSeconds = (performance.now() - fillStarted) / 1000;
+    // 456 days up to today, so a fifth of the calls lie beyond 12 months' retention.
+    const fillSeconds = await fillCatalogue(db, { rows, callIdPrefix: "SAR-BENCH-", days: 456, endDaysAgo: 0, extensionSql: "(100 + floor(random() * 50))::text", log, label: "postgresql" });
 
     // Subjects: 1 to 3 numbers each, drawn from the callers in the catalogue
     // (any caller equally likely, so mostly occasional callers, as most subjects are).
