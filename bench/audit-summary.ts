@@ -25,9 +25,9 @@ import { renderRequestsChart } from "../src/core/audit/audit-chart.ts";
 import { summariseAudit } from "../src/core/audit/summarise-audit.ts";
 import { AUDIT_VERIFY_JOB } from "../src/core/audit/verify-audit-chain.ts";
 import { transact, type CoreContext } from "../src/core/context.ts";
-import { policySchema, type Policy } from "../src/core/policy/schema.ts";
+import type { Policy } from "../src/core/policy/schema.ts";
 import { systemClock } from "../src/core/ports/clock.ts";
-import { argValue, percentile, type BenchResult } from "./support/bench-context.ts";
+import { argValue, benchPolicy, percentile, type BenchResult } from "./support/bench-context.ts";
 import { throwawayPostgres } from "./support/throwaway-postgres.ts";
 
 export interface AuditSummaryBenchOptions {
@@ -44,13 +44,7 @@ const DAY_OF_ENTRIES = 2_740;
 const TARGET_MS = 1_000;
 
 function auditBenchPolicy(): Policy {
-  return policySchema.parse({
-    version: 1,
-    organisation: { name: "Benchmark Trust", timeZone: "Europe/London" },
-    sites: [
-      { id: "northfield", name: "Northfield" },
-      { id: "riverside", name: "Riverside" },
-    ],
+  return benchPolicy({
     roles: [
       { id: "slt", label: "Senior leaders" },
       { id: "principal", label: "Principal" },
@@ -61,18 +55,12 @@ function auditBenchPolicy(): Policy {
       ...Array.from({ length: APPROVERS }, (_, i) => ({ email: `approver${i + 1}@bench.example`, name: `Approver ${i + 1}`, roles: ["principal"] })),
       { email: DPO, name: "The DPO", roles: ["dpo"] },
     ],
-    requesting: { roles: ["slt"] },
     purposes: [
       { id: "safeguarding", label: "Safeguarding", lawfulBasis: "Article 6(1)(e)", reasonPrompt: "Why?", approvals: [{ anyOf: ["principal"] }] },
       { id: "complaint", label: "Complaint", lawfulBasis: "Article 6(1)(f)", reasonPrompt: "Why?", approvals: [{ anyOf: ["principal"] }] },
       { id: "disciplinary", label: "Disciplinary", lawfulBasis: "Article 6(1)(f)", reasonPrompt: "Why?", approvals: [{ anyOf: ["principal"] }, { anyOf: ["dpo"] }] },
       { id: "training", label: "Training", lawfulBasis: "Article 6(1)(f)", reasonPrompt: "Why?", approvals: [{ anyOf: ["principal"] }] },
     ],
-    fulfilment: { mode: "automatic", roles: ["dpo"] },
-    retention: { default: "12 months" },
-    subjectAccess: { ownerRoles: ["dpo"] },
-    disclosure: { authoriserRoles: ["dpo"] },
-    compliance: { dpoRoles: ["dpo"] },
   });
 }
 

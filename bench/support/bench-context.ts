@@ -4,7 +4,7 @@
  */
 import type { CoreContext } from "../../src/core/context.ts";
 import { systemClock } from "../../src/core/ports/clock.ts";
-import { policySchema, type Policy } from "../../src/core/policy/schema.ts";
+import { policySchema, type Policy, type PolicyInput } from "../../src/core/policy/schema.ts";
 import type { Database } from "../../src/infra/db/open-database.ts";
 
 /** What each benchmark's run() returns: figures for machines, text for people. */
@@ -15,7 +15,8 @@ export interface BenchResult {
   text: string;
 }
 
-export function benchPolicy(): Policy {
+/** A small two-site policy; a benchmark that needs more people or purposes passes them in `over`. */
+export function benchPolicy(over: Partial<PolicyInput> = {}): Policy {
   return policySchema.parse({
     version: 1,
     organisation: { name: "Benchmark Trust", timeZone: "Europe/London" },
@@ -38,6 +39,7 @@ export function benchPolicy(): Policy {
     subjectAccess: { ownerRoles: ["dpo"] },
     disclosure: { authoriserRoles: ["dpo"] },
     compliance: { dpoRoles: ["dpo"] },
+    ...over,
   });
 }
 
