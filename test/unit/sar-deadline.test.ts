@@ -4,7 +4,8 @@
  * lists (weekday noted beside it), never by the code under test.
  */
 import { describe, expect, it } from "vitest";
-import { addMonthsClamped, calendarDate, parseCalendarDate, subjectAccessDeadline, todayIn, type Nation } from "../../src/core/subject-access/deadline.ts";
+import { addMonthsClamped, calendarDate, parseCalendarDate, todayIn } from "../../src/core/calendar.ts";
+import { subjectAccessDeadline, type Nation } from "../../src/core/subject-access/deadline.ts";
 import { maskNumbersIn } from "../../src/core/subject-access/subject-access-rules.ts";
 
 const d = (iso: string) => new Date(`${iso}T00:00:00Z`);

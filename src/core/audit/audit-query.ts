@@ -23,12 +23,11 @@
  *   site <id or name>
  *   ref CG-000123                 one request
  */
-import { TZDate } from "@date-fns/tz";
+import { addDays, addMonthsClamped, calendarDate, isoDate, parseCalendarDate, startOfDayIn, todayIn } from "../calendar.ts";
 import { AppError } from "../errors.ts";
 import { formatDate } from "../format.ts";
 import type { Policy } from "../policy/schema.ts";
 import { parseReference } from "../references.ts";
-import { addDays, addMonthsClamped, isoDate, parseCalendarDate, todayIn } from "../subject-access/deadline.ts";
 
 /** A span of whole days in the organisation's time zone, as instants: [from, to). */
 export interface AuditPeriod {
@@ -227,8 +226,8 @@ function parsePeriod(words: readonly string[], now: Date, timeZone: string): Aud
   const span = (label: string, first: Date, afterLast: Date): AuditPeriod => {
     if (first.getTime() >= tomorrow.getTime()) throw new AppError("INVALID_INPUT", `The period ${label} starts after today, so there is nothing in it yet. ${EXAMPLES}`, "period");
     const end = afterLast.getTime() > tomorrow.getTime() ? tomorrow : afterLast;
-    const from = midnight(first, timeZone);
-    const to = midnight(end, timeZone);
+    const from = startOfDayIn(first, timeZone);
+    const to = startOfDayIn(end, timeZone);
     const last = addDays(end, -1);
     return { from, to, firstDay: isoDate(first), lastDay: isoDate(last), label, description: `${label} (${formatDate(from, timeZone)} to ${formatDate(new Date(to.getTime() - 1), timeZone)})` };
   };
@@ -250,8 +249,8 @@ function parsePeriod(words: readonly string[], now: Date, timeZone: string): Aud
   }
 
   const monday = addDays(today, -((today.getUTCDay() + 6) % 7));
-  const monthStart = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), 1));
-  const yearStart = new Date(Date.UTC(today.getUTCFullYear(), 0, 1));
+  const monthStart = calendarDate(today.getUTCFullYear(), today.getUTCMonth() + 1, 1);
+  const yearStart = calendarDate(today.getUTCFullYear(), 1, 1);
   switch (phrase) {
     case "today":
       return span("today", today, tomorrow);
@@ -266,9 +265,9 @@ function parsePeriod(words: readonly string[], now: Date, timeZone: string): Aud
     case "last month":
       return span("last month", addMonthsClamped(monthStart, -1), monthStart);
     case "this year":
-      return span("this year", yearStart, new Date(Date.UTC(today.getUTCFullYear() + 1, 0, 1)));
+      return span("this year", yearStart, calendarDate(today.getUTCFullYear() + 1, 1, 1));
     case "last year":
-      return span("last year", new Date(Date.UTC(today.getUTCFullYear() - 1, 0, 1)), yearStart);
+      return span("last year", calendarDate(today.getUTCFullYear() - 1, 1, 1), yearStart);
   }
 
   const dates = /^(\S+?)\s*(?:\.\.|\bto\b|–)\s*(\S+)$/.exec(phrase);
@@ -289,11 +288,6 @@ function readDate(text: string): Date {
   const date = parseCalendarDate(text);
   if (!date) throw new AppError("INVALID_INPUT", `"${shorten(text)}" is not a date. Write dates as 2026-03-31 or 31/03/2026.`, "period");
   return date;
-}
-
-/** The instant a calendar day (UTC-midnight Date) starts in `timeZone`. UK clocks change at 01:00/02:00, so midnight always exists. */
-function midnight(day: Date, timeZone: string): Date {
-  return new Date(new TZDate(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), 0, 0, timeZone).getTime());
 }
 
 const KNOWN_WORDS = new Set(["last", "past", "the", "this", "today", "yesterday", "to", "..", ...Object.keys(UNITS), "year"]);

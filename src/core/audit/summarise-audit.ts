@@ -18,13 +18,13 @@
  * organisation's log (a million entries) is summarised in well under a second.
  */
 import { Prisma, type RecordingRequest } from "../../generated/prisma/client.ts";
+import { addDays, calendarText, daysBetween, isoDate, parseCalendarDate, todayIn } from "../calendar.ts";
 import type { CoreContext } from "../context.ts";
 import { transact } from "../context.ts";
 import { AppError } from "../errors.ts";
-import { formatDate, formatDateTime } from "../format.ts";
+import { formatDateTime } from "../format.ts";
 import { dpoNames, findPerson, isDpo } from "../policy/access.ts";
 import type { Person } from "../policy/schema.ts";
-import { addDays, daysBetween, isoDate, parseCalendarDate, todayIn } from "../subject-access/deadline.ts";
 import { appendAudit } from "./append-audit.ts";
 import { findAnomalies, type AuditAnomalies, type PersonRef } from "./audit-anomalies.ts";
 import { hasFilters, parseAuditQuery, type AuditFilters, type AuditQuery } from "./audit-query.ts";
@@ -286,7 +286,7 @@ export async function buildAuditSummary(ctx: CoreContext, query: AuditQuery, act
           reference: s.reference,
           receivedOn: isoDate(s.receivedOn),
           dueOn: isoDate(s.dueOn),
-          dueOnText: formatDate(s.dueOn, "UTC"),
+          dueOnText: calendarText(s.dueOn),
           daysLeft,
           overdue: daysLeft < 0,
           owner: person(s.ownerEmail),
@@ -306,7 +306,7 @@ export async function buildAuditSummary(ctx: CoreContext, query: AuditQuery, act
         staff: c.staffEmails.map(person),
         startsAtText: formatDateTime(c.startsAt, tz),
         reviewOn: isoDate(c.reviewOn),
-        reviewOnText: formatDate(c.reviewOn, "UTC"),
+        reviewOnText: calendarText(c.reviewOn),
         reviewOverdue: daysBetween(today, c.reviewOn) < 0,
       })),
     },

@@ -7,6 +7,7 @@
  * is opened in the same transaction. The DPO is told.
  */
 import { z } from "zod";
+import { addCalendarDuration, calendarText, isoDate, startOfDayIn, todayIn } from "../calendar.ts";
 import type { CoreContext } from "../context.ts";
 import { transact } from "../context.ts";
 import { appendAudit } from "../audit/append-audit.ts";
@@ -17,8 +18,7 @@ import { findPerson, peopleWithRoles, personByEmail } from "../policy/access.ts"
 import type { Person } from "../policy/schema.ts";
 import { nextReference, parseReference } from "../references.ts";
 import { cleanText, formatZodIssue } from "../validation.ts";
-import { addToDate, parseCalendarDate, showDate, startOfDate, toDateColumn, todayIn } from "./calendar.ts";
-import { authorisingRole, describeTargets, loadCovertView, type CovertView } from "./covert-view.ts";
+import { authorisingRole, describeTargets, loadCovertView, readCovertDate, type CovertView } from "./covert-view.ts";
 
 /** The shortest reason worth recording for something as serious as covert monitoring. */
 export const MIN_COVERT_REASON = 20;
@@ -28,9 +28,9 @@ export const authoriseCovertMonitoringInput = z.object({
   extensions: z.array(z.string().trim().regex(/^[0-9*#]{1,10}$/, "An extension is digits only, for example 201.")).max(50).default([]),
   staffEmails: z.array(z.string().trim().max(320)).max(50).default([]),
   reason: z.string().max(2000, "Keep the reason under 2,000 characters."),
-  /** YYYY-MM-DD; today unless given. */
+  /** 2026-12-22 or 22/12/2026; today unless given. */
   start: z.string().max(20).optional(),
-  /** YYYY-MM-DD; the start plus the policy's `reviewEvery` unless given. */
+  /** 2026-12-22 or 22/12/2026; the start plus the policy's `reviewEvery` unless given. */
   review: z.string().max(20).optional(),
   /** An open investigation's reference, e.g. HOLD-000002 ... */
   investigation: z.string().max(40).optional(),
@@ -69,16 +69,16 @@ export async function authoriseCovertMonitoring(ctx: CoreContext, raw: Authorise
     throw new AppError("REASON_REQUIRED", `Say why covert monitoring is necessary (at least ${MIN_COVERT_REASON} characters): what is suspected, and why telling the staff would prejudice the investigation.`, "reason");
   }
 
-  const today = todayIn(now, tz);
-  const start = input.start ? parseCalendarDate(input.start, "start", "start date") : today;
-  if (start < today) throw new AppError("INVALID_INPUT", "Covert monitoring cannot be authorised after the fact: give today's date or a later one as the start.", "start");
-  const latestReview = addToDate(start, policy.covertMonitoring.reviewEvery);
-  const review = input.review ? parseCalendarDate(input.review, "review", "review date") : latestReview;
-  if (review <= today || review <= start) throw new AppError("INVALID_INPUT", `The review date must be after the start (${showDate(start)}) and in the future.`, "review");
-  if (review > latestReview) {
-    throw new AppError("INVALID_INPUT", `The policy asks for covert monitoring to be reviewed at least every ${formatDuration(policy.covertMonitoring.reviewEvery)}, so the review date can be no later than ${showDate(latestReview)}.`, "review");
+  const today = todayIn(tz, now);
+  const start = input.start ? readCovertDate(input.start, "start", "start date") : today;
+  if (start.getTime() < today.getTime()) throw new AppError("INVALID_INPUT", "Covert monitoring cannot be authorised after the fact: give today's date or a later one as the start.", "start");
+  const latestReview = addCalendarDuration(start, policy.covertMonitoring.reviewEvery);
+  const review = input.review ? readCovertDate(input.review, "review", "review date") : latestReview;
+  if (review.getTime() <= today.getTime() || review.getTime() <= start.getTime()) throw new AppError("INVALID_INPUT", `The review date must be after the start (${calendarText(start)}) and in the future.`, "review");
+  if (review.getTime() > latestReview.getTime()) {
+    throw new AppError("INVALID_INPUT", `The policy asks for covert monitoring to be reviewed at least every ${formatDuration(policy.covertMonitoring.reviewEvery)}, so the review date can be no later than ${calendarText(latestReview)}.`, "review");
   }
-  const startsAt = start === today ? now : startOfDate(start, tz);
+  const startsAt = start.getTime() === today.getTime() ? now : startOfDayIn(start, tz);
 
   const investigationRef = input.investigation?.trim() ? parseReference("HOLD", input.investigation) : undefined;
   const newName = cleanText(input.newInvestigation ?? "");
@@ -111,7 +111,7 @@ export async function authoriseCovertMonitoring(ctx: CoreContext, raw: Authorise
         staffEmails: staff.map((p) => p.email),
         reason,
         startsAt,
-        reviewOn: toDateColumn(review),
+        reviewOn: review,
         investigationId: investigation.id,
         createdAt: now,
       },
@@ -122,13 +122,13 @@ export async function authoriseCovertMonitoring(ctx: CoreContext, raw: Authorise
       action: "covert.authorised",
       subjectType: "covert",
       subjectId: row.id,
-      details: { reference, role, staff: staff.map((p) => p.email), extensions, reason, startsAt: startsAt.toISOString(), reviewOn: review, investigation: investigation.reference },
+      details: { reference, role, staff: staff.map((p) => p.email), extensions, reason, startsAt: startsAt.toISOString(), reviewOn: isoDate(review), investigation: investigation.reference },
     });
     const dpos = peopleWithRoles(policy, policy.compliance.dpoRoles).filter((p) => p.email !== actor.email && !staff.some((s) => s.email === p.email));
     const lines = [
       `${actor.name} authorised covert monitoring of ${describeTargets(staff.map((p) => p.name), extensions)}.`,
       `Investigation: ${investigation.reference} (${investigation.reason}).`,
-      `Starts ${showDate(start)}; review by ${showDate(review)}.`,
+      `Starts ${calendarText(start)}; review by ${calendarText(review)}.`,
       `Reason: ${reason}`,
     ];
     await enqueueNotices(tx, now, dpos.map((p) => ({ to: p.email, kind: "compliance-notice" as const, payload: { title: `Covert monitoring authorised (${reference})`, lines } })));

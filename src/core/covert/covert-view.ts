@@ -4,13 +4,13 @@
  * and extensions, placed at their sites) and who may authorise that.
  */
 import type { CovertAuthorisation, Hold } from "../../generated/prisma/client.ts";
+import { calendarText, isoDate, parseCalendarDate, startOfDayIn, todayIn } from "../calendar.ts";
 import type { CoreContext, Tx } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { formatDateTime } from "../format.ts";
 import { findPerson, holdsRole, isDpo } from "../policy/access.ts";
 import type { Person, Policy } from "../policy/schema.ts";
 import { parseReference } from "../references.ts";
-import { fromDateColumn, showDate, startOfDate, todayIn } from "./calendar.ts";
 
 export interface CovertView {
   id: string;
@@ -24,7 +24,7 @@ export interface CovertView {
   targetsText: string;
   reason: string;
   startsAtText: string;
-  /** YYYY-MM-DD and dd/MM/yyyy. */
+  /** "2026-12-22" and "22/12/2026". */
   reviewOn: string;
   reviewOnText: string;
   /** The review date has come (today or earlier) and the authorisation is still active. */
@@ -42,7 +42,6 @@ export function buildCovertView(policy: Policy, row: CovertRow, now: Date): Cove
   const tz = policy.organisation.timeZone;
   const nameOf = (email: string) => findPerson(policy, email)?.name ?? email;
   const staff = row.staffEmails.map((email) => ({ email, name: nameOf(email) }));
-  const reviewOn = fromDateColumn(row.reviewOn);
   return {
     id: row.id,
     reference: row.reference,
@@ -54,9 +53,9 @@ export function buildCovertView(policy: Policy, row: CovertRow, now: Date): Cove
     targetsText: describeTargets(staff.map((s) => s.name), row.extensions),
     reason: row.reason,
     startsAtText: formatDateTime(row.startsAt, tz),
-    reviewOn,
-    reviewOnText: showDate(reviewOn),
-    reviewDue: row.status === "ACTIVE" && reviewOn <= todayIn(now, tz),
+    reviewOn: isoDate(row.reviewOn),
+    reviewOnText: calendarText(row.reviewOn),
+    reviewDue: row.status === "ACTIVE" && row.reviewOn.getTime() <= todayIn(tz, now).getTime(),
     investigation: { reference: row.investigation.reference, name: row.investigation.reason, closed: row.investigation.releasedAt !== null },
     endedAtText: row.endedAt ? formatDateTime(row.endedAt, tz) : null,
     endedBy: row.endedBy ? nameOf(row.endedBy) : null,
@@ -135,7 +134,14 @@ export function authorisingRole(policy: Policy, person: Person, staff: readonly 
 
 /** Moment a review date begins, in the organisation's zone. */
 export function reviewDayStart(policy: Policy, row: Pick<CovertAuthorisation, "reviewOn">): Date {
-  return startOfDate(fromDateColumn(row.reviewOn), policy.organisation.timeZone);
+  return startOfDayIn(row.reviewOn, policy.organisation.timeZone);
+}
+
+/** A date typed for covert monitoring (a start or review date), or INVALID_INPUT naming the field. */
+export function readCovertDate(text: string, field: string, what: string): Date {
+  const date = parseCalendarDate(text);
+  if (!date) throw new AppError("INVALID_INPUT", `Give the ${what} as a date like 2026-12-22.`, field);
+  return date;
 }
 
 /** Whether this person may see covert monitoring records at all: the DPO, or someone who may authorise monitoring. */

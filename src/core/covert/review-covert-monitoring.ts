@@ -4,6 +4,7 @@
  * authoriser who set it up, or another person who could authorise it now.
  * Ending it is a separate command (end-covert-monitoring.ts).
  */
+import { addCalendarDuration, calendarText, isoDate, todayIn } from "../calendar.ts";
 import type { CoreContext } from "../context.ts";
 import { transact } from "../context.ts";
 import { appendAudit } from "../audit/append-audit.ts";
@@ -13,8 +14,7 @@ import { findPerson, peopleWithRoles, personByEmail } from "../policy/access.ts"
 import { formatDuration } from "../policy/duration.ts";
 import type { Person } from "../policy/schema.ts";
 import { cleanText } from "../validation.ts";
-import { addToDate, fromDateColumn, parseCalendarDate, showDate, toDateColumn, todayIn } from "./calendar.ts";
-import { authorisingRole, loadCovertView, lockCovert, type CovertView } from "./covert-view.ts";
+import { authorisingRole, loadCovertView, lockCovert, readCovertDate, type CovertView } from "./covert-view.ts";
 
 export interface ReviewCovertMonitoringInput {
   /** COV-000001 */
@@ -22,7 +22,7 @@ export interface ReviewCovertMonitoringInput {
   actorEmail: string;
   /** What the review found: why monitoring is still needed. */
   note: string;
-  /** YYYY-MM-DD; today plus the policy's `reviewEvery` unless given. */
+  /** 2026-12-22 or 22/12/2026; today plus the policy's `reviewEvery` unless given. */
   nextReview?: string;
 }
 
@@ -34,11 +34,11 @@ export async function reviewCovertMonitoring(ctx: CoreContext, input: ReviewCove
   const note = cleanText(input.note).slice(0, 2000);
   if (note.length < MIN_REVIEW_NOTE) throw new AppError("REASON_REQUIRED", `Say what the review found, and why monitoring is still needed (at least ${MIN_REVIEW_NOTE} characters).`, "note");
   const now = ctx.clock.now();
-  const today = todayIn(now, policy.organisation.timeZone);
-  const latest = addToDate(today, policy.covertMonitoring.reviewEvery);
-  const next = input.nextReview?.trim() ? parseCalendarDate(input.nextReview, "nextReview", "next review date") : latest;
-  if (next <= today) throw new AppError("INVALID_INPUT", "The next review date must be in the future.", "nextReview");
-  if (next > latest) throw new AppError("INVALID_INPUT", `The policy asks for covert monitoring to be reviewed at least every ${formatDuration(policy.covertMonitoring.reviewEvery)}, so the next review can be no later than ${showDate(latest)}.`, "nextReview");
+  const today = todayIn(policy.organisation.timeZone, now);
+  const latest = addCalendarDuration(today, policy.covertMonitoring.reviewEvery);
+  const next = input.nextReview?.trim() ? readCovertDate(input.nextReview, "nextReview", "next review date") : latest;
+  if (next.getTime() <= today.getTime()) throw new AppError("INVALID_INPUT", "The next review date must be in the future.", "nextReview");
+  if (next.getTime() > latest.getTime()) throw new AppError("INVALID_INPUT", `The policy asks for covert monitoring to be reviewed at least every ${formatDuration(policy.covertMonitoring.reviewEvery)}, so the next review can be no later than ${calendarText(latest)}.`, "nextReview");
 
   const id = await transact(ctx, async (tx) => {
     const row = await lockCovert(tx, input.reference);
@@ -48,14 +48,13 @@ export async function reviewCovertMonitoring(ctx: CoreContext, input: ReviewCove
       authorisingRole(policy, actor, staff, row.extensions);
     }
     if (row.status !== "ACTIVE") throw new AppError("WRONG_STATE", `${row.reference} has ended, so there is nothing to review.`);
-    const previous = fromDateColumn(row.reviewOn);
-    const { count } = await tx.covertAuthorisation.updateMany({ where: { id: row.id, status: "ACTIVE", reviewOn: row.reviewOn }, data: { reviewOn: toDateColumn(next) } });
+    const { count } = await tx.covertAuthorisation.updateMany({ where: { id: row.id, status: "ACTIVE", reviewOn: row.reviewOn }, data: { reviewOn: next } });
     if (count !== 1) throw new AppError("CONFLICT", `${row.reference} changed while you were acting on it. Please look again.`);
-    await appendAudit(tx, { at: now, actor: actor.email, action: "covert.reviewed", subjectType: "covert", subjectId: row.id, details: { reference: row.reference, note, previousReviewOn: previous, nextReviewOn: next } });
+    await appendAudit(tx, { at: now, actor: actor.email, action: "covert.reviewed", subjectType: "covert", subjectId: row.id, details: { reference: row.reference, note, previousReviewOn: isoDate(row.reviewOn), nextReviewOn: isoDate(next) } });
     const tell = new Set([row.authorisedBy, ...peopleWithRoles(policy, policy.compliance.dpoRoles).map((p) => p.email)]);
     tell.delete(actor.email);
     for (const monitored of row.staffEmails) tell.delete(monitored);
-    const lines = [`${actor.name} reviewed covert monitoring ${row.reference}; it continues.`, `Review: ${note}`, `Next review by ${showDate(next)}.`];
+    const lines = [`${actor.name} reviewed covert monitoring ${row.reference}; it continues.`, `Review: ${note}`, `Next review by ${calendarText(next)}.`];
     await enqueueNotices(tx, now, [...tell].map((to) => ({ to, kind: "compliance-notice" as const, payload: { title: `Covert monitoring reviewed (${row.reference})`, lines } })));
     return row.id;
   });

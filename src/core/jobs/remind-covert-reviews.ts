@@ -10,7 +10,7 @@
 import type { CoreContext } from "../context.ts";
 import { transact } from "../context.ts";
 import { appendAudit } from "../audit/append-audit.ts";
-import { addToDate, fromDateColumn, showDate, startOfDate, toDateColumn, todayIn } from "../covert/calendar.ts";
+import { addDays, calendarText, isoDate, startOfDayIn, todayIn } from "../calendar.ts";
 import { describeTargets } from "../covert/covert-view.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
 import { findPerson, peopleWithRoles } from "../policy/access.ts";
@@ -22,18 +22,18 @@ export async function remindCovertReviews(ctx: CoreContext, options: { batchSize
   const { policy } = ctx;
   const tz = policy.organisation.timeZone;
   const now = ctx.clock.now();
-  const horizon = addToDate(todayIn(now, tz), { amount: REMIND_DAYS_BEFORE, unit: "days" });
+  const today = todayIn(tz, now);
+  const horizon = addDays(today, REMIND_DAYS_BEFORE);
   const due = await ctx.db.covertAuthorisation.findMany({
-    where: { status: "ACTIVE", reviewOn: { lte: toDateColumn(horizon) } },
+    where: { status: "ACTIVE", reviewOn: { lte: horizon } },
     include: { investigation: true },
     orderBy: { reviewOn: "asc" },
     take: options.batchSize ?? 200,
   });
   let reminded = 0;
   for (const row of due) {
-    const reviewOn = fromDateColumn(row.reviewOn);
-    const dayStart = startOfDate(reviewOn, tz);
-    const weekBefore = startOfDate(addToDate(reviewOn, { amount: -REMIND_DAYS_BEFORE, unit: "days" }), tz);
+    const dayStart = startOfDayIn(row.reviewOn, tz);
+    const weekBefore = startOfDayIn(addDays(row.reviewOn, -REMIND_DAYS_BEFORE), tz);
     const stage = now >= dayStart ? "due" : now >= weekBefore ? "soon" : undefined;
     if (!stage) continue;
     const since = stage === "due" ? dayStart : weekBefore;
@@ -49,12 +49,12 @@ export async function remindCovertReviews(ctx: CoreContext, options: { batchSize
       const staffNames = row.staffEmails.map((e) => findPerson(policy, e)?.name ?? e);
       const lines = [
         stage === "due"
-          ? `The review of covert monitoring ${row.reference} is due ${reviewOn === todayIn(now, tz) ? "today" : `since ${showDate(reviewOn)}`}.`
-          : `The review of covert monitoring ${row.reference} is due on ${showDate(reviewOn)}.`,
+          ? `The review of covert monitoring ${row.reference} is due ${row.reviewOn.getTime() === today.getTime() ? "today" : `since ${calendarText(row.reviewOn)}`}.`
+          : `The review of covert monitoring ${row.reference} is due on ${calendarText(row.reviewOn)}.`,
         `Monitored: ${describeTargets(staffNames, row.extensions)}. Investigation ${row.investigation.reference} (${row.investigation.reason}).`,
         `Decide whether it is still necessary: record the review (covert review ${row.reference} --note "...") or end it (covert end ${row.reference} --reason "...").`,
       ];
-      await appendAudit(tx, { at: now, actor: "system", action: "covert.review-reminded", subjectType: "covert", subjectId: row.id, details: { reference: row.reference, reviewOn, stage, to } });
+      await appendAudit(tx, { at: now, actor: "system", action: "covert.review-reminded", subjectType: "covert", subjectId: row.id, details: { reference: row.reference, reviewOn: isoDate(row.reviewOn), stage, to } });
       await enqueueNotices(tx, now, to.map((email) => ({ to: email, kind: "compliance-notice" as const, payload: { title: `Covert monitoring review ${stage === "due" ? "due" : "coming up"} (${row.reference})`, lines } })));
       return true;
     });

@@ -17,8 +17,7 @@ import type { CoreContext } from "../context.ts";
 import { transact } from "../context.ts";
 import { appendAudit } from "../audit/append-audit.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
-import { addDays, daysBetween } from "../subject-access/deadline.ts";
-import { calendarText } from "../subject-access/subject-access-view.ts";
+import { addDays, calendarText, daysBetween, isoDate } from "../calendar.ts";
 import { subjectAccessTeam, todayFor } from "../subject-access/subject-access-rules.ts";
 import { maskPhoneNumber } from "../phone.ts";
 
@@ -65,7 +64,7 @@ export async function remindSubjectAccess(ctx: CoreContext, options: { batchSize
         action: reminder === "overdue" ? "subject-access.overdue" : "subject-access.reminded",
         subjectType: "subject-access",
         subjectId: sar.id,
-        details: { reference: sar.reference, reminder, dueOn: sar.dueOn.toISOString().slice(0, 10), daysLeft, reminded: recipients },
+        details: { reference: sar.reference, reminder, dueOn: isoDate(sar.dueOn), daysLeft, reminded: recipients },
       });
       await enqueueNotices(tx, now, recipients.map((to) => ({ to, kind: "compliance-notice" as const, payload: { title: titleFor(sar, reminder, daysLeft), lines: linesFor(sar, reminder) } })));
       return true;

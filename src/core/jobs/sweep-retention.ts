@@ -12,8 +12,7 @@
  */
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
-import { startOfDay } from "date-fns";
-import { TZDate } from "@date-fns/tz";
+import { startOfDayIn, todayIn } from "../calendar.ts";
 import type { CoreContext } from "../context.ts";
 import { transact } from "../context.ts";
 import { appendAudit } from "../audit/append-audit.ts";
@@ -146,7 +145,8 @@ export async function sweepRetention(ctx: CoreContext, options: SweepRetentionOp
  */
 export async function sweepRetentionIfDue(ctx: CoreContext, options: Omit<SweepRetentionOptions, "dryRun" | "onlyIfNotFinishedSince"> = {}): Promise<SweepRetentionResult | { ran: false; reason: string }> {
   const now = ctx.clock.now();
-  const today = new Date(startOfDay(new TZDate(now, ctx.policy.organisation.timeZone)).getTime());
+  const timeZone = ctx.policy.organisation.timeZone;
+  const today = startOfDayIn(todayIn(timeZone, now), timeZone);
   const lease = await readJobLease(ctx.db, RETENTION_SWEEP_JOB);
   if (lease?.lastFinishedAt && lease.lastFinishedAt.getTime() >= today.getTime()) return { ran: false, reason: "today's sweep has completed" };
   return sweepRetention(ctx, { ...options, onlyIfNotFinishedSince: today });

@@ -8,10 +8,11 @@ import type { SubjectAccessStatus } from "../../generated/prisma/client.ts";
 import type { CoreContext } from "../context.ts";
 import { transact } from "../context.ts";
 import { appendAudit } from "../audit/append-audit.ts";
+import { calendarText, isoDate } from "../calendar.ts";
 import { AppError } from "../errors.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
 import { cleanText } from "../validation.ts";
-import { buildSubjectAccessView, calendarText, loadSubjectAccess, type SubjectAccessView } from "./subject-access-view.ts";
+import { buildSubjectAccessView, loadSubjectAccess, type SubjectAccessView } from "./subject-access-view.ts";
 import { lockSubjectAccess, maskNumbersIn, requireOpen, requireSubjectAccessOwner, subjectAccessTeam, todayFor } from "./subject-access-rules.ts";
 
 export type CloseOutcome = "complete" | "refuse" | "partial" | "withdrawn";
@@ -85,7 +86,7 @@ export async function closeSubjectAccess(ctx: CoreContext, input: CloseSubjectAc
       action: "subject-access.closed",
       subjectType: "subject-access",
       subjectId: sar.id,
-      details: { reference: sar.reference, status, ...(input.grounds ? { grounds: input.grounds } : {}), ...(outcomeReason ? { reason: outcomeReason } : {}), dueOn: sar.dueOn.toISOString().slice(0, 10), late, holdReference: hold?.reference ?? null },
+      details: { reference: sar.reference, status, ...(input.grounds ? { grounds: input.grounds } : {}), ...(outcomeReason ? { reason: outcomeReason } : {}), dueOn: isoDate(sar.dueOn), late, holdReference: hold?.reference ?? null },
     });
     if (hold && released) {
       await appendAudit(tx, { at: now, actor: actor.email, action: "hold.released", subjectType: "hold", subjectId: hold.id, details: { reference: hold.reference, kind: hold.kind, subjectAccess: sar.reference, reason: releaseReason } });

@@ -27,18 +27,15 @@
  * a request without identity pauses it from the day of receipt, so its clock
  * starts exactly on the day the proof arrives.
  *
- * Calendar dates are JS Dates at UTC midnight, as Prisma reads `@db.Date`.
+ * Calendar dates are JS Dates at UTC midnight (see ../calendar.ts).
  * Everything here is pure apart from the holiday table, cached per year.
  */
 import Holidays from "date-holidays";
-import { format } from "date-fns";
-import { TZDate } from "@date-fns/tz";
+import { addDays, addMonthsClamped, isoDate } from "../calendar.ts";
 import type { PolicyDuration } from "../policy/duration.ts";
 import type { NATIONS } from "../policy/schema.ts";
 
 export type Nation = (typeof NATIONS)[number];
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The date-holidays regions whose public holidays apply to each nation. */
 const REGIONS: Record<Nation, readonly string[]> = {
@@ -69,41 +66,6 @@ export function bankHolidays(nation: Nation, year: number): ReadonlySet<string> 
     holidaysByYear.set(key, days);
   }
   return days;
-}
-
-/** A calendar date (UTC midnight) from year, month (1-12) and day. */
-export function calendarDate(year: number, month: number, day: number): Date {
-  return new Date(Date.UTC(year, month - 1, day));
-}
-
-/** "2026-11-20" for a calendar date. */
-export function isoDate(date: Date): string {
-  return date.toISOString().slice(0, 10);
-}
-
-/** Today's calendar date where the organisation is. */
-export function todayIn(timeZone: string, now: Date): Date {
-  return fromIso(format(new TZDate(now, timeZone), "yyyy-MM-dd"));
-}
-
-export function addDays(date: Date, days: number): Date {
-  return new Date(date.getTime() + days * DAY_MS);
-}
-
-/** Whole days from `from` to `to` (negative when `to` is earlier). */
-export function daysBetween(from: Date, to: Date): number {
-  return Math.round((to.getTime() - from.getTime()) / DAY_MS);
-}
-
-/**
- * The corresponding date `months` later, or the last day of that month when
- * it has no such date (31 January + 1 month = 28 or 29 February).
- */
-export function addMonthsClamped(date: Date, months: number): Date {
-  const year = date.getUTCFullYear();
-  const month = date.getUTCMonth() + months;
-  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
-  return new Date(Date.UTC(year, month, Math.min(date.getUTCDate(), lastDay)));
 }
 
 export function isWorkingDay(date: Date, nation: Nation): boolean {
@@ -153,26 +115,4 @@ export function subjectAccessDeadline(input: DeadlineInput): Date {
     due = addMonthsClamped(addDays(start, days), extension);
   }
   return nextWorkingDay(due, input.nation);
-}
-
-/**
- * Reads a calendar date as people in the UK type it: 2026-11-20, 20/11/2026,
- * 20-11-2026 or 20.11.2026 (day first). Undefined when it is not a real date.
- */
-export function parseCalendarDate(text: string): Date | undefined {
-  const trimmed = text.trim();
-  let parts: [number, number, number] | undefined;
-  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(trimmed);
-  if (iso) parts = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
-  const uk = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(trimmed);
-  if (uk) parts = [Number(uk[3]), Number(uk[2]), Number(uk[1])];
-  if (!parts) return undefined;
-  const [year, month, day] = parts;
-  const date = calendarDate(year, month, day);
-  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
-  return date;
-}
-
-function fromIso(text: string): Date {
-  return new Date(`${text}T00:00:00Z`);
 }

@@ -9,10 +9,11 @@
 import type { CoreContext } from "../context.ts";
 import { transact } from "../context.ts";
 import { appendAudit } from "../audit/append-audit.ts";
+import { calendarText, isoDate } from "../calendar.ts";
 import { AppError } from "../errors.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
 import { cleanText } from "../validation.ts";
-import { buildSubjectAccessView, calendarText, loadSubjectAccess, type SubjectAccessView } from "./subject-access-view.ts";
+import { buildSubjectAccessView, loadSubjectAccess, type SubjectAccessView } from "./subject-access-view.ts";
 import { dueOnFor, firstPeriodEnds, lockSubjectAccess, maskNumbersIn, maxExtensionMonths, requireOpen, requireSubjectAccessOwner, subjectAccessTeam, todayFor } from "./subject-access-rules.ts";
 
 export interface ExtendSubjectAccessInput {
@@ -59,7 +60,7 @@ export async function extendSubjectAccess(ctx: CoreContext, input: ExtendSubject
       action: "subject-access.extended",
       subjectType: "subject-access",
       subjectId: sar.id,
-      details: { reference: sar.reference, months: input.months, was: sar.extendedByMonths, reason, dueOn: dueOn.toISOString().slice(0, 10), previousDueOn: sar.dueOn.toISOString().slice(0, 10) },
+      details: { reference: sar.reference, months: input.months, was: sar.extendedByMonths, reason, dueOn: isoDate(dueOn), previousDueOn: isoDate(sar.dueOn) },
     });
     const lines = [
       `${actor.name} extended it by ${input.months} month${input.months === 1 ? "" : "s"}: ${reason}`,

@@ -18,9 +18,9 @@ import { enqueueNotices } from "../notify/enqueue-notices.ts";
 import { maskPhoneNumber, tryNormalisePhoneNumber } from "../phone.ts";
 import { nextReference } from "../references.ts";
 import { cleanText, formatZodIssue } from "../validation.ts";
-import { parseCalendarDate } from "./deadline.ts";
+import { calendarDate, calendarText, isoDate, parseCalendarDate } from "../calendar.ts";
 import { findSubjectRecordings } from "./find-subject-recordings.ts";
-import { buildSubjectAccessView, calendarText, loadSubjectAccess, type SubjectAccessView } from "./subject-access-view.ts";
+import { buildSubjectAccessView, loadSubjectAccess, type SubjectAccessView } from "./subject-access-view.ts";
 import { dueOnFor, IDENTITY_PAUSE_REASON, maskNumbersIn, requireSubjectAccessOwner, subjectAccessTeam, todayFor } from "./subject-access-rules.ts";
 
 const MAX_NUMBERS = 10;
@@ -104,8 +104,8 @@ export async function openSubjectAccess(ctx: CoreContext, raw: OpenSubjectAccess
       details: {
         reference,
         maskedNumbers,
-        receivedOn: receivedOn.toISOString().slice(0, 10),
-        dueOn: dueOn.toISOString().slice(0, 10),
+        receivedOn: isoDate(receivedOn),
+        dueOn: isoDate(dueOn),
         identityVerified: identity.length > 0,
         paused: pauseForIdentity,
         recordings: withAudio,
@@ -154,7 +154,7 @@ function normaliseNumbers(typed: readonly string[]): string[] {
 function readReceivedOn(value: Date | string): Date {
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) throw new AppError("INVALID_INPUT", "That date received is not a real date.", "receivedOn");
-    return new Date(Date.UTC(value.getUTCFullYear(), value.getUTCMonth(), value.getUTCDate()));
+    return calendarDate(value.getUTCFullYear(), value.getUTCMonth() + 1, value.getUTCDate());
   }
   const date = parseCalendarDate(value);
   if (!date) throw new AppError("INVALID_INPUT", "Give the date received as a real date, for example 20/11/2026 or 2026-11-20.", "receivedOn");

@@ -7,10 +7,11 @@
 import type { CoreContext } from "../context.ts";
 import { transact } from "../context.ts";
 import { appendAudit } from "../audit/append-audit.ts";
+import { calendarText, isoDate } from "../calendar.ts";
 import { AppError } from "../errors.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
 import { cleanText } from "../validation.ts";
-import { buildSubjectAccessView, calendarText, loadSubjectAccess, type SubjectAccessView } from "./subject-access-view.ts";
+import { buildSubjectAccessView, loadSubjectAccess, type SubjectAccessView } from "./subject-access-view.ts";
 import { lockSubjectAccess, maskNumbersIn, requireOpen, requireSubjectAccessOwner, subjectAccessTeam, todayFor } from "./subject-access-rules.ts";
 
 export interface PauseSubjectAccessInput {
@@ -50,7 +51,7 @@ export async function pauseSubjectAccess(ctx: CoreContext, input: PauseSubjectAc
       action: "subject-access.paused",
       subjectType: "subject-access",
       subjectId: sar.id,
-      details: { reference: sar.reference, waitingFor: input.waitingFor, reason, pausedSince: today.toISOString().slice(0, 10) },
+      details: { reference: sar.reference, waitingFor: input.waitingFor, reason, pausedSince: isoDate(today) },
     });
     await enqueueNotices(
       tx,

@@ -11,8 +11,8 @@ import { appendAudit } from "../audit/append-audit.ts";
 import { AppError } from "../errors.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
 import { cleanText } from "../validation.ts";
-import { daysBetween, parseCalendarDate } from "./deadline.ts";
-import { buildSubjectAccessView, calendarText, loadSubjectAccess, type SubjectAccessView } from "./subject-access-view.ts";
+import { calendarText, daysBetween, isoDate, parseCalendarDate } from "../calendar.ts";
+import { buildSubjectAccessView, loadSubjectAccess, type SubjectAccessView } from "./subject-access-view.ts";
 import { dueOnFor, IDENTITY_PAUSE_REASON, lockSubjectAccess, maskNumbersIn, requireOpen, requireSubjectAccessOwner, subjectAccessTeam, todayFor } from "./subject-access-rules.ts";
 
 export interface ResumeSubjectAccessInput {
@@ -87,9 +87,9 @@ export async function resumeSubjectAccess(ctx: CoreContext, input: ResumeSubject
       details: {
         reference: sar.reference,
         wasWaitingFor: sar.pauseReason,
-        arrivedOn: arrivedOn.toISOString().slice(0, 10),
+        arrivedOn: isoDate(arrivedOn),
         pausedDays,
-        dueOn: dueOn.toISOString().slice(0, 10),
+        dueOn: isoDate(dueOn),
         ...(identity ? { identityVerification: identity } : {}),
         ...(clarification ? { clarification } : {}),
       },

@@ -8,7 +8,7 @@ import { formatDateTime } from "../format.ts";
 import { formatPhoneNumber } from "../phone.ts";
 import type { Policy } from "../policy/schema.ts";
 import type { SubjectAccessRequest } from "../../generated/prisma/client.ts";
-import { calendarText } from "./subject-access-view.ts";
+import { calendarText } from "../calendar.ts";
 import type { SubjectCall } from "./subject-files.ts";
 
 export interface LetterContent {

@@ -9,7 +9,8 @@ import { AppError } from "../errors.ts";
 import { dpoNames, holdsRole, peopleWithRoles, personByEmail } from "../policy/access.ts";
 import type { Person, Policy } from "../policy/schema.ts";
 import { parseReference } from "../references.ts";
-import { daysBetween, subjectAccessDeadline, todayIn, wholeMonths, type Nation } from "./deadline.ts";
+import { daysBetween, todayIn } from "../calendar.ts";
+import { subjectAccessDeadline, wholeMonths, type Nation } from "./deadline.ts";
 
 /** How a request's pause reads while it waits for proof of identity ("waiting for identity: ..."). */
 export const IDENTITY_PAUSE_REASON = "waiting for identity";

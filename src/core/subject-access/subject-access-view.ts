@@ -5,11 +5,11 @@
  */
 import type { Hold, Recording, SubjectAccessItem, SubjectAccessRequest } from "../../generated/prisma/client.ts";
 import type { CoreContext, Db, Tx } from "../context.ts";
-import { formatDate, formatDateTime } from "../format.ts";
+import { calendarText, daysBetween } from "../calendar.ts";
+import { formatDateTime } from "../format.ts";
 import { maskPhoneNumber } from "../phone.ts";
 import { findPerson } from "../policy/access.ts";
 import type { Policy } from "../policy/schema.ts";
-import { daysBetween } from "./deadline.ts";
 import { findSubjectAccess, firstPeriodEnds, maxExtensionMonths, todayFor } from "./subject-access-rules.ts";
 
 export type SubjectAccessStatus = SubjectAccessRequest["status"];
@@ -173,11 +173,6 @@ export function buildSubjectAccessView(ctx: Pick<CoreContext, "policy" | "clock"
     },
     items,
   };
-}
-
-/** A calendar date (UTC midnight, as stored) in UK format: "21/12/2026". */
-export function calendarText(date: Date): string {
-  return formatDate(date, "UTC");
 }
 
 /** "due in 5 days", "due today", "2 days overdue", "paused". */
