@@ -8,7 +8,7 @@ import { AppError } from "../../core/errors.ts";
 import type { CandidateView } from "../../core/notify/notices.ts";
 import { dpoNames, requestablePurposes } from "../../core/policy/access.ts";
 import type { Person } from "../../core/policy/schema.ts";
-import type { RequestStatus } from "../../core/requests/request-view.ts";
+import type { RequestStatus } from "../../core/requests/request-lifecycle.ts";
 
 /** One purpose as a request form offers it. */
 export interface FormPurpose {

@@ -8,7 +8,8 @@ import { transact } from "../context.ts";
 import { appendAudit } from "../audit/append-audit.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
 import { subtractDuration } from "../policy/duration.ts";
-import { buildRequestView, OPEN_STATUSES } from "../requests/request-view.ts";
+import { moveRequestIfUnchanged, OPEN_STATUSES } from "../requests/request-lifecycle.ts";
+import { buildRequestView } from "../requests/request-view.ts";
 
 export async function chasePendingRequests(ctx: CoreContext): Promise<{ reminded: number; expired: number }> {
   const now = ctx.clock.now();
@@ -19,8 +20,7 @@ export async function chasePendingRequests(ctx: CoreContext): Promise<{ reminded
   const stale = await ctx.db.recordingRequest.findMany({ where: { status: { in: [...OPEN_STATUSES] }, createdAt: { lte: subtractDuration(now, expireAfter) } }, take: 500 });
   for (const request of stale) {
     const done = await transact(ctx, async (tx) => {
-      const { count } = await tx.recordingRequest.updateMany({ where: { id: request.id, status: request.status }, data: { status: "EXPIRED", closedAt: now } });
-      if (count !== 1) return false;
+      if (!(await moveRequestIfUnchanged(tx, request, { status: "EXPIRED", closedAt: now }))) return false;
       await appendAudit(tx, { at: now, actor: "system", action: "request.expired", subjectType: "request", subjectId: request.id, requestId: request.id, purposeId: request.purposeId, details: { reference: request.reference, was: request.status } });
       await enqueueNotices(tx, now, [
         { to: request.requesterEmail, kind: "request-outcome", requestId: request.id },

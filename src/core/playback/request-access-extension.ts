@@ -9,7 +9,7 @@ import { appendAudit } from "../audit/append-audit.ts";
 import { AppError } from "../errors.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
 import { authorisersFor, findPerson, personByEmail, purposeById } from "../policy/access.ts";
-import { lockRequest } from "../requests/request-view.ts";
+import { lockRequest } from "../requests/request-lifecycle.ts";
 import { cleanText } from "../validation.ts";
 
 export interface RequestAccessExtensionInput {

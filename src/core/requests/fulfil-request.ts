@@ -10,7 +10,8 @@ import { AppError } from "../errors.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
 import { holdsRole, personByEmail } from "../policy/access.ts";
 import { completeFulfilment, findCandidates } from "./fulfilment-steps.ts";
-import { loadRequestView, lockRequest, moveRequest, type RequestView } from "./request-view.ts";
+import { lockRequest, moveRequest } from "./request-lifecycle.ts";
+import { loadRequestView, type RequestView } from "./request-view.ts";
 
 export type FulfilRequestInput = { requestId: string; fulfillerEmail: string } & ({ recordingId: string } | { notFound: true });
 

@@ -5,6 +5,7 @@
 import type { CoreContext } from "../context.ts";
 import { filledSlots, holdsRole, personByEmail, purposeById } from "../policy/access.ts";
 import type { Person } from "../policy/schema.ts";
+import { OPEN_STATUSES } from "./request-lifecycle.ts";
 import { buildRequestView, type RequestView } from "./request-view.ts";
 
 export interface PendingActions {
@@ -17,7 +18,7 @@ export async function listPendingActions(ctx: CoreContext, input: { email: strin
   const { policy } = ctx;
   const me = personByEmail(policy, input.email);
   const open = await ctx.db.recordingRequest.findMany({
-    where: { status: { in: ["PENDING_APPROVAL", "AWAITING_CONSENT", "AWAITING_FULFILMENT"] }, requesterEmail: { not: me.email } },
+    where: { status: { in: [...OPEN_STATUSES] }, requesterEmail: { not: me.email } },
     include: { decisions: true },
     orderBy: { createdAt: "asc" },
     take: 500,

@@ -9,7 +9,8 @@ import { AppError } from "../errors.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
 import { personByEmail } from "../policy/access.ts";
 import { beginFulfilment } from "./fulfilment-steps.ts";
-import { loadRequestView, lockRequest, moveRequest, type RequestView } from "./request-view.ts";
+import { lockRequest, moveRequest } from "./request-lifecycle.ts";
+import { loadRequestView, type RequestView } from "./request-view.ts";
 
 export interface RecordConsentInput {
   requestId: string;

@@ -15,7 +15,8 @@ import { describeSlot, filledSlots, findPerson, holdsRole, personByEmail, purpos
 import type { Person } from "../policy/schema.ts";
 import { cleanText, formatZodIssue } from "../validation.ts";
 import { afterAuthorisation } from "./fulfilment-steps.ts";
-import { buildRequestView, loadRequestView, lockRequest, moveRequest, type RequestView, type RequestWithDecisions } from "./request-view.ts";
+import { lockRequest, moveRequest } from "./request-lifecycle.ts";
+import { buildRequestView, loadRequestView, type RequestView, type RequestWithDecisions } from "./request-view.ts";
 
 export const recordDecisionInput = z.object({
   requestId: z.string().min(1).max(100),

@@ -2,6 +2,7 @@
  * A request as people see it: names instead of e-mails, dates in the
  * organisation's time zone, approval progress. Built fresh from the database
  * whenever a notice is delivered, so a message always shows the current state.
+ * The read side only: states change in request-lifecycle.ts.
  */
 import { Prisma, type Decision, type RecordingRequest } from "../../generated/prisma/client.ts";
 import type { Db, Tx } from "../context.ts";
@@ -10,8 +11,7 @@ import { formatDateTime, formatWindow } from "../format.ts";
 import { formatPhoneNumber, maskPhoneNumber } from "../phone.ts";
 import { authorisersFor, describeSlot, filledSlots, findPerson, purposeById } from "../policy/access.ts";
 import type { Policy } from "../policy/schema.ts";
-
-export type RequestStatus = RecordingRequest["status"];
+import { OPEN_STATUSES, type RequestStatus } from "./request-lifecycle.ts";
 
 export interface DecisionView {
   name: string;
@@ -62,8 +62,6 @@ const STATUS_TEXT: Record<RequestStatus, string> = {
 };
 
 const RECORDING_DELETED_TEXT = "Authorised and delivered; the recording has since been deleted (retention or erasure)";
-
-export const OPEN_STATUSES: readonly RequestStatus[] = ["PENDING_APPROVAL", "AWAITING_CONSENT", "AWAITING_FULFILMENT"];
 
 export type RequestWithDecisions = RecordingRequest & { decisions: Decision[] };
 
@@ -155,24 +153,4 @@ export async function loadRequest(db: Db | Tx, idOrReference: string): Promise<R
 
 export async function loadRequestView(db: Db | Tx, policy: Policy, idOrReference: string): Promise<RequestView> {
   return buildRequestView(policy, await loadRequest(db, idOrReference));
-}
-
-/**
- * Locks a request's row for the rest of the transaction and loads it, so two
- * people acting at once are served one after the other and see each other's
- * decisions.
- */
-export async function lockRequest(tx: Tx, idOrReference: string): Promise<RequestWithDecisions> {
-  const request = await loadRequest(tx, idOrReference);
-  await tx.$queryRaw`SELECT id FROM "RecordingRequest" WHERE id = ${request.id}::uuid FOR UPDATE`;
-  return loadRequest(tx, request.id);
-}
-
-/**
- * Moves a request from the state the caller saw to a new one. The condition on
- * the old state makes the move safe even without the row lock.
- */
-export async function moveRequest(tx: Tx, request: RecordingRequest, data: Partial<Pick<RecordingRequest, "status" | "decidedAt" | "closedAt" | "recordingId" | "lastRemindedAt">>): Promise<void> {
-  const { count } = await tx.recordingRequest.updateMany({ where: { id: request.id, status: request.status }, data });
-  if (count !== 1) throw new AppError("CONFLICT", `Request ${request.reference} changed while you were acting on it. Please look again.`);
 }

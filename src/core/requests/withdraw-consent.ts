@@ -15,7 +15,8 @@ import { AppError } from "../errors.ts";
 import { formatDateTime } from "../format.ts";
 import { enqueueNotices, type NoticeOrder } from "../notify/enqueue-notices.ts";
 import { personByEmail } from "../policy/access.ts";
-import { loadRequestView, lockRequest, moveRequest, type RequestStatus, type RequestView } from "./request-view.ts";
+import { lockRequest, moveRequest, type RequestStatus } from "./request-lifecycle.ts";
+import { loadRequestView, type RequestView } from "./request-view.ts";
 
 export interface WithdrawConsentInput {
   requestId: string;

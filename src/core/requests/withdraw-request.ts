@@ -5,7 +5,8 @@ import { appendAudit } from "../audit/append-audit.ts";
 import { AppError } from "../errors.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
 import { personByEmail } from "../policy/access.ts";
-import { loadRequestView, lockRequest, moveRequest, OPEN_STATUSES, type RequestView } from "./request-view.ts";
+import { lockRequest, moveRequest, OPEN_STATUSES } from "./request-lifecycle.ts";
+import { loadRequestView, type RequestView } from "./request-view.ts";
 
 export async function withdrawRequest(ctx: CoreContext, input: { requestId: string; requesterEmail: string }): Promise<RequestView> {
   const person = personByEmail(ctx.policy, input.requesterEmail);

@@ -13,7 +13,7 @@
 import { Prisma } from "../../generated/prisma/client.ts";
 import type { Db, Tx } from "../context.ts";
 
-/** Request states that are still in progress (requests/request-view.ts OPEN_STATUSES). Constants, never input. */
+/** Request states that are still in progress (requests/request-lifecycle.ts OPEN_STATUSES). Constants, never input. */
 const OPEN_REQUEST_STATES = Prisma.raw(`('PENDING_APPROVAL', 'AWAITING_CONSENT', 'AWAITING_FULFILMENT')`);
 
 /** True for a protected recording; `alias` is the Recording table's alias in the caller's query. */
