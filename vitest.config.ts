@@ -1,12 +1,27 @@
 import { defineConfig } from "vitest/config";
 
+// Two projects: pure unit tests, which need nothing running; and the tests
+// that need PostgreSQL (a migrated template made once per run), Azurite, the
+// fake Slack Web API, the Agents Playground or Chromium. Each file of the
+// second kind keeps its databases and empties them between tests
+// (test/support/databases.ts), closing them when it ends.
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
-    globalSetup: ["test/support/global-setup.ts"],
     pool: "forks",
     testTimeout: 60_000,
     hookTimeout: 120_000,
     reporters: ["default"],
+    projects: [
+      { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts"] } },
+      {
+        extends: true,
+        test: {
+          name: "services",
+          include: ["test/{integration,contract,e2e}/**/*.test.ts"],
+          globalSetup: ["test/support/global-setup.ts"],
+          setupFiles: ["test/support/file-setup.ts"],
+        },
+      },
+    ],
   },
 });

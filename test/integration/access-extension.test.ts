@@ -6,7 +6,7 @@ import { requestAccessExtension } from "../../src/core/playback/request-access-e
 import { revokeGrant } from "../../src/core/playback/revoke-grant.ts";
 import { recordDecision } from "../../src/core/requests/record-decision.ts";
 import { submitRequest } from "../../src/core/requests/submit-request.ts";
-import { addRecording, testCore, type TestCore } from "../support/core.ts";
+import { addRecording, useTestCore } from "../support/core.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";
 import { P } from "../support/test-policy.ts";
 
@@ -14,19 +14,15 @@ const DAY = 24 * 3600_000;
 const request = { requesterEmail: P.requester, purposeId: "safeguarding", date: "2026-11-19", time: "14:30", number: "020 7946 0001", reason: "Abusive call reported by the office" };
 
 describe.each(DATABASE_KINDS)("asking for more time on %s", (kind) => {
-  let t: TestCore;
+  const t = useTestCore(kind);
   let requestId: string;
   beforeEach(async () => {
-    t = await testCore(kind);
     await addRecording(t.ctx, { startedAt: new Date("2026-11-19T14:35:00Z") });
     requestId = (await submitRequest(t.ctx, request)).id;
     await recordDecision(t.ctx, { requestId, deciderEmail: P.ceo, outcome: "approve" });
     t.clock.advance(8 * DAY);
     await expireGrants(t.ctx);
     await t.deliver();
-  });
-  afterEach(async () => {
-    await t.close();
   });
 
   it("goes back to the authorisers, and approval sends the requester a new link", async () => {

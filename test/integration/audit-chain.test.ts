@@ -1,20 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { appendAudit } from "../../src/core/audit/append-audit.ts";
+import type { AuditAction } from "../../src/core/audit/audit-actions.ts";
 import { verifyAuditChain } from "../../src/core/audit/verify-audit-chain.ts";
 import { transact } from "../../src/core/context.ts";
-import { testCore, type TestCore } from "../support/core.ts";
+import { useTestCore } from "../support/core.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";
 
 describe.each(DATABASE_KINDS)("audit chain on %s", (kind) => {
-  let t: TestCore;
+  const t = useTestCore(kind, { linkEveryone: false });
   beforeEach(async () => {
-    t = await testCore(kind, { linkEveryone: false });
     for (let i = 0; i < 6; i++) {
-      await transact(t.ctx, (tx) => appendAudit(tx, { at: new Date(Date.UTC(2026, 10, 1, 9, i)), actor: "carys@trust.example", action: "test.step", subjectType: "test", details: { step: i, note: "ünïcödé ✓", nested: { b: 2, a: 1 } } }));
+      await transact(t.ctx, (tx) => appendAudit(tx, { at: new Date(Date.UTC(2026, 10, 1, 9, i)), actor: "carys@trust.example", action: "test.step" as AuditAction, subjectType: "test", details: { step: i, note: "ünïcödé ✓", nested: { b: 2, a: 1 } } }));
     }
-  });
-  afterEach(async () => {
-    await t.close();
   });
 
   const sql = (text: string) => t.ctx.db.$executeRawUnsafe(text);
@@ -61,7 +58,7 @@ describe.each(DATABASE_KINDS)("audit chain on %s", (kind) => {
   it("leaves no audit entry when the change it records is rolled back", async () => {
     await expect(
       transact(t.ctx, async (tx) => {
-        await appendAudit(tx, { at: new Date(), actor: "system", action: "test.doomed", subjectType: "test" });
+        await appendAudit(tx, { at: new Date(), actor: "system", action: "test.doomed" as AuditAction, subjectType: "test" });
         throw new Error("the change failed");
       }),
     ).rejects.toThrow("the change failed");

@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { auditConsole } from "../../src/adapters/shared/console/audit.ts";
 import { CONSOLE_MODULES } from "../../src/adapters/shared/console/modules.ts";
 import { runConsole, type ConsoleSession } from "../../src/adapters/shared/console/run-console.ts";
-import { testCore, type TestCore } from "../support/core.ts";
+import { useTestCore } from "../support/core.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";
 import { startTestStorage, type TestStorage } from "../support/storage.ts";
 import { P } from "../support/test-policy.ts";
@@ -26,14 +26,10 @@ afterAll(async () => {
 });
 
 describe.each(DATABASE_KINDS)("the audit console on %s", (kind) => {
-  let t: TestCore;
+  const t = useTestCore(kind);
   beforeEach(async () => {
-    t = await testCore(kind);
     storage.attach(t.ctx);
     await seedAuditMonth(t.ctx);
-  });
-  afterEach(async () => {
-    await t.close();
   });
 
   const as = (actorEmail: string): ConsoleSession => ({ ctx: t.ctx, actorEmail, publicUrl: "https://callgate.test" });

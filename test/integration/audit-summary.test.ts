@@ -7,13 +7,14 @@ import { parse as parseCsv } from "csv-parse/sync";
 import { extractText, getDocumentProxy } from "unpdf";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { appendAudit } from "../../src/core/audit/append-audit.ts";
+import type { AuditAction } from "../../src/core/audit/audit-actions.ts";
 import { renderRequestsChart } from "../../src/core/audit/audit-chart.ts";
 import { exportAuditCsv, exportAuditPdf, sendAuditExport } from "../../src/core/audit/export-audit.ts";
 import { summariseAudit, type AuditSummary } from "../../src/core/audit/summarise-audit.ts";
 import { verifyAuditChain, verifyAuditChainFully, verifyAuditChainIncrementally } from "../../src/core/audit/verify-audit-chain.ts";
 import { transact } from "../../src/core/context.ts";
 import { AppError } from "../../src/core/errors.ts";
-import { testCore, type TestCore } from "../support/core.ts";
+import { useTestCore } from "../support/core.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";
 import { startTestStorage, type TestStorage } from "../support/storage.ts";
 import { P } from "../support/test-policy.ts";
@@ -40,15 +41,11 @@ async function pdfText(body: Buffer): Promise<string> {
 }
 
 describe.each(DATABASE_KINDS)("audit summary on %s", (kind) => {
-  let t: TestCore;
+  const t = useTestCore(kind, { linkEveryone: false });
   let ids: Map<number, string>;
   beforeEach(async () => {
-    t = await testCore(kind, { linkEveryone: false });
     storage.attach(t.ctx);
     ids = await seedAuditMonth(t.ctx);
-  });
-  afterEach(async () => {
-    await t.close();
   });
 
   const summary = (query = "") => summariseAudit(t.ctx, { actorEmail: P.dpo, query });
@@ -206,7 +203,7 @@ describe.each(DATABASE_KINDS)("audit summary on %s", (kind) => {
       const first = await summary();
       const seeded = Number(first.chain.headSeq);
       expect(first.chain).toMatchObject({ ok: true, mode: "incremental", checked: seeded, fromSeq: 1n, verifiedTo: BigInt(seeded) });
-      await transact(t.ctx, (tx) => appendAudit(tx, { at: t.clock.now(), actor: "system", action: "test.step", subjectType: "test" }));
+      await transact(t.ctx, (tx) => appendAudit(tx, { at: t.clock.now(), actor: "system", action: "test.step" as AuditAction, subjectType: "test" }));
       const second = await summary();
       // The first summary's own entry and the one above.
       expect(second.chain).toMatchObject({ ok: true, checked: 2, fromSeq: BigInt(seeded + 1), headSeq: BigInt(seeded + 2) });
@@ -222,7 +219,7 @@ describe.each(DATABASE_KINDS)("audit summary on %s", (kind) => {
 
     it("catches an edit after the checkpoint at once", async () => {
       await summary();
-      await transact(t.ctx, (tx) => appendAudit(tx, { at: t.clock.now(), actor: "system", action: "test.step", subjectType: "test" }));
+      await transact(t.ctx, (tx) => appendAudit(tx, { at: t.clock.now(), actor: "system", action: "test.step" as AuditAction, subjectType: "test" }));
       const head = (await t.ctx.db.auditHead.findUniqueOrThrow({ where: { id: 1 } })).seq;
       await t.ctx.db.$executeRawUnsafe(`UPDATE "AuditEntry" SET actor = 'mallory@trust.example' WHERE seq = ${head}`);
       const s = await summary();

@@ -4,21 +4,15 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { verifyAuditChainIfDue } from "../../src/core/jobs/verify-audit-chain-daily.ts";
-import { testCore, type TestCore } from "../support/core.ts";
+import { useTestCore } from "../support/core.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";
 import { P } from "../support/test-policy.ts";
 
 const DAY = 24 * 60 * 60 * 1000;
 
 describe.each(DATABASE_KINDS)("daily audit chain check on %s", (kind) => {
-  let t: TestCore;
-  beforeEach(async () => {
-    // Linking every policy person writes one audit entry each.
-    t = await testCore(kind);
-  });
-  afterEach(async () => {
-    await t.close();
-  });
+  // Linking every policy person writes one audit entry each.
+  const t = useTestCore(kind);
 
   it("checks every entry once a day, and only one of two instances does it", async () => {
     const entries = await t.ctx.db.auditEntry.count();

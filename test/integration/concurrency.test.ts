@@ -4,20 +4,16 @@ import { isAppError } from "../../src/core/errors.ts";
 import { chasePendingRequests } from "../../src/core/jobs/chase-pending-requests.ts";
 import { recordDecision } from "../../src/core/requests/record-decision.ts";
 import { submitRequest } from "../../src/core/requests/submit-request.ts";
-import { addRecording, testCore, type TestCore } from "../support/core.ts";
+import { addRecording, useTestCore } from "../support/core.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";
 import { P } from "../support/test-policy.ts";
 
 const request = { requesterEmail: P.requester, purposeId: "safeguarding", date: "2026-11-19", time: "14:30", number: "020 7946 0001", reason: "Abusive call reported by the office" };
 
 describe.each(DATABASE_KINDS)("acting at once on %s", (kind) => {
-  let t: TestCore;
+  const t = useTestCore(kind, { poolSize: 20 });
   beforeEach(async () => {
-    t = await testCore(kind, { poolSize: 20 });
     await addRecording(t.ctx, { startedAt: new Date("2026-11-19T14:35:00Z") });
-  });
-  afterEach(async () => {
-    await t.close();
   });
 
   it("records exactly one transition when two authorisers approve at the same moment", async () => {
@@ -51,13 +47,7 @@ describe.each(DATABASE_KINDS)("acting at once on %s", (kind) => {
 });
 
 describe.each(DATABASE_KINDS)("retried submissions on %s", (kind) => {
-  let t: TestCore;
-  beforeEach(async () => {
-    t = await testCore(kind, { poolSize: 10 });
-  });
-  afterEach(async () => {
-    await t.close();
-  });
+  const t = useTestCore(kind, { poolSize: 10 });
 
   it("creates one request however often, and however concurrently, a submission is retried", async () => {
     const retried = { ...request, submissionKey: "V0123ABCD" };

@@ -10,7 +10,7 @@ import { recordDecision } from "../../src/core/requests/record-decision.ts";
 import { loadRequestView, type RequestView } from "../../src/core/requests/request-view.ts";
 import { submitRequest } from "../../src/core/requests/submit-request.ts";
 import { withdrawConsent } from "../../src/core/requests/withdraw-consent.ts";
-import { addRecording, testCore, type TestCore } from "../support/core.ts";
+import { addRecording, useTestCore, type TestCore } from "../support/core.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";
 import { expectCode } from "../support/expect-code.ts";
 import { hasAction } from "../support/fake-slack/payloads.ts";
@@ -40,13 +40,7 @@ const slackActions = (request: RequestView) => JSON.stringify(consentMessage(req
 const teamsActions = (request: RequestView) => JSON.stringify(consentCard(request, { userId: "29:ellie" }).actions ?? []);
 
 describe.each(DATABASE_KINDS)("withdrawing training consent on %s", (kind) => {
-  let t: TestCore;
-  beforeEach(async () => {
-    t = await testCore(kind);
-  });
-  afterEach(async () => {
-    await t.close();
-  });
+  const t = useTestCore(kind);
 
   it("revokes the requester's live access at once, tells them, and stops any more time", async () => {
     await addRecording(t.ctx, { startedAt: CALL_AT });

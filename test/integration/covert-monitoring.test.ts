@@ -8,7 +8,7 @@ import { listCovertAuthorisations } from "../../src/core/covert/list-covert-auth
 import { reviewCovertMonitoring } from "../../src/core/covert/review-covert-monitoring.ts";
 import { releaseHold } from "../../src/core/holds/release-hold.ts";
 import { remindCovertReviews } from "../../src/core/jobs/remind-covert-reviews.ts";
-import { testCore, type TestCore } from "../support/core.ts";
+import { testCore, useTestCore } from "../support/core.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";
 import { expectCode } from "../support/expect-code.ts";
 import { P, testPolicy } from "../support/test-policy.ts";
@@ -24,13 +24,7 @@ const monitorEllie = (over: Partial<AuthoriseCovertMonitoringInput> = {}): Autho
 });
 
 describe.each(DATABASE_KINDS)("covert monitoring on %s", (kind) => {
-  let t: TestCore;
-  beforeEach(async () => {
-    t = await testCore(kind, { policy: allowed });
-  });
-  afterEach(async () => {
-    await t.close();
-  });
+  const t = useTestCore(kind, { policy: allowed });
 
   it("refuses covert monitoring where the policy does not allow it", async () => {
     const strict = await testCore(kind);

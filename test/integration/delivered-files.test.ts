@@ -8,7 +8,7 @@ import { deliverFile } from "../../src/core/files/deliver-file.ts";
 import { createLogger } from "../../src/infra/logger.ts";
 import { mountFiles } from "../../src/infra/http/files/index.ts";
 import { createHttpServer } from "../../src/infra/http/server.ts";
-import { testCore, type TestCore } from "../support/core.ts";
+import { useTestCore } from "../support/core.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";
 import { startTestStorage, type TestStorage } from "../support/storage.ts";
 import { P } from "../support/test-policy.ts";
@@ -22,11 +22,10 @@ afterAll(async () => {
 });
 
 describe.each(DATABASE_KINDS)("delivered files on %s", (kind) => {
-  let t: TestCore;
+  const t = useTestCore(kind);
   let url: string;
   let close: () => Promise<void>;
   beforeEach(async () => {
-    t = await testCore(kind);
     // The SAS must be valid against Azurite's real clock.
     t.clock.set(new Date());
     storage.attach(t.ctx);
@@ -38,7 +37,6 @@ describe.each(DATABASE_KINDS)("delivered files on %s", (kind) => {
   });
   afterEach(async () => {
     await close();
-    await t.close();
   });
 
   /** The test core delivers links under https://callgate.test; this server stands in for it. */

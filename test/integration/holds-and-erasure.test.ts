@@ -14,7 +14,7 @@ import { listHolds } from "../../src/core/holds/list-holds.ts";
 import { placeHold } from "../../src/core/holds/place-hold.ts";
 import { releaseHold } from "../../src/core/holds/release-hold.ts";
 import { normalisePhoneNumber } from "../../src/core/phone.ts";
-import { NOW, testCore, type TestCore } from "../support/core.ts";
+import { NOW, useTestCore } from "../support/core.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";
 import { startTestStorage, type TestStorage } from "../support/storage.ts";
 import { P, testPolicy, testPolicyInput } from "../support/test-policy.ts";
@@ -38,13 +38,9 @@ const stillThere = async (ctx: CoreContext, row: { id: string; blobName: string 
 const bigintSafe = (value: unknown) => JSON.stringify(value, (_, v: unknown) => (typeof v === "bigint" ? String(v) : v));
 
 describe.each(DATABASE_KINDS)("holds on %s", (kind) => {
-  let t: TestCore;
+  const t = useTestCore(kind, () => ({ policy: policy() }));
   beforeEach(async () => {
-    t = await testCore(kind, { policy: policy() });
     storage.attach(t.ctx);
-  });
-  afterEach(async () => {
-    await t.close();
   });
 
   it("holds every recording for the numbers and the calls named, with a reference and an audit entry that masks the number", async () => {
@@ -138,13 +134,9 @@ describe.each(DATABASE_KINDS)("holds on %s", (kind) => {
 });
 
 describe.each(DATABASE_KINDS)("erasure on %s", (kind) => {
-  let t: TestCore;
+  const t = useTestCore(kind, () => ({ policy: policy() }));
   beforeEach(async () => {
-    t = await testCore(kind, { policy: policy() });
     storage.attach(t.ctx);
-  });
-  afterEach(async () => {
-    await t.close();
   });
 
   it("proposes an erasure listing what would be deleted and what is kept, keeping the number only as a hash", async () => {
@@ -230,15 +222,11 @@ describe.each(DATABASE_KINDS)("erasure on %s", (kind) => {
 });
 
 describe.each(DATABASE_KINDS)("DPO console for holds, erasure and retention on %s", (kind) => {
-  let t: TestCore;
+  const t = useTestCore(kind, () => ({ policy: policy() }));
   let session: (email: string) => ConsoleSession;
   beforeEach(async () => {
-    t = await testCore(kind, { policy: policy() });
     storage.attach(t.ctx);
     session = (email) => ({ ctx: t.ctx, actorEmail: email, publicUrl: "https://callgate.test" });
-  });
-  afterEach(async () => {
-    await t.close();
   });
 
   it("places, lists and releases a hold", async () => {

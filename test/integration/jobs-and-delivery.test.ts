@@ -5,7 +5,7 @@ import { deliverNotifications } from "../../src/core/notify/deliver-notification
 import { revokeGrant } from "../../src/core/playback/revoke-grant.ts";
 import { recordDecision } from "../../src/core/requests/record-decision.ts";
 import { submitRequest } from "../../src/core/requests/submit-request.ts";
-import { addRecording, testCore, type TestCore } from "../support/core.ts";
+import { addRecording, useTestCore } from "../support/core.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";
 import { P } from "../support/test-policy.ts";
 
@@ -13,13 +13,7 @@ const request = { requesterEmail: P.requester, purposeId: "safeguarding", date: 
 const HOUR = 3600_000;
 
 describe.each(DATABASE_KINDS)("scheduled jobs and delivery on %s", (kind) => {
-  let t: TestCore;
-  beforeEach(async () => {
-    t = await testCore(kind);
-  });
-  afterEach(async () => {
-    await t.close();
-  });
+  const t = useTestCore(kind);
 
   it("reminds the authorisers who have not decided, once per interval", async () => {
     await submitRequest(t.ctx, request);

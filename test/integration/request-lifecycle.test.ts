@@ -8,7 +8,7 @@ import { recordConsent } from "../../src/core/requests/record-consent.ts";
 import { recordDecision } from "../../src/core/requests/record-decision.ts";
 import { submitRequest, type SubmitRequestInput } from "../../src/core/requests/submit-request.ts";
 import { withdrawRequest } from "../../src/core/requests/withdraw-request.ts";
-import { addRecording, testCore, type TestCore } from "../support/core.ts";
+import { addRecording, useTestCore } from "../support/core.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";
 import { expectCode } from "../support/expect-code.ts";
 import { P } from "../support/test-policy.ts";
@@ -28,13 +28,7 @@ const safeguarding = (over: Partial<SubmitRequestInput> = {}): SubmitRequestInpu
 });
 
 describe.each(DATABASE_KINDS)("request lifecycle on %s", (kind) => {
-  let t: TestCore;
-  beforeEach(async () => {
-    t = await testCore(kind);
-  });
-  afterEach(async () => {
-    await t.close();
-  });
+  const t = useTestCore(kind);
 
   it("asks the policy's authorisers for the call's site and confirms to the requester", async () => {
     const view = await submitRequest(t.ctx, safeguarding());

@@ -18,7 +18,7 @@ import { submitRequest } from "../../src/core/requests/submit-request.ts";
 import { deleteRecordings, sha256 } from "../../src/core/retention/delete-recordings.ts";
 import { openDatabase, type Database } from "../../src/infra/db/open-database.ts";
 import { renderRefusal } from "../../src/infra/http/playback/render.ts";
-import { addRecording, NOW, testCore, type TestCore } from "../support/core.ts";
+import { addRecording, NOW, useTestCore } from "../support/core.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";
 import { withDatabase } from "../support/global-setup.ts";
 import { startTestStorage, type TestStorage } from "../support/storage.ts";
@@ -48,13 +48,9 @@ const exists = async (ctx: CoreContext, row: { id: string; blobName: string | nu
 });
 
 describe.each(DATABASE_KINDS)("retention sweep on %s", (kind) => {
-  let t: TestCore;
+  const t = useTestCore(kind, () => ({ policy: policy() }));
   beforeEach(async () => {
-    t = await testCore(kind, { policy: policy() });
     storage.attach(t.ctx);
-  });
-  afterEach(async () => {
-    await t.close();
   });
 
   it("deletes the audio and the catalogue row of a recording past retention, leaving a deletion record without the number", async () => {
@@ -329,11 +325,10 @@ describe.each(DATABASE_KINDS)("retention sweep on %s", (kind) => {
 });
 
 describe("retention sweep instances racing on PostgreSQL", () => {
-  let t: TestCore;
+  const t = useTestCore("postgresql", () => ({ policy: policy() }));
   let second: Database;
   let url: string;
   beforeEach(async () => {
-    t = await testCore("postgresql", { policy: policy() });
     storage.attach(t.ctx);
     const [row] = await t.ctx.db.$queryRaw<{ name: string }[]>`SELECT current_database() AS name`;
     url = withDatabase(inject("pgAdminUrl"), row!.name);
@@ -341,7 +336,6 @@ describe("retention sweep instances racing on PostgreSQL", () => {
   });
   afterEach(async () => {
     await second.close();
-    await t.close();
   });
 
   const otherInstance = (): CoreContext => ({ ...t.ctx, db: second.prisma });

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { ConsoleReply } from "../../src/adapters/shared/console/reply.ts";
 import { runConsole } from "../../src/adapters/shared/console/run-console.ts";
 import { groupNumbers, sarConsole } from "../../src/adapters/shared/console/sar.ts";
-import { addRecording, testCore, type TestCore } from "../support/core.ts";
+import { addRecording, useTestCore } from "../support/core.ts";
 import { startTestStorage, type TestStorage } from "../support/storage.ts";
 import { P } from "../support/test-policy.ts";
 
@@ -14,7 +14,7 @@ const warnings = (reply: ConsoleReply) => reply.blocks.flatMap((b) => (b.kind ==
 
 describe("the sar console commands", () => {
   let storage: TestStorage;
-  let t: TestCore;
+  const t = useTestCore("pglite");
   const as = (email: string, line: string) => runConsole({ ctx: t.ctx, actorEmail: email, publicUrl: "https://callgate.test" }, line, [sarConsole]);
   const dpo = (line: string) => as(P.dpo, line);
 
@@ -25,7 +25,6 @@ describe("the sar console commands", () => {
     await storage.stop();
   });
   beforeEach(async () => {
-    t = await testCore("pglite");
     storage.attach(t.ctx);
     for (const [startedAt, number, audio] of [
       ["2026-11-10T14:30:00Z", "+442079460001", true],
@@ -35,9 +34,6 @@ describe("the sar console commands", () => {
       const row = await addRecording(t.ctx, { startedAt: new Date(startedAt), number, audio });
       if (row.blobName) await storage.putAudio(row.blobName);
     }
-  });
-  afterEach(async () => {
-    await t.close();
   });
 
   it("opens a request, lists the calls found with masked numbers, and offers the next steps", async () => {

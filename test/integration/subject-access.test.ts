@@ -12,7 +12,7 @@ import { pauseSubjectAccess } from "../../src/core/subject-access/pause-subject-
 import { prepareSubjectAccessBundle } from "../../src/core/subject-access/prepare-subject-access-bundle.ts";
 import { resumeSubjectAccess } from "../../src/core/subject-access/resume-subject-access.ts";
 import { reviewSubjectAccessItem } from "../../src/core/subject-access/review-subject-access-item.ts";
-import { addRecording, testCore, type TestCore } from "../support/core.ts";
+import { addRecording, testCore, useTestCore, type TestCore } from "../support/core.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";
 import { startTestStorage, type TestStorage } from "../support/storage.ts";
 import { P, testPolicy } from "../support/test-policy.ts";
@@ -30,7 +30,7 @@ async function pdfText(body: Buffer): Promise<string> {
 
 describe.each(DATABASE_KINDS)("subject access requests on %s", (kind) => {
   let storage: TestStorage;
-  let t: TestCore;
+  const t = useTestCore(kind);
   let calls: Record<"june" | "southOld" | "tooOld" | "other" | "southRecent" | "november", { id: string; callId: string; blobName: string | null }>;
 
   beforeAll(async () => {
@@ -41,7 +41,6 @@ describe.each(DATABASE_KINDS)("subject access requests on %s", (kind) => {
   });
 
   beforeEach(async () => {
-    t = await testCore(kind);
     storage.attach(t.ctx);
     // Retention: 12 months by default, 90 days at the south site. Now is 20 Nov 2026.
     const add = async (fields: Parameters<typeof addRecording>[1]) => {
@@ -57,9 +56,6 @@ describe.each(DATABASE_KINDS)("subject access requests on %s", (kind) => {
       southRecent: await add({ startedAt: new Date("2026-10-01T11:00:00Z"), siteId: "south" }),
       november: await add({ startedAt: new Date("2026-11-10T14:30:00Z") }),
     };
-  });
-  afterEach(async () => {
-    await t.close();
   });
 
   const open = (more: Partial<Parameters<typeof openSubjectAccess>[1]> = {}) =>

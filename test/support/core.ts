@@ -2,7 +2,9 @@
  * Builds a core context on a fresh database with a manual clock, the test
  * policy and a recording chat channel where every policy person is linked.
  */
+import { afterEach, beforeEach } from "vitest";
 import type { CoreContext } from "../../src/core/context.ts";
+import { runFileJobs } from "../../src/core/files/run-file-jobs.ts";
 import { linkChatIdentity } from "../../src/core/identity/link-chat-identity.ts";
 import { deliverNotifications } from "../../src/core/notify/deliver-notifications.ts";
 import type { Policy } from "../../src/core/policy/schema.ts";
@@ -19,12 +21,19 @@ export interface TestCore {
   clock: ManualClock;
   channel: RecordingChannel;
   database: Database;
-  /** Delivers every pending notice now. */
+  /** Runs every due file job (disclosure forms and zips), then delivers every pending notice now. */
   deliver(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function testCore(kind: DatabaseKind, options: { policy?: Policy; linkEveryone?: boolean; poolSize?: number } = {}): Promise<TestCore> {
+export interface TestCoreOptions {
+  policy?: Policy;
+  /** Link every policy person to the test chat platform first (default true). */
+  linkEveryone?: boolean;
+  poolSize?: number;
+}
+
+export async function testCore(kind: DatabaseKind, options: TestCoreOptions = {}): Promise<TestCore> {
   const database = await freshDatabase(kind, { poolSize: options.poolSize });
   const clock = new ManualClock(NOW);
   const ctx: CoreContext = { db: database.prisma, policy: options.policy ?? testPolicy(), clock };
@@ -39,12 +48,30 @@ export async function testCore(kind: DatabaseKind, options: { policy?: Policy; l
     database,
     async deliver() {
       for (let i = 0; i < 20; i++) {
+        const jobs = await runFileJobs(ctx);
         const r = await deliverNotifications(ctx, { channels: [channel], publicUrl: "https://callgate.test" });
-        if (r.sent + r.retrying + r.failed === 0) return;
+        if (jobs.done + jobs.retrying + jobs.failed + r.sent + r.retrying + r.failed === 0) return;
       }
     },
     close: () => database.close(),
   };
+}
+
+/**
+ * The shared fixture of the core tests: each test in the enclosing `describe`
+ * gets its own TestCore on an emptied database, closed after it. The handle
+ * returned is live: read `t.ctx` inside a test or hook, not at collection.
+ * Options may be a function, for policies a test file builds per test.
+ */
+export function useTestCore(kind: DatabaseKind, options: TestCoreOptions | (() => TestCoreOptions) = {}): TestCore {
+  const live = {} as TestCore;
+  beforeEach(async () => {
+    Object.assign(live, await testCore(kind, typeof options === "function" ? options() : options));
+  });
+  afterEach(async () => {
+    await live.close();
+  });
+  return live;
 }
 
 let callCounter = 0;
