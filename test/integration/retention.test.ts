@@ -19,6 +19,7 @@ import { deleteRecordings, sha256 } from "../../src/core/retention/delete-record
 import { openDatabase, type Database } from "../../src/infra/db/open-database.ts";
 import { renderRefusal } from "../../src/infra/http/playback/render.ts";
 import { addRecording, NOW, useTestCore } from "../support/core.ts";
+import { auditText } from "../support/expect-code.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";
 import { withDatabase } from "../support/global-setup.ts";
 import { startTestStorage, type TestStorage } from "../support/storage.ts";
@@ -197,8 +198,7 @@ describe.each(DATABASE_KINDS)("retention sweep on %s", (kind) => {
     expect(batches[0]!.details).toMatchObject({ rules: { "retention:default:12 months": 2 } });
     const summary = await t.ctx.db.auditEntry.findFirstOrThrow({ where: { action: "retention.swept" } });
     expect(summary.details).toMatchObject({ deleted: 5, due: 5 });
-    const text = JSON.stringify(await t.ctx.db.auditEntry.findMany(), (_, v: unknown) => (typeof v === "bigint" ? String(v) : v));
-    expect(text).not.toMatch(/7946|\+44/);
+    expect(auditText(await t.ctx.db.auditEntry.findMany())).not.toMatch(/7946|\+44/);
   });
 
   it("lets a hold placed after the sweep took its snapshot win over the deletion", async () => {
