@@ -6,6 +6,7 @@
 import { startSlackAdapter } from "./adapters/slack/index.ts";
 import { MESSAGING_PATH, playgroundUsersFromPolicy, startAgentsPlayground, startTeamsAdapter } from "./adapters/teams/index.ts";
 import type { CoreContext } from "./core/context.ts";
+import { runFileJobs } from "./core/files/run-file-jobs.ts";
 import { chasePendingRequests } from "./core/jobs/chase-pending-requests.ts";
 import { expireGrants } from "./core/jobs/expire-grants.ts";
 import { remindCovertReviews } from "./core/jobs/remind-covert-reviews.ts";
@@ -82,6 +83,8 @@ export async function startCallgate(config: Config, logger: Logger, options: Sta
     const scheduler = startScheduler(
       [
         { name: "deliver-notifications", everyMs: 2_000, run: () => (channels.length ? deliverNotifications(ctx, { channels, publicUrl: config.publicUrl }) : Promise.resolve()) },
+        // Its own loop, so a slow upload never holds up chat notices.
+        { name: "file-jobs", everyMs: 2_000, run: () => runFileJobs(ctx) },
         { name: "chase-pending-requests", everyMs: 60_000, run: () => chasePendingRequests(ctx) },
         { name: "expire-grants", everyMs: 30_000, run: () => expireGrants(ctx) },
         { name: "remind-subject-access", everyMs: 15 * 60_000, run: () => remindSubjectAccess(ctx) },

@@ -168,6 +168,7 @@ describe.each(DATABASE_KINDS)("disclosure to a third party on %s", (kind) => {
     const { request } = await submitDisclosure(t.ctx, police());
     const decided = await recordDecision(t.ctx, { requestId: request.id, deciderEmail: P.ceo, outcome: "approve" });
     expect(decided.status).toBe("FULFILLED");
+    await t.deliver(); // the form is made and delivered by a file job after the decision commits
 
     const row = await t.ctx.db.disclosure.findUniqueOrThrow({ where: { requestId: request.id } });
     expect(row.disclosedAt?.toISOString()).toBe("2026-11-20T12:00:00.000Z");
@@ -211,6 +212,7 @@ describe.each(DATABASE_KINDS)("disclosure to a third party on %s", (kind) => {
     expect(await t.ctx.db.deliveredFile.count()).toBe(0);
 
     await fulfilRequest(t.ctx, { requestId: request.id, fulfillerEmail: P.it, recordingId: second.id });
+    await t.deliver();
     expect(await t.ctx.db.playbackGrant.count()).toBe(0);
     const files = await t.ctx.db.deliveredFile.findMany({ where: { ownerEmail: P.dpo }, orderBy: { kind: "asc" } });
     expect(files.map((f) => f.kind)).toEqual(["disclosure-bundle", "disclosure-form"]);

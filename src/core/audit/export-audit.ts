@@ -9,8 +9,8 @@
  *   table, and the chart.
  *
  * DPO-only (others are refused and the refusal is logged) and audited
- * ("audit.exported"). `sendAuditExport` delivers the file by direct message
- * (deliverFile) in the same transaction as its audit entry; the CLI takes the
+ * ("audit.exported"). `sendAuditExport` stores the file, then records it and
+ * its direct message in the same transaction as its audit entry; the CLI takes the
  * bytes from exportAuditCsv / exportAuditPdf and writes them to disk.
  */
 import { createHash } from "node:crypto";
@@ -21,7 +21,7 @@ import type { CoreContext } from "../context.ts";
 import { transact } from "../context.ts";
 import { toCsv } from "../documents/csv.ts";
 import { buildPdf } from "../documents/pdf.ts";
-import { deliverFile, type DeliveredFileRef } from "../files/deliver-file.ts";
+import { recordFile, storeThenRecord, type DeliveredFileRef } from "../files/deliver-file.ts";
 import { maskPhoneNumber } from "../phone.ts";
 import type { Person } from "../policy/schema.ts";
 import { appendAudit } from "./append-audit.ts";
@@ -73,21 +73,19 @@ export async function exportAuditPdf(ctx: CoreContext, input: AuditExportInput):
 export async function sendAuditExport(ctx: CoreContext, input: AuditExportInput & { format: AuditExportFormat }): Promise<{ export: AuditExport; file: DeliveredFileRef }> {
   const { dpo, query } = await prepare(ctx, input, input.format);
   const made = input.format === "csv" ? await buildAuditCsv(ctx, query) : await buildAuditPdf(ctx, query, dpo);
-  const file = await transact(ctx, async (tx) => {
+  const toDeliver = {
+    ownerEmail: dpo.email,
+    kind: `audit-${made.format}`,
+    title: made.format === "csv" ? `Audit log export: ${query.period.description}` : `Audit report: ${query.period.description}`,
+    fileName: made.fileName,
+    contentType: made.contentType,
+    body: made.body,
+    about: { query: query.terms },
+  };
+  // Stored before the transaction: the upload must not hold the audit log's lock.
+  const file = await storeThenRecord(ctx, [toDeliver], async (tx, at, [stored]) => {
     await appendAudit(tx, exportEntry(ctx, dpo, made, "direct message"));
-    return deliverFile(
-      ctx,
-      {
-        ownerEmail: dpo.email,
-        kind: `audit-${made.format}`,
-        title: made.format === "csv" ? `Audit log export: ${query.period.description}` : `Audit report: ${query.period.description}`,
-        fileName: made.fileName,
-        contentType: made.contentType,
-        body: made.body,
-        about: { query: query.terms },
-      },
-      tx,
-    );
+    return recordFile(tx, at, stored!);
   });
   return { export: made, file };
 }

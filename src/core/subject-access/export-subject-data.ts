@@ -7,11 +7,10 @@
  * DPO only; audited with masked numbers.
  */
 import type { CoreContext } from "../context.ts";
-import { transact } from "../context.ts";
 import { appendAudit } from "../audit/append-audit.ts";
 import { buildZip } from "../documents/zip.ts";
 import { AppError } from "../errors.ts";
-import { deliverFile, type DeliveredFileRef } from "../files/deliver-file.ts";
+import { recordFile, storeThenRecord, type DeliveredFileRef } from "../files/deliver-file.ts";
 import { maskPhoneNumber, tryNormalisePhoneNumber } from "../phone.ts";
 import { dpoNames, isDpo, personByEmail } from "../policy/access.ts";
 import { findSubjectRecordings } from "./find-subject-recordings.ts";
@@ -80,8 +79,9 @@ export async function exportSubjectData(ctx: CoreContext, input: ExportSubjectDa
   const recordings = audio.length;
   const callLogs = found.length - recordings;
 
-  const ref = await transact(ctx, async (tx) => {
-    const delivered = await deliverFile(ctx, { ownerEmail: actor.email, kind: "portability", title: "Subject data export", fileName, contentType: "application/zip", body, about: { maskedNumbers } }, tx);
+  const file = { ownerEmail: actor.email, kind: "portability", title: "Subject data export", fileName, contentType: "application/zip", body, about: { maskedNumbers } };
+  const ref = await storeThenRecord(ctx, [file], async (tx, at, [stored]) => {
+    const delivered = await recordFile(tx, at, stored!);
     await appendAudit(tx, {
       at: now,
       actor: actor.email,

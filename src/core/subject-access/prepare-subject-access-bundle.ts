@@ -11,18 +11,17 @@
  *   for subjects who cannot open a zip file. Each link lives as long as the
  *   policy's playback access window, so the subject has time to use it.
  *
- * Either way the files are delivered to the DPO (deliverFile), never to chat,
- * and the bundle is audited. Calls withheld are left out and named in the
- * letter with the reason; calls still marked for third-party review stop the
- * bundle until the DPO releases or withholds them. The subject's identity
- * must be verified first.
+ * Either way the files are delivered to the DPO, never to chat: all stored
+ * first, then recorded in one transaction with the bundle's audit entry.
+ * Calls withheld are left out and named in the letter with the reason; calls
+ * still marked for third-party review stop the bundle until the DPO releases
+ * or withholds them. The subject's identity must be verified first.
  */
 import type { CoreContext, Tx } from "../context.ts";
-import { transact } from "../context.ts";
 import { appendAudit } from "../audit/append-audit.ts";
 import { buildZip } from "../documents/zip.ts";
 import { AppError } from "../errors.ts";
-import { deliverFile, type DeliveredFileRef, type FileToDeliver } from "../files/deliver-file.ts";
+import { recordFile, storeThenRecord, type DeliveredFileRef, type FileToDeliver } from "../files/deliver-file.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
 import { addDuration } from "../policy/duration.ts";
 import type { Person, Policy } from "../policy/schema.ts";
@@ -125,26 +124,15 @@ export async function prepareSubjectAccessBundle(ctx: CoreContext, input: Prepar
     await enqueueNotices(tx, now, subjectAccessTeam(ctx.policy, sar.ownerEmail, actor.email).map((to) => ({ to, kind: "compliance-notice" as const, payload: { title: `Subject access request ${sar.reference}: bundle prepared`, lines } })));
   };
 
-  let delivered: DeliveredFileRef[];
-  if (input.mode === "zip") {
-    // One file: delivered and recorded in the same transaction as the bundle's audit entry.
-    delivered = await transact(ctx, async (tx) => {
-      await lockOpen(tx);
-      const refs = [await deliverFile(ctx, toDeliver[0]!, tx)];
-      await record(tx, refs);
-      return refs;
-    });
-  } else {
-    // Each upload may be large; delivering each file in its own transaction
-    // keeps the audit log's lock from being held across uploads. Each file is
-    // audited as it is delivered; the bundle's entry then lists them all.
-    delivered = [];
-    for (const file of toDeliver) delivered.push(await deliverFile(ctx, file));
-    await transact(ctx, async (tx) => {
-      await lockOpen(tx);
-      await record(tx, delivered);
-    });
-  }
+  // Every file is stored first, outside any transaction (uploads can be large);
+  // then one short transaction records them all with the bundle's audit entry.
+  const delivered = await storeThenRecord(ctx, toDeliver, async (tx, at, stored) => {
+    await lockOpen(tx);
+    const refs: DeliveredFileRef[] = [];
+    for (const file of stored) refs.push(await recordFile(tx, at, file));
+    await record(tx, refs);
+    return refs;
+  });
   const files = delivered.map((ref, i) => ({ ...ref, fileName: toDeliver[i]!.fileName, contentType: toDeliver[i]!.contentType, body: toDeliver[i]!.body }));
   return { view: buildSubjectAccessView(ctx, await loadSubjectAccess(ctx.db, sar.id)), mode: input.mode, files, released: released.length, withheld: withheld.length };
 }
