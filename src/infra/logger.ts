@@ -103,9 +103,28 @@ export function createLogger(options: LoggerOptions): Logger {
 // Scrubbing. Regexes are compiled once; a line with nothing suspicious in it
 // costs one regex test.
 
+/**
+ * Routes whose next path segment is a secret: a playback link (/play/<token>)
+ * and a delivered file's download link (/files/<token>, 24 hours, exports and
+ * SAR bundles). A route that carries a token in its path is added here and
+ * nowhere else: the request log, the 404 answer and every scrubbed log line
+ * read this one pattern. Case-insensitive, because Express routes ignore case
+ * (/PLAY/<token> plays), and repeated slashes do not hide the token.
+ */
+export const TOKEN_ROUTES = ["play", "files"] as const;
+const TOKEN_PREFIX = `\\/(?:${TOKEN_ROUTES.join("|")})\\/+`;
+const TOKEN_IN_PATH = new RegExp(`(${TOKEN_PREFIX})[^/?#\\s"'<>]+`, "gi");
+
+/** `/play/<token>` becomes `/play/[token]`, for every route in TOKEN_ROUTES, in any case. */
+export function redactTokenPaths(text: string): string {
+  return text.replace(TOKEN_IN_PATH, "$1[token]");
+}
+
 /** Anything that might need scrubbing; lines without a match are written untouched. */
-const SUSPICIOUS =
-  /\d[ \-\u00a0()]{0,3}\d[ \-\u00a0()]{0,3}\d[ \-\u00a0()]{0,3}\d[ \-\u00a0()]{0,3}\d[ \-\u00a0()]{0,3}\d|xox|xapp-|bearer|basic |=|:\/\/|eyJ|\/play\//i;
+const SUSPICIOUS = new RegExp(
+  `${/\d[ \-\u00a0()]{0,3}\d[ \-\u00a0()]{0,3}\d[ \-\u00a0()]{0,3}\d[ \-\u00a0()]{0,3}\d[ \-\u00a0()]{0,3}\d|xox|xapp-|bearer|basic |=|:\/\/|eyJ/.source}|${TOKEN_PREFIX}`,
+  "i",
+);
 
 /** One JSON string literal, and whether it is an object key (followed by a colon). */
 const JSON_STRING = /"((?:[^"\\]|\\.)*)"(:?)/g;
@@ -136,8 +155,8 @@ const SECRET_PATTERNS: ReadonlyArray<[RegExp, string]> = [
   ],
   // Passwords in URLs: scheme://user:password@host.
   [/\b([a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:)[^\s/@]+@/gi, `$1${SECRET_CENSOR}@`],
-  // Playback links: the token is the secret.
-  [/(\/play\/)[^/?#\s"'<>]+/g, "$1[token]"],
+  // Playback and download links: the token is the secret.
+  [TOKEN_IN_PATH, "$1[token]"],
 ];
 
 /**

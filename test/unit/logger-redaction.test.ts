@@ -179,3 +179,17 @@ describe("log redaction", () => {
     expect(performance.now() - started).toBeLessThan(1_000);
   });
 });
+
+describe("token-bearing paths in logs", () => {
+  const TOKEN = "Zq8wR3nT6yU1iO4pA7sD0fG2hJ5kL9xC3vB6nM1qW4e";
+  it.each(["/play/", "/PLAY/", "/Play/", "/files/", "/FILES/", "/Files/", "/play//"])("never writes the token after %s, in messages, fields or errors", (prefix) => {
+    const { logger, lines } = capture();
+    const link = `https://callgate.example.org${prefix}${TOKEN}`;
+    logger.info({ url: link, nested: { path: `${prefix}${TOKEN}/audio` } }, `opened ${link}?x=1`);
+    logger.error(new Error(`fetch ${link} failed`));
+    const output = lines.join("");
+    expect(output).not.toContain(TOKEN);
+    expect(output).toContain(`${prefix}[token]`);
+    expect(scrubText(`see ${prefix}${TOKEN}#here`)).toBe(`see ${prefix}[token]#here`);
+  });
+});

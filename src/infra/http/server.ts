@@ -11,7 +11,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Router } from "express";
 import { isAppError, type ErrorCode } from "../../core/errors.ts";
-import type { Logger } from "../logger.ts";
+import { redactTokenPaths, type Logger } from "../logger.ts";
 
 /** One dependency the app needs before it can serve traffic (database, storage, ...). */
 export interface ReadinessCheck {
@@ -115,8 +115,6 @@ const STATUS_MESSAGES: Record<number, string> = {
   415: "That content type is not supported here.",
 };
 
-/** Paths whose last segment is a secret (playback tokens), redacted in request logs. */
-const TOKEN_PATH = /^(\/play\/)[^/]+/;
 const PROBES = new Set(["/healthz", "/readyz"]);
 
 /**
@@ -204,9 +202,12 @@ export async function runReadinessChecks(checks: ReadonlyArray<ReadinessCheck>, 
   };
 }
 
-/** `/play/<token>` becomes `/play/[token]`: a playback token in a log is a working link. */
+/**
+ * `/play/<token>` becomes `/play/[token]` (and `/files/<token>`, in any case):
+ * a token in a log is a working link. The routes are listed once, in the logger.
+ */
 export function redactPath(path: string): string {
-  return path.replace(TOKEN_PATH, "$1[token]");
+  return redactTokenPaths(path);
 }
 
 function securityHeaders(hsts: boolean): RequestHandler {
