@@ -21,6 +21,7 @@ import { availableParallelism, loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { appendAudit } from "../src/core/audit/append-audit.ts";
+import type { AuditAction } from "../src/core/audit/audit-actions.ts";
 import { renderRequestsChart } from "../src/core/audit/audit-chart.ts";
 import { summariseAudit } from "../src/core/audit/summarise-audit.ts";
 import { AUDIT_VERIFY_JOB } from "../src/core/audit/verify-audit-chain.ts";
@@ -157,8 +158,8 @@ export async function run(options: AuditSummaryBenchOptions = {}): Promise<Bench
 
     const ctx: CoreContext = { db: db.prisma, policy: auditBenchPolicy(), clock: systemClock };
     // One real entry to anchor the checkpoint (the check re-hashes the checkpoint entry itself),
-    // where the nightly full verification would have left it.
-    const anchor = await transact(ctx, (tx) => appendAudit(tx, { at: new Date(), actor: "system", action: "audit.verified", subjectType: "audit", details: {} }));
+    // where the nightly full verification would have left it. No command writes this action; any entry anchors.
+    const anchor = await transact(ctx, (tx) => appendAudit(tx, { at: new Date(), actor: "system", action: "audit.verified" as AuditAction, subjectType: "audit", details: {} }));
     const checkpoint = JSON.stringify({ checkpoint: { seq: anchor.seq.toString(), hash: anchor.hash, at: new Date().toISOString() }, lastFullAt: new Date().toISOString(), broken: null });
     const resetCheckpoint = () =>
       db.prisma.$executeRawUnsafe(`INSERT INTO "JobLease" (name, "lastResult") VALUES ($1, $2::jsonb) ON CONFLICT (name) DO UPDATE SET "lastResult" = EXCLUDED."lastResult"`, AUDIT_VERIFY_JOB, checkpoint);

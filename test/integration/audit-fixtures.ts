@@ -25,6 +25,7 @@
  * CG-000005. Farid and Carys approve 4, 5 and 6 together.
  */
 import { appendAudit } from "../../src/core/audit/append-audit.ts";
+import type { AuditAction } from "../../src/core/audit/audit-actions.ts";
 import type { CoreContext } from "../../src/core/context.ts";
 import { transact } from "../../src/core/context.ts";
 import { maskPhoneNumber } from "../../src/core/phone.ts";
@@ -98,7 +99,7 @@ export async function seedAuditMonth(ctx: CoreContext): Promise<Map<number, stri
   }
 
   // Links: issued for 1, 2 and 4 (and for 12, before the period); 1 opened twice and expired, 2 opened twice and revoked.
-  const link = (n: number, action: string, at: string, grant: string) =>
+  const link = (n: number, action: AuditAction, at: string, grant: string) =>
     audit(ctx, { at: new Date(at), actor: action === "playback.opened" ? P.requester : "system", action, subjectType: "grant", subjectId: grant, requestId: ids.get(n)!, purposeId: REQUESTS[n - 1]!.purpose, details: {} });
   await link(12, "grant.issued", "2026-10-21T22:50:00Z", "g12");
   await link(1, "grant.issued", "2026-11-02T10:11:00Z", "g1");
@@ -111,7 +112,7 @@ export async function seedAuditMonth(ctx: CoreContext): Promise<Map<number, stri
   await link(1, "grant.expired", "2026-11-09T10:11:00Z", "g1");
   await link(2, "grant.revoked", "2026-11-05T09:00:00Z", "g2");
   // A detail that (wrongly) holds a full number, to prove the export masks it anyway.
-  await audit(ctx, { at: new Date("2026-11-16T09:00:00Z"), actor: "system", action: "test.legacy", subjectType: "test", details: { note: `legacy ${NUMBER_1}` } });
+  await audit(ctx, { at: new Date("2026-11-16T09:00:00Z"), actor: "system", action: "test.legacy" as AuditAction, subjectType: "test", details: { note: `legacy ${NUMBER_1}` } });
 
   // Subject access: one overdue, one due in 11 days, one completed (not shown).
   const sar = (n: number, status: "OPEN" | "COMPLETED", receivedOn: string, dueOn: string) =>

@@ -5,13 +5,14 @@
 import { createHash } from "node:crypto";
 import canonicalize from "canonicalize";
 import type { Tx } from "../context.ts";
+import type { AuditAction } from "./audit-actions.ts";
 
 /** What an audit entry says. Never audio, never a full phone number. */
 export interface AuditInput {
   /** E-mail of the person who acted, or "system" for scheduled jobs. */
   actor: string;
-  /** Dotted verb, e.g. "request.submitted". */
-  action: string;
+  /** Dotted verb, e.g. "request.submitted"; only those listed in audit-actions.ts. */
+  action: AuditAction;
   subjectType: string;
   subjectId?: string | null;
   requestId?: string | null;

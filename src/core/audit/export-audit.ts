@@ -24,7 +24,7 @@ import { buildPdf } from "../documents/pdf.ts";
 import { recordFile, storeThenRecord, type DeliveredFileRef } from "../files/deliver-file.ts";
 import { maskPhoneNumber } from "../phone.ts";
 import type { Person } from "../policy/schema.ts";
-import { appendAudit } from "./append-audit.ts";
+import { appendAudit, type AuditInput } from "./append-audit.ts";
 import { renderRequestsChart } from "./audit-chart.ts";
 import { parseAuditQuery, type AuditFilters, type AuditQuery } from "./audit-query.ts";
 import { auditDetailsOf, buildAuditSummary, checkReferenceExists, requireDpo, type AuditSummary } from "./summarise-audit.ts";
@@ -96,7 +96,7 @@ async function prepare(ctx: CoreContext, input: AuditExportInput, format: AuditE
   return { dpo, query };
 }
 
-function exportEntry(ctx: CoreContext, dpo: Person, made: AuditExport, delivery: string) {
+function exportEntry(ctx: CoreContext, dpo: Person, made: AuditExport, delivery: string): AuditInput {
   return {
     at: ctx.clock.now(),
     actor: dpo.email,

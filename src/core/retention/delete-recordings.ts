@@ -22,6 +22,7 @@ import canonicalize from "canonicalize";
 import type { CoreContext, Tx } from "../context.ts";
 import { transact } from "../context.ts";
 import { appendAudit } from "../audit/append-audit.ts";
+import type { AuditAction } from "../audit/audit-actions.ts";
 import { AppError } from "../errors.ts";
 import type { RecordingStore } from "../ports/recording-store.ts";
 import { protectedAmong } from "./protection.ts";
@@ -71,7 +72,7 @@ export interface DeleteRecordingsOptions {
   /** The sweep or erasure this is part of; goes on every deletion record and audit entry. */
   runId: string;
   /** The batch's audit entry: action and subject; counts are added. */
-  audit: { action: string; subjectType: string; subjectId: string; details?: Record<string, unknown> };
+  audit: { action: AuditAction; subjectType: string; subjectId: string; details?: Record<string, unknown> };
   batchSize?: number;
   /** Runs inside each batch's transaction after the deletions, so counters commit with them. */
   inBatch?(tx: Tx, outcome: BatchOutcome): Promise<void>;

@@ -1,0 +1,93 @@
+/**
+ * Every action the audit log records, as a dotted "subject.verb". The log is
+ * evidence: the DPO's summary counts entries by action and exports them, so
+ * an action written under a misspelt name would silently drop out of those
+ * figures. appendAudit takes only these, and a typo fails the type check.
+ *
+ * A name, once written to the log, is kept: entries are hash-chained and
+ * never rewritten, so renaming an action would split its history in two.
+ * Add new actions here, next to their subject.
+ */
+export const AUDIT_ACTIONS = [
+  // Requests for a recording, from submission to a closed request.
+  "request.submitted",
+  "request.approved",
+  "request.denied",
+  "request.authorised",
+  "request.awaiting-fulfilment",
+  "request.fulfilled",
+  "request.not-found",
+  "request.withdrawn",
+  "request.reminded",
+  "request.expired",
+  "consent.requested",
+  "consent.given",
+  "consent.refused",
+  "consent.withdrawn",
+
+  // Playback links and extensions of them.
+  "grant.issued",
+  "grant.expired",
+  "grant.revoked",
+  "playback.opened",
+  /** The first audio fetch of one page view; the Range requests that follow are not audited. */
+  "playback.audio-started",
+  "extension.requested",
+  "extension.approved",
+  "extension.denied",
+
+  // Third-party disclosure.
+  "disclosure.requested",
+  "disclosure.released",
+
+  // Files delivered for download.
+  "file.delivered",
+  "file.downloaded",
+  "file-job.failed",
+
+  // Subject access and portability.
+  "subject-access.opened",
+  "subject-access.paused",
+  "subject-access.resumed",
+  "subject-access.identity-recorded",
+  "subject-access.extended",
+  "subject-access.item-reviewed",
+  "subject-access.bundle-prepared",
+  "subject-access.reminded",
+  "subject-access.overdue",
+  "subject-access.closed",
+  "subject-data.exported",
+
+  // Covert monitoring.
+  "covert.authorised",
+  "covert.reviewed",
+  "covert.review-reminded",
+  "covert.ended",
+
+  // Holds, erasure and the retention sweep.
+  "hold.placed",
+  "hold.released",
+  "erasure.proposed",
+  "erasure.confirmed",
+  "erasure.deleted",
+  "erasure.completed",
+  "erasure.cancelled",
+  "retention.previewed",
+  "retention.deleted",
+  "retention.swept",
+  /** Someone who is not a DPO tried a DPO-only command (see guards.ts requireDpo). */
+  "compliance.access.refused",
+
+  // The audit log itself: every look at it is on record, refusals included.
+  "audit.summary.viewed",
+  "audit.exported",
+  "audit.access.refused",
+
+  // Recordings, chat identities and notifications.
+  "catalogue.imported",
+  "identity.linked",
+  "notification.failed",
+] as const;
+
+/** One of AUDIT_ACTIONS. */
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
