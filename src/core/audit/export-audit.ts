@@ -27,7 +27,7 @@ import type { Person } from "../policy/schema.ts";
 import { appendAudit, type AuditInput } from "./append-audit.ts";
 import { renderRequestsChart } from "./audit-chart.ts";
 import { parseAuditQuery, type AuditFilters, type AuditQuery } from "./audit-query.ts";
-import { auditDetailsOf, buildAuditSummary, checkReferenceExists, requireDpo, type AuditSummary } from "./summarise-audit.ts";
+import { auditDetailsOf, buildAuditSummary, checkReferenceExists, requireAuditReader, type AuditSummary } from "./summarise-audit.ts";
 
 export type AuditExportFormat = "csv" | "pdf";
 
@@ -91,7 +91,7 @@ export async function sendAuditExport(ctx: CoreContext, input: AuditExportInput 
 }
 
 async function prepare(ctx: CoreContext, input: AuditExportInput, format: AuditExportFormat): Promise<{ dpo: Person; query: AuditQuery }> {
-  const dpo = await requireDpo(ctx, input.actorEmail, format === "csv" ? "export-csv" : "export-pdf", input.query);
+  const dpo = await requireAuditReader(ctx, input.actorEmail, format === "csv" ? "export-csv" : "export-pdf", input.query);
   const query = parseAuditQuery(input.query ?? "", { now: ctx.clock.now(), timeZone: ctx.policy.organisation.timeZone, policy: ctx.policy });
   return { dpo, query };
 }

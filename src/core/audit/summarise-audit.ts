@@ -23,7 +23,8 @@ import type { CoreContext } from "../context.ts";
 import { transact } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { formatDateTime } from "../format.ts";
-import { dpoNames, findPerson, isDpo } from "../policy/access.ts";
+import { requireDpo } from "../guards.ts";
+import { dpoNames, findPerson } from "../policy/access.ts";
 import type { Person } from "../policy/schema.ts";
 import { appendAudit } from "./append-audit.ts";
 import { findAnomalies, type AuditAnomalies, type PersonRef } from "./audit-anomalies.ts";
@@ -102,7 +103,7 @@ export interface SummariseAuditInput {
 
 /** The summary, for a DPO only; audited either way. */
 export async function summariseAudit(ctx: CoreContext, input: SummariseAuditInput): Promise<AuditSummary> {
-  const dpo = await requireDpo(ctx, input.actorEmail, "summary", input.query);
+  const dpo = await requireAuditReader(ctx, input.actorEmail, "summary", input.query);
   const query = parseAuditQuery(input.query ?? "", { now: ctx.clock.now(), timeZone: ctx.policy.organisation.timeZone, policy: ctx.policy });
   const summary = await buildAuditSummary(ctx, query, dpo);
   await transact(ctx, (tx) =>
@@ -125,24 +126,18 @@ export function auditDetailsOf(query: AuditQuery, extra: Record<string, unknown>
 export type AuditAttempt = "summary" | "export-csv" | "export-pdf";
 
 /**
- * The DPO acting, or FORBIDDEN after the refusal has been committed to the
- * audit log (a refusal must be on record even though nothing else happens).
+ * The DPO looking at the log, or FORBIDDEN after the refusal (with what was
+ * typed, numbers removed) has been committed to the log: requireDpo with the
+ * audit log's own entry and words.
  */
-export async function requireDpo(ctx: CoreContext, actorEmail: string, attempted: AuditAttempt, query?: string | readonly string[]): Promise<Person> {
-  const person = findPerson(ctx.policy, actorEmail);
-  if (person && isDpo(ctx.policy, person)) return person;
-  const actor = actorEmail.trim().toLowerCase().slice(0, 320) || "unknown";
-  await transact(ctx, (tx) =>
-    appendAudit(tx, {
-      at: ctx.clock.now(),
-      actor,
-      action: "audit.access.refused",
-      subjectType: "audit",
-      details: { attempted, query: scrubQuery(query), why: person ? "not a Data Protection Officer" : "not in the policy" },
-    }),
-  );
+export function requireAuditReader(ctx: CoreContext, actorEmail: string, attempted: AuditAttempt, query?: string | readonly string[]): Promise<Person> {
   const what = attempted === "summary" ? "audit summaries" : "audit exports";
-  throw new AppError("FORBIDDEN", `Sorry, ${what} are only for the Data Protection Officer (${dpoNames(ctx.policy)}). This attempt has been noted in the audit log, as every look at the log is.`);
+  return requireDpo(ctx, actorEmail, `see ${what}`, {
+    action: "audit.access.refused",
+    subjectType: "audit",
+    details: { attempted, query: scrubQuery(query) },
+    message: `Sorry, ${what} are only for the Data Protection Officer (${dpoNames(ctx.policy)}). This attempt has been noted in the audit log, as every look at the log is.`,
+  });
 }
 
 /** What someone typed, safe to keep: no phone numbers, not too long. */

@@ -12,12 +12,13 @@ import type { CoreContext } from "../context.ts";
 import { transact } from "../context.ts";
 import { appendAudit } from "../audit/append-audit.ts";
 import { AppError } from "../errors.ts";
+import { parseInput } from "../guards.ts";
 import { formatDuration } from "../policy/duration.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
 import { findPerson, peopleWithRoles, personByEmail } from "../policy/access.ts";
 import type { Person } from "../policy/schema.ts";
 import { nextReference, parseReference } from "../references.ts";
-import { cleanText, formatZodIssue } from "../validation.ts";
+import { cleanText } from "../validation.ts";
 import { authorisingRole, describeTargets, loadCovertView, readCovertDate, type CovertView } from "./covert-view.ts";
 
 /** The shortest reason worth recording for something as serious as covert monitoring. */
@@ -41,12 +42,7 @@ export const authoriseCovertMonitoringInput = z.object({
 export type AuthoriseCovertMonitoringInput = z.input<typeof authoriseCovertMonitoringInput>;
 
 export async function authoriseCovertMonitoring(ctx: CoreContext, raw: AuthoriseCovertMonitoringInput): Promise<CovertView> {
-  const parsed = authoriseCovertMonitoringInput.safeParse(raw);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0]!;
-    throw new AppError("INVALID_INPUT", formatZodIssue(first), String(first.path[0] ?? ""));
-  }
-  const input = parsed.data;
+  const input = parseInput(authoriseCovertMonitoringInput, raw);
   const { policy } = ctx;
   const tz = policy.organisation.timeZone;
   const now = ctx.clock.now();

@@ -12,11 +12,12 @@ import type { CoreContext } from "../context.ts";
 import { transact } from "../context.ts";
 import { appendAudit } from "../audit/append-audit.ts";
 import { AppError } from "../errors.ts";
+import { parseInput } from "../guards.ts";
 import { personByEmail, purposeById } from "../policy/access.ts";
 import { DISCLOSURE_PURPOSE_ID } from "../policy/schema.ts";
 import { createRequest, parseRequestInput, prepareRequest } from "../requests/submit-request.ts";
 import { loadRequestView, type RequestView } from "../requests/request-view.ts";
-import { cleanText, formatZodIssue } from "../validation.ts";
+import { cleanText } from "../validation.ts";
 import type { DisclosureDetails } from "./disclosure-details.ts";
 import { loadDisclosureView, type DisclosureView } from "./disclosure-view.ts";
 import { checkPermittedRecipient } from "./permitted-recipients.ts";
@@ -69,12 +70,7 @@ export interface SubmittedDisclosure {
 }
 
 export async function submitDisclosure(ctx: CoreContext, raw: SubmitDisclosureInput): Promise<SubmittedDisclosure> {
-  const parsed = submitDisclosureInput.safeParse(raw);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0]!;
-    throw new AppError("INVALID_INPUT", formatZodIssue(first), String(first.path[0] ?? ""));
-  }
-  const input = parsed.data;
+  const input = parseInput(submitDisclosureInput, raw);
   const { policy } = ctx;
   const requester = personByEmail(policy, input.requesterEmail);
   const purpose = purposeById(policy, DISCLOSURE_PURPOSE_ID);

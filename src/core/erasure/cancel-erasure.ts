@@ -3,12 +3,12 @@ import type { CoreContext } from "../context.ts";
 import { transact } from "../context.ts";
 import { appendAudit } from "../audit/append-audit.ts";
 import { AppError } from "../errors.ts";
-import { requireDpo } from "../retention/require-dpo.ts";
+import { requireDpo } from "../guards.ts";
 import { cleanText } from "../validation.ts";
 import { buildErasureView, loadErasure, OMIT_IDS, type ErasureView } from "./erasure-view.ts";
 
 export async function cancelErasure(ctx: CoreContext, input: { actorEmail: string; reference: string; reason?: string }): Promise<ErasureView> {
-  const dpo = requireDpo(ctx.policy, input.actorEmail, "cancel erasures");
+  const dpo = await requireDpo(ctx, input.actorEmail, "cancel erasures");
   const { row: erasure, recordingIds } = await loadErasure(ctx.db, input.reference);
   const reason = cleanText(input.reason ?? "").slice(0, 2_000) || null;
   if (erasure.status !== "PROPOSED") {

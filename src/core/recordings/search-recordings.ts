@@ -13,8 +13,8 @@ import { z } from "zod";
 import type { CallDirection, CatalogueSource } from "../../generated/prisma/client.ts";
 import type { CoreContext } from "../context.ts";
 import { AppError } from "../errors.ts";
+import { parseInput } from "../guards.ts";
 import { normalisePhoneNumber } from "../phone.ts";
-import { formatZodIssue } from "../validation.ts";
 
 const instant = z.union([z.date(), z.iso.datetime({ offset: true, error: "Give the time as an ISO 8601 date and time, for example 2026-11-20T09:00:00Z." })]).transform((v, ctx) => {
   const at = typeof v === "string" ? new Date(v) : v;
@@ -87,12 +87,7 @@ export async function searchRecordings(
   raw: SearchRecordingsInput,
   options: SearchRecordingsOptions = {},
 ): Promise<SearchRecordingsResult> {
-  const parsed = searchRecordingsInput.safeParse(raw);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0]!;
-    throw new AppError("INVALID_INPUT", formatZodIssue(first), String(first.path[0] ?? ""));
-  }
-  const input = parsed.data;
+  const input = parseInput(searchRecordingsInput, raw);
   const maxWindowHours = options.maxWindowHours ?? DEFAULT_MAX_WINDOW_HOURS;
 
   if (input.from.getTime() >= input.to.getTime()) {

@@ -9,11 +9,12 @@ import type { CoreContext } from "../context.ts";
 import { transact } from "../context.ts";
 import { appendAudit } from "../audit/append-audit.ts";
 import { AppError } from "../errors.ts";
+import { parseInput } from "../guards.ts";
 import { formatDateTime } from "../format.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
 import { describeSlot, filledSlots, findPerson, holdsRole, personByEmail, purposeById } from "../policy/access.ts";
 import type { Person } from "../policy/schema.ts";
-import { cleanText, formatZodIssue } from "../validation.ts";
+import { cleanText } from "../validation.ts";
 import { afterAuthorisation } from "./fulfilment-steps.ts";
 import { lockRequest, moveRequest } from "./request-lifecycle.ts";
 import { buildRequestView, loadRequestView, type RequestView, type RequestWithDecisions } from "./request-view.ts";
@@ -31,9 +32,7 @@ export type RecordDecisionInput = z.input<typeof recordDecisionInput>;
 export const MIN_DENIAL_REASON = 5;
 
 export async function recordDecision(ctx: CoreContext, raw: RecordDecisionInput): Promise<RequestView> {
-  const parsed = recordDecisionInput.safeParse(raw);
-  if (!parsed.success) throw new AppError("INVALID_INPUT", formatZodIssue(parsed.error.issues[0]!), String(parsed.error.issues[0]!.path[0] ?? ""));
-  const input = parsed.data;
+  const input = parseInput(recordDecisionInput, raw);
   const { policy } = ctx;
   const decider = personByEmail(policy, input.deciderEmail);
   const reason = cleanText(input.reason ?? "") || null;

@@ -7,6 +7,7 @@ import type { CoreContext, Tx } from "../context.ts";
 import { transact } from "../context.ts";
 import { appendAudit } from "../audit/append-audit.ts";
 import { AppError } from "../errors.ts";
+import { parseInput } from "../guards.ts";
 import { zonedInstant } from "../format.ts";
 import { nextReference } from "../references.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
@@ -15,7 +16,7 @@ import { authorisersFor, filledSlots, findPerson, mayRequest, personByEmail, pur
 import { subtractDuration } from "../policy/duration.ts";
 import { retentionFor } from "../policy/retention.ts";
 import type { Person, Policy, Purpose } from "../policy/schema.ts";
-import { cleanText, formatZodIssue } from "../validation.ts";
+import { cleanText } from "../validation.ts";
 import { loadRequestView, type RequestView } from "./request-view.ts";
 
 export const submitRequestInput = z.object({
@@ -61,12 +62,7 @@ export async function submitRequest(ctx: CoreContext, raw: SubmitRequestInput): 
 
 /** Validates raw form input, or throws INVALID_INPUT naming the field. */
 export function parseRequestInput(raw: SubmitRequestInput): ParsedRequestInput {
-  const parsed = submitRequestInput.safeParse(raw);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0]!;
-    throw new AppError("INVALID_INPUT", formatZodIssue(first), String(first.path[0] ?? ""));
-  }
-  return parsed.data;
+  return parseInput(submitRequestInput, raw);
 }
 
 /** A request checked against the policy, ready to be written by createRequest. */

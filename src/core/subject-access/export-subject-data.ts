@@ -10,9 +10,9 @@ import type { CoreContext } from "../context.ts";
 import { appendAudit } from "../audit/append-audit.ts";
 import { buildZip } from "../documents/zip.ts";
 import { AppError } from "../errors.ts";
+import { requireDpo } from "../guards.ts";
 import { recordFile, storeThenRecord, type DeliveredFileRef } from "../files/deliver-file.ts";
 import { maskPhoneNumber, tryNormalisePhoneNumber } from "../phone.ts";
-import { dpoNames, isDpo, personByEmail } from "../policy/access.ts";
 import { findSubjectRecordings } from "./find-subject-recordings.ts";
 import { MAX_ZIP_AUDIO_BYTES, readSubjectAudio, subjectCallsCsv, type SubjectCall } from "./subject-files.ts";
 
@@ -31,8 +31,7 @@ export interface SubjectDataExport extends DeliveredFileRef {
 }
 
 export async function exportSubjectData(ctx: CoreContext, input: ExportSubjectDataInput): Promise<SubjectDataExport> {
-  const actor = personByEmail(ctx.policy, input.actorEmail);
-  if (!isDpo(ctx.policy, actor)) throw new AppError("FORBIDDEN", `Only the Data Protection Officer (${dpoNames(ctx.policy)}) can export a subject's data.`);
+  const actor = await requireDpo(ctx, input.actorEmail, "export a subject's data");
   if (!ctx.files) throw new AppError("STORAGE_ERROR", "Callgate has nowhere to keep files for download.");
   if (input.numbers.length === 0) throw new AppError("INVALID_INPUT", "Give at least one phone number.", "numbers");
   if (input.numbers.length > 10) throw new AppError("INVALID_INPUT", "Give at most 10 numbers.", "numbers");

@@ -14,10 +14,11 @@ import type { CoreContext } from "../context.ts";
 import { transact } from "../context.ts";
 import { appendAudit } from "../audit/append-audit.ts";
 import { AppError } from "../errors.ts";
+import { parseInput } from "../guards.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
 import { maskPhoneNumber, tryNormalisePhoneNumber } from "../phone.ts";
 import { nextReference } from "../references.ts";
-import { cleanText, formatZodIssue } from "../validation.ts";
+import { cleanText } from "../validation.ts";
 import { calendarDate, calendarText, isoDate, parseCalendarDate } from "../calendar.ts";
 import { findSubjectRecordings } from "./find-subject-recordings.ts";
 import { buildSubjectAccessView, loadSubjectAccess, type SubjectAccessView } from "./subject-access-view.ts";
@@ -40,12 +41,7 @@ export const openSubjectAccessInput = z.strictObject({
 export type OpenSubjectAccessInput = z.input<typeof openSubjectAccessInput>;
 
 export async function openSubjectAccess(ctx: CoreContext, raw: OpenSubjectAccessInput): Promise<SubjectAccessView> {
-  const parsed = openSubjectAccessInput.safeParse(raw);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0]!;
-    throw new AppError("INVALID_INPUT", formatZodIssue(first), String(first.path[0] ?? ""));
-  }
-  const input = parsed.data;
+  const input = parseInput(openSubjectAccessInput, raw);
   const actor = requireSubjectAccessOwner(ctx.policy, input.actorEmail);
 
   const subjectName = cleanText(input.subjectName);
