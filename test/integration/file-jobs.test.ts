@@ -58,25 +58,28 @@ class Gate {
   }
 }
 
+/** `target` with some methods replaced; the rest still reach `target` itself. */
+function withOverrides<T extends object>(target: T, overrides: Partial<T>): T {
+  return new Proxy(target, {
+    get(object, key) {
+      if (key in overrides) return overrides[key as keyof T];
+      const value: unknown = Reflect.get(object, key);
+      return typeof value === "function" ? value.bind(object) : value;
+    },
+  });
+}
+
 /** The Azurite stores with uploads and audio reads behind the gate; deletions are noted. */
 function gatedStores(storage: TestStorage, gate: Gate): { files: FileStore; recordings: RecordingStore; deleted: string[] } {
   const deleted: string[] = [];
-  const files: FileStore = {
+  const files = withOverrides<FileStore>(storage.files, {
     put: (name, body, options) => gate.hold(() => storage.files.put(name, body, options)),
-    readUrl: (name, expiresAt, options) => storage.files.readUrl(name, expiresAt, options),
     delete: async (name) => {
       deleted.push(name);
       await storage.files.delete(name);
     },
-  };
-  const r = storage.recordings;
-  const recordings: RecordingStore = {
-    listPage: (token, size) => r.listPage(token, size),
-    readUrl: (name, expiresAt, options) => r.readUrl(name, expiresAt, options),
-    read: (name) => gate.hold(() => r.read(name)),
-    delete: (name) => r.delete(name),
-    ping: () => r.ping(),
-  };
+  });
+  const recordings = withOverrides<RecordingStore>(storage.recordings, { read: (name) => gate.hold(() => storage.recordings.read(name)) });
   return { files, recordings, deleted };
 }
 
@@ -181,8 +184,7 @@ describe.each(DATABASE_KINDS)("file jobs on %s", (kind) => {
 
   it("retries a job whose storage fails, then gives up, audits it and tells the DPO, delivering nothing", async () => {
     storage.attach(t.ctx);
-    const failing: FileStore = { ...gatedStores(storage, new Gate(0)).files, put: () => Promise.reject(new Error("storage account unreachable")) };
-    t.ctx.files = failing;
+    t.ctx.files = withOverrides<FileStore>(storage.files, { put: () => Promise.reject(new Error("storage account unreachable")) });
     await storage.addRecording(t.ctx, { startedAt: new Date("2026-11-18T14:32:00Z"), siteId: "south", extension: "201" });
     const { request } = await submitDisclosure(t.ctx, police({ releaseMode: "link" }));
     await recordDecision(t.ctx, { requestId: request.id, deciderEmail: P.ceo, outcome: "approve" });

@@ -38,7 +38,8 @@ export function buildDisclosureView(policy: Policy, row: DisclosureRow): Disclos
     requestId: row.requestId,
     reference: request.reference,
     status: request.status,
-    statusText: row.disclosedAt ? "Authorised and disclosed" : request.statusText,
+    // Between the fulfilment and its file job (deliver-disclosure-files.ts) the form is still being made.
+    statusText: row.disclosedAt ? "Authorised and disclosed" : request.status === "FULFILLED" ? "Authorised; the disclosure form is being prepared" : request.statusText,
     requesterName: request.requester.name,
     ...disclosureDetails(row),
     windowText: formatWindow(row.request.windowStart, row.request.windowEnd, tz),
