@@ -78,7 +78,7 @@ export async function run(options: RetentionSweepOptions = {}): Promise<BenchRes
     let blobSeconds = 0;
     const sharded: RecordingStore = {
       listPage: () => Promise.reject(new Error("not used by the sweep")),
-      readUrl: (name, at, o) => storeFor(name).readUrl(name, at, o),
+      readRange: (name, range, o) => storeFor(name).readRange(name, range, o),
       read: (name) => storeFor(name).read(name),
       ping: () => Promise.all(stores.map((s) => s.ping())).then(() => undefined),
       async delete(name) {

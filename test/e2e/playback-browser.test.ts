@@ -1,8 +1,8 @@
 /**
  * The playback page in headless Chromium, as a requester sees it: a live link
- * shows the call and a player that loads the audio from Azurite (through the
- * page's own Content-Security-Policy) and offers no download; an expired and a
- * revoked link show the 410 page. Screenshots go to test-artifacts/playback/.
+ * shows the call and a player that streams the audio from Callgate itself
+ * (never from storage, through the page's own Content-Security-Policy) and
+ * offers no download; an expired and a revoked link show the 410 page. Screenshots go to test-artifacts/playback/.
  */
 import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -63,6 +63,8 @@ describe("playback page in Chromium", () => {
     page.on("console", (message) => {
       if (/Content Security Policy|Refused/i.test(message.text())) blocked.push(message.text());
     });
+    const requested: string[] = [];
+    page.on("request", (request) => requested.push(request.url()));
     const response = await page.goto(`${f.url}/play/${g.token}`);
     expect(response?.status()).toBe(200);
 
@@ -105,6 +107,9 @@ describe("playback page in Chromium", () => {
     expect(await page.locator("[download]").count()).toBe(0);
     expect(await page.locator("audio, video").count()).toBe(1);
     expect(blocked).toEqual([]);
+    // Everything came from Callgate: the audio by Range requests to /play/<token>/audio, nothing from storage.
+    expect(requested.filter((url) => !url.startsWith(`${f.url}/play/${g.token}`))).toEqual([]);
+    expect(requested.some((url) => url.startsWith(`${f.url}/play/${g.token}/audio?view=`))).toBe(true);
 
     await page.screenshot({ path: artifactPath("playback", "live.png"), fullPage: true });
     await page.close();

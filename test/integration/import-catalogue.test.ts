@@ -37,7 +37,7 @@ class FlakyStore implements RecordingStore {
     if (this.tokensAsked.length === this.failOnCall) throw new Error("connection reset");
     return this.inner.listPage(token, pageSize);
   }
-  readUrl: RecordingStore["readUrl"] = (...args) => this.inner.readUrl(...args);
+  readRange: RecordingStore["readRange"] = (...args) => this.inner.readRange(...args);
   read: RecordingStore["read"] = (...args) => this.inner.read(...args);
   delete: RecordingStore["delete"] = (...args) => this.inner.delete(...args);
   ping: RecordingStore["ping"] = () => this.inner.ping();

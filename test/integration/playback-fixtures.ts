@@ -47,7 +47,7 @@ export interface GrantedPlayback {
 export async function startPlayback(
   kind: DatabaseKind,
   azurite: RunningAzurite,
-  options: Pick<MountPlaybackOptions, "rateLimit" | "sasLifetimeMs"> & { trustProxy?: boolean; poolSize?: number } = {},
+  options: Pick<MountPlaybackOptions, "rateLimit" | "maxAudioChunkBytes"> & { trustProxy?: boolean; poolSize?: number } = {},
 ): Promise<PlaybackFixture> {
   const t = await testCore(kind, { poolSize: options.poolSize });
   t.clock.set(new Date());
@@ -57,7 +57,7 @@ export async function startPlayback(
   const lines: string[] = [];
   const logger = createLogger({ level: "info", destination: { write: (line: string) => void lines.push(line) } });
   const http = createHttpServer({ logger, trustProxy: options.trustProxy ?? false });
-  mountPlayback({ http, ctx: t.ctx, logger, rateLimit: options.rateLimit, sasLifetimeMs: options.sasLifetimeMs });
+  mountPlayback({ http, ctx: t.ctx, logger, rateLimit: options.rateLimit, maxAudioChunkBytes: options.maxAudioChunkBytes });
   const server = await http.listen(0, "127.0.0.1");
   return {
     t,
@@ -120,7 +120,7 @@ export async function grantPlayback(f: PlaybackFixture): Promise<GrantedPlayback
 /** The call's time as the page shows it. */
 export const callAtText = (f: PlaybackFixture, g: GrantedPlayback) => formatDateTime(g.callStartedAt, f.t.ctx.policy.organisation.timeZone);
 
-/** The `src` of the page's audio element, HTML entities undone. */
+/** The `src` of the page's audio element, HTML entities undone (relative to the page). */
 export function audioSrc(html: string): string {
   const match = /<audio[^>]*\ssrc="([^"]+)"/.exec(html);
   if (!match) throw new Error("the page has no audio element with a src");
@@ -129,3 +129,10 @@ export function audioSrc(html: string): string {
 
 /** A syntactically valid token that was never issued. */
 export const unknownToken = () => randomBytes(32).toString("base64url");
+
+/** The page's audio URL, absolute: open the page at `pageUrl`, read its player's `src`. */
+export async function audioUrlOf(pageUrl: string, init?: RequestInit): Promise<string> {
+  const res = await fetch(pageUrl, init);
+  if (res.status !== 200) throw new Error(`expected the page to open, got ${res.status}`);
+  return new URL(audioSrc(await res.text()), pageUrl).toString();
+}

@@ -1,8 +1,9 @@
 /**
  * The playback page end to end on both databases and a real Azurite: what it
- * shows, what the link it mints can and cannot do, and what it writes to the
- * audit log.
+ * shows, how its audio is streamed through Callgate (Range requests, each
+ * re-checking the grant), and what it writes to the audit log.
  */
+import { BlobServiceClient } from "@azure/storage-blob";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { verifyAuditChain } from "../../src/core/audit/verify-audit-chain.ts";
 import { openPlayback } from "../../src/core/playback/open-playback.ts";
@@ -10,7 +11,7 @@ import { revokeGrant } from "../../src/core/playback/revoke-grant.ts";
 import { startAzurite, type RunningAzurite } from "../../src/infra/blob/azurite.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";
 import { P } from "../support/test-policy.ts";
-import { audioSrc, callAtText, grantPlayback, startPlayback, unknownToken, type PlaybackFixture } from "./playback-fixtures.ts";
+import { audioSrc, audioUrlOf, callAtText, grantPlayback, startPlayback, unknownToken, type PlaybackFixture } from "./playback-fixtures.ts";
 
 let azurite: RunningAzurite;
 beforeAll(async () => {
@@ -20,7 +21,43 @@ afterAll(async () => {
   await azurite?.stop();
 });
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Headers an audio response may carry: what a player needs and the server's own safe defaults. */
+const AUDIO_HEADERS = new Set([
+  "content-type",
+  "content-length",
+  "content-range",
+  "accept-ranges",
+  "cache-control",
+  "date",
+  "connection",
+  "keep-alive",
+  "x-request-id",
+  "x-content-type-options",
+  "referrer-policy",
+  "x-frame-options",
+  "content-security-policy",
+  "cross-origin-opener-policy",
+  "cross-origin-resource-policy",
+  "permissions-policy",
+]);
+
+/** A copy of `db` whose next transaction first runs `before` (to land a revocation between a lookup and its audit entry). */
+function beforeNextTransaction<T extends object>(db: T, before: () => Promise<unknown>): T {
+  let done = false;
+  return new Proxy(db, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver) as unknown;
+      if (key !== "$transaction" || typeof value !== "function") return typeof value === "function" ? value.bind(target) : value;
+      return async (...args: unknown[]) => {
+        if (!done) {
+          done = true;
+          await before();
+        }
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+}
 
 describe.each(DATABASE_KINDS)("playback page on %s", (kind) => {
   let f: PlaybackFixture;
@@ -59,81 +96,148 @@ describe.each(DATABASE_KINDS)("playback page on %s", (kind) => {
     expect(html).not.toMatch(/<a\s/);
     expect(html).not.toMatch(/<script|<link|<img/);
 
-    const src = new URL(audioSrc(html));
+    // The player fetches the audio from Callgate, by a path relative to the page: no storage link, no signature.
+    expect(audioSrc(html)).toMatch(new RegExp(`^${g.token}/audio\\?view=[0-9a-f-]{36}$`));
+    expect(html).not.toContain(azurite.url);
+    expect(html).not.toContain("sig=");
+    expect(html).toContain("Listen somewhere private, with headphones if others are near.");
     const csp = res.headers.get("content-security-policy")!;
     expect(csp).toContain("default-src 'none'");
-    expect(csp).toContain(`media-src ${src.origin}`);
+    expect(csp).toContain("media-src 'self'");
     expect(csp).not.toContain("unsafe-inline");
     expect(csp).toContain("frame-ancestors 'none'");
   });
 
-  it("mints a read-only link that plays exactly the call's blob, inline, for minutes", async () => {
+  it("streams exactly the call's audio through Callgate, whole or by Range, with no blob metadata", async () => {
     const g = await grantPlayback(f);
-    const before = Date.now();
-    const src = audioSrc(await (await fetch(`${f.url}/play/${g.token}`)).text());
-    const params = new URL(src).searchParams;
-    expect(params.get("sp")).toBe("r");
-    expect(params.get("sr")).toBe("b");
-    // Five minutes plus the call's two.
-    const lifetime = new Date(params.get("se")!).getTime() - before;
-    expect(lifetime).toBeGreaterThan(6 * 60_000);
-    expect(lifetime).toBeLessThanOrEqual(7 * 60_000 + 1_000);
+    // What the phone system writes on the blob: the full number and the member of staff.
+    const blob = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(f.store.containerName).getBlobClient(g.blobName);
+    await blob.setMetadata({ externalnumber: "+442079460123", staffemail: "ben.hughes@north.example", extension: "102" });
+    const audioUrl = await audioUrlOf(`${f.url}/play/${g.token}`);
+    const total = g.audio.length;
 
-    const audio = await fetch(src);
-    expect(audio.status).toBe(200);
-    expect(audio.headers.get("content-type")).toBe("audio/wav");
-    expect(audio.headers.get("content-disposition")).toBe("inline");
-    expect(Buffer.from(await audio.arrayBuffer()).equals(g.audio)).toBe(true);
+    const whole = await fetch(audioUrl);
+    expect(whole.status).toBe(200);
+    expect(whole.headers.get("content-type")).toBe("audio/wav");
+    expect(whole.headers.get("content-length")).toBe(String(total));
+    expect(whole.headers.get("accept-ranges")).toBe("bytes");
+    expect(whole.headers.get("cache-control")).toBe("no-store");
+    expect(Buffer.from(await whole.arrayBuffer()).equals(g.audio)).toBe(true);
+
+    const first = await fetch(audioUrl, { headers: { range: "bytes=0-99" } });
+    expect(first.status).toBe(206);
+    expect(first.headers.get("content-range")).toBe(`bytes 0-99/${total}`);
+    expect(first.headers.get("content-length")).toBe("100");
+    expect(Buffer.from(await first.arrayBuffer()).equals(g.audio.subarray(0, 100))).toBe(true);
+
+    const rest = await fetch(audioUrl, { headers: { range: "bytes=100-" } });
+    expect(rest.status).toBe(206);
+    expect(rest.headers.get("content-range")).toBe(`bytes 100-${total - 1}/${total}`);
+    expect(Buffer.from(await rest.arrayBuffer()).equals(g.audio.subarray(100))).toBe(true);
+
+    const tail = await fetch(audioUrl, { headers: { range: "bytes=-10" } });
+    expect(tail.status).toBe(206);
+    expect(tail.headers.get("content-range")).toBe(`bytes ${total - 10}-${total - 1}/${total}`);
+    expect(Buffer.from(await tail.arrayBuffer()).equals(g.audio.subarray(total - 10))).toBe(true);
+
+    const past = await fetch(audioUrl, { headers: { range: `bytes=${total}-` } });
+    expect(past.status).toBe(416);
+    expect(past.headers.get("content-range")).toBe(`bytes */${total}`);
+
+    for (const res of [whole, first, rest, tail, past]) {
+      const names = [...res.headers.keys()];
+      expect(names.filter((name) => !AUDIO_HEADERS.has(name)), names.join(", ")).toEqual([]);
+      const values = [...res.headers.values()].join("\n");
+      expect(values).not.toContain("+442079460123");
+      expect(values).not.toContain("ben.hughes");
+    }
   });
 
-  it("mints a link that cannot write and cannot read another recording", async () => {
+  it("answers a long Range request in pieces no longer than the chunk limit", async () => {
+    await f.close();
+    f = await startPlayback(kind, azurite, { maxAudioChunkBytes: 1_000 });
+    const g = await grantPlayback(f);
+    const audioUrl = await audioUrlOf(`${f.url}/play/${g.token}`);
+    const res = await fetch(audioUrl, { headers: { range: "bytes=0-" } });
+    expect(res.status).toBe(206);
+    expect(res.headers.get("content-range")).toBe(`bytes 0-999/${g.audio.length}`);
+    expect(Buffer.from(await res.arrayBuffer()).equals(g.audio.subarray(0, 1_000))).toBe(true);
+  });
+
+  it("stops the audio at the very next request once the grant is revoked", async () => {
+    const g = await grantPlayback(f);
+    const audioUrl = await audioUrlOf(`${f.url}/play/${g.token}`);
+    expect((await fetch(audioUrl, { headers: { range: "bytes=0-" } })).status).toBe(206);
+    await revokeGrant(f.t.ctx, { grantOrRequestId: g.grantId, actorEmail: P.dpo, reason: "Shared outside the team" });
+    const after = await fetch(audioUrl, { headers: { range: "bytes=1000-" } });
+    expect(after.status).toBe(410);
+    expect(after.headers.get("content-type")).toBeNull();
+    expect(await after.arrayBuffer()).toHaveProperty("byteLength", 0);
+  });
+
+  it("stops the audio once the grant expires", async () => {
+    const g = await grantPlayback(f);
+    const audioUrl = await audioUrlOf(`${f.url}/play/${g.token}`);
+    const grant = await f.t.ctx.db.playbackGrant.findUniqueOrThrow({ where: { id: g.grantId } });
+    f.t.clock.set(new Date(grant.expiresAt.getTime() + 1));
+    expect((await fetch(audioUrl)).status).toBe(410);
+  });
+
+  it("plays audio only for a page view of the same grant", async () => {
     const g = await grantPlayback(f);
     const other = await grantPlayback(f);
-    const src = new URL(audioSrc(await (await fetch(`${f.url}/play/${g.token}`)).text()));
-
-    const write = await fetch(src, { method: "PUT", headers: { "x-ms-blob-type": "BlockBlob", "content-type": "audio/wav" }, body: "overwritten" });
-    expect(write.status).toBe(403);
-    expect((await fetch(src, { method: "DELETE" })).status).toBe(403);
-
-    const sideways = new URL(src);
-    sideways.pathname = sideways.pathname.replace(g.blobName, other.blobName);
-    expect(sideways.pathname).toContain(other.blobName);
-    expect((await fetch(sideways)).status).toBe(403);
-
-    // The blob is unchanged.
-    expect(Buffer.from(await (await fetch(src)).arrayBuffer()).equals(g.audio)).toBe(true);
+    const mine = new URL(await audioUrlOf(`${f.url}/play/${g.token}`));
+    const theirs = new URL(await audioUrlOf(`${f.url}/play/${other.token}`));
+    const view = mine.searchParams.get("view")!;
+    const noView = `${f.url}/play/${g.token}/audio`;
+    const foreignView = `${f.url}/play/${g.token}/audio?view=${theirs.searchParams.get("view")}`;
+    const madeUp = `${f.url}/play/${g.token}/audio?view=${crypto.randomUUID()}`;
+    const otherGrant = `${f.url}/play/${other.token}/audio?view=${view}`;
+    for (const url of [noView, foreignView, madeUp, otherGrant, `${f.url}/play/${g.token}/audio?view=not-a-uuid`, `${f.url}/play/${unknownToken()}/audio?view=${view}`]) {
+      expect((await fetch(url)).status, url).toBe(404);
+    }
+    expect((await fetch(`${f.url}/play/${g.token}/audio?view=${view}`, { method: "HEAD" })).status).toBe(405);
+    expect(await f.t.ctx.db.auditEntry.count({ where: { action: "playback.audio-started" } })).toBe(0);
   });
 
-  it("mints links that stop working once they expire", async () => {
+  it("audits the first audio fetch of each page view once, however many Range requests follow", async () => {
     const g = await grantPlayback(f);
-    const opened = await openPlayback(f.t.ctx, { token: g.token, clientIp: "127.0.0.1", userAgent: "test", sasLifetimeMs: 2_000 });
-    if (opened.outcome !== "opened") throw new Error(`expected the grant to open, got ${opened.outcome}`);
-    expect((await fetch(opened.audioUrl)).status).toBe(200);
-    // The link's expiry is signed to the second; allow for that and a little skew.
-    await sleep(opened.audioExpiresAt.getTime() - Date.now() + 1_500);
-    expect((await fetch(opened.audioUrl)).status).toBe(403);
+    const audioEntries = () => f.t.ctx.db.auditEntry.findMany({ where: { subjectId: g.grantId, action: "playback.audio-started" }, orderBy: { seq: "asc" } });
+    const firstView = await audioUrlOf(`${f.url}/play/${g.token}`, { headers: { "user-agent": "Test Browser/1.0" } });
+    // A player's opening burst, all at once, then seeking.
+    await Promise.all(Array.from({ length: 8 }, () => fetch(firstView, { headers: { range: "bytes=0-", "user-agent": "Test Browser/1.0" } }).then((r) => r.arrayBuffer())));
+    for (const start of [500, 2_000, 100]) await (await fetch(firstView, { headers: { range: `bytes=${start}-` } })).arrayBuffer();
+    expect(await audioEntries()).toHaveLength(1);
+
+    const secondView = await audioUrlOf(`${f.url}/play/${g.token}`);
+    await (await fetch(secondView, { headers: { range: "bytes=0-" } })).arrayBuffer();
+    const entries = await audioEntries();
+    expect(entries).toHaveLength(2);
+    expect(entries[0]).toMatchObject({ actor: P.requester, subjectType: "grant", requestId: g.requestId, purposeId: "safeguarding" });
+    expect(entries[0]!.details).toMatchObject({ viewId: new URL(firstView).searchParams.get("view"), clientIp: "127.0.0.1", userAgent: "Test Browser/1.0" });
+    const views = await f.t.ctx.db.playbackView.findMany({ where: { grantId: g.grantId } });
+    expect(views).toHaveLength(2);
+    expect(views.every((v) => v.audioStartedAt !== null)).toBe(true);
+    expect((await verifyAuditChain(f.t.ctx.db)).ok).toBe(true);
   });
 
   it("writes one audit entry per open with the client's address and browser, never the token or the link", async () => {
     const g = await grantPlayback(f);
-    const first = audioSrc(await (await fetch(`${f.url}/play/${g.token}`, { headers: { "user-agent": "Test Browser/1.0" } })).text());
+    await fetch(`${f.url}/play/${g.token}`, { headers: { "user-agent": "Test Browser/1.0" } });
     await fetch(`${f.url}/play/${g.token}`, { headers: { "user-agent": "Another Browser/2.0" } });
 
     const entries = await opens(g.grantId);
     expect(entries).toHaveLength(2);
     expect(entries[0]).toMatchObject({ actor: P.requester, subjectType: "grant", subjectId: g.grantId, requestId: g.requestId, purposeId: "safeguarding" });
-    expect(entries[0]!.details).toMatchObject({ clientIp: "127.0.0.1", userAgent: "Test Browser/1.0", sasMinted: true, sasPermissions: "read" });
+    expect(entries[0]!.details).toMatchObject({ clientIp: "127.0.0.1", userAgent: "Test Browser/1.0", viewId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     expect(entries[1]!.details).toMatchObject({ userAgent: "Another Browser/2.0" });
-    const sasExpiry = (entries[0]!.details as { sasExpiresAt: string }).sasExpiresAt;
-    expect(new Date(sasExpiry).getTime()).toBeGreaterThan(Date.now());
 
     const everything = JSON.stringify(await f.t.ctx.db.auditEntry.findMany(), (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)) + f.logs();
     expect(everything).not.toContain(g.token);
-    expect(everything).not.toContain(new URL(first).searchParams.get("sig")!);
     expect((await verifyAuditChain(f.t.ctx.db)).ok).toBe(true);
   });
 
-  it("refuses a revoked grant at the next open with 410 and mints no link", async () => {
+  it("refuses a revoked grant at the next open with 410 and shows no player", async () => {
     const g = await grantPlayback(f);
     expect((await fetch(`${f.url}/play/${g.token}`)).status).toBe(200);
     await revokeGrant(f.t.ctx, { grantOrRequestId: g.grantId, actorEmail: P.dpo, reason: "Investigation closed" });
@@ -151,27 +255,17 @@ describe.each(DATABASE_KINDS)("playback page on %s", (kind) => {
     expect((await verifyAuditChain(f.t.ctx.db)).ok).toBe(true);
   });
 
-  it("refuses an open whose grant is revoked while its link is being minted, and audits nothing", async () => {
+  it("refuses an open whose grant is revoked between the lookup and the audit entry, and audits nothing", async () => {
     const g = await grantPlayback(f);
-    const store = f.t.ctx.recordings!;
-    // Revocation lands between the grant lookup and the audit entry.
-    const racing = {
-      ...f.t.ctx,
-      recordings: {
-        ...store,
-        readUrl: async (...args: Parameters<typeof store.readUrl>) => {
-          await revokeGrant(f.t.ctx, { grantOrRequestId: g.grantId, actorEmail: P.dpo, reason: "Shared outside the team" });
-          return store.readUrl(...args);
-        },
-      },
-    };
+    const racing = { ...f.t.ctx, db: beforeNextTransaction(f.t.ctx.db, () => revokeGrant(f.t.ctx, { grantOrRequestId: g.grantId, actorEmail: P.dpo, reason: "Shared outside the team" })) };
     const result = await openPlayback(racing, { token: g.token, clientIp: "127.0.0.1", userAgent: "test" });
     expect(result).toMatchObject({ outcome: "ended", reason: "revoked" });
     expect(await opens(g.grantId)).toHaveLength(0);
+    expect(await f.t.ctx.db.playbackView.count({ where: { grantId: g.grantId } })).toBe(0);
     expect((await verifyAuditChain(f.t.ctx.db)).ok).toBe(true);
   });
 
-  it("refuses an expired grant with 410 and mints no link", async () => {
+  it("refuses an expired grant with 410 and shows no player", async () => {
     const g = await grantPlayback(f);
     const grant = await f.t.ctx.db.playbackGrant.findUniqueOrThrow({ where: { id: g.grantId } });
     f.t.clock.set(new Date(grant.expiresAt.getTime() + 1));

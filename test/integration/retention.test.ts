@@ -276,7 +276,7 @@ describe.each(DATABASE_KINDS)("retention sweep on %s", (kind) => {
     const failing: RecordingStore = {
       ...real,
       listPage: real.listPage.bind(real),
-      readUrl: real.readUrl.bind(real),
+      readRange: real.readRange.bind(real),
       read: real.read.bind(real),
       ping: real.ping.bind(real),
       delete: async (name) => {

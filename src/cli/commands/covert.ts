@@ -12,6 +12,7 @@ import { listCovertAuthorisations } from "../../core/covert/list-covert-authoris
 import { reviewCovertMonitoring } from "../../core/covert/review-covert-monitoring.ts";
 import { withCliContext } from "../open-context.ts";
 import type { RegisterCommand } from "./index.ts";
+import { withFlagAdvice } from "../../adapters/shared/flag-advice.ts";
 
 export const registerCovertCommands: RegisterCommand = (program: Command) => {
   const covert = program.command("covert").description("Covert monitoring authorisations (only where the policy allows it)");
@@ -24,7 +25,7 @@ export const registerCovertCommands: RegisterCommand = (program: Command) => {
       .requiredOption("--as <email>", "your e-mail as the policy lists it (an authoriser the policy names)"),
   ).action(async (opts: CovertAuthoriseOptions & { as: string }) => {
     await withCliContext(async ({ ctx }) => {
-      const view = await authoriseCovertMonitoring(ctx, covertAuthoriseInput(opts.as, opts));
+      const view = await withFlagAdvice({ start: "--start", review: "--review" }, () => authoriseCovertMonitoring(ctx, covertAuthoriseInput(opts.as, opts)));
       print(`Covert monitoring ${view.reference} authorised.`, view);
     });
   });
@@ -57,7 +58,7 @@ export const registerCovertCommands: RegisterCommand = (program: Command) => {
     .option("--next <yyyy-mm-dd>", "the next review date (default: the policy's review interval from today)")
     .action(async (reference: string, opts: { as: string; note: string; next?: string }) => {
       await withCliContext(async ({ ctx }) => {
-        const view = await reviewCovertMonitoring(ctx, { reference, actorEmail: opts.as, note: opts.note, nextReview: opts.next });
+        const view = await withFlagAdvice({ nextReview: "--next" }, () => reviewCovertMonitoring(ctx, { reference, actorEmail: opts.as, note: opts.note, nextReview: opts.next }));
         print(`Covert monitoring ${view.reference} reviewed; next review by ${view.reviewOnText}.`, view);
       });
     });

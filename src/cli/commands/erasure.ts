@@ -9,6 +9,7 @@ import { confirmErasure } from "../../core/erasure/confirm-erasure.ts";
 import { proposeErasure } from "../../core/erasure/propose-erasure.ts";
 import { withCliContext } from "../open-context.ts";
 import type { RegisterCommand } from "./index.ts";
+import { withFlagAdvice } from "../../adapters/shared/flag-advice.ts";
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -23,7 +24,7 @@ export const registerErasureCommands: RegisterCommand = (program: Command) => {
     .requiredOption("--reason <text>", "the request being acted on (kept in the audit log)")
     .action(async (opts: { as: string; number: string[]; reason: string }) => {
       await withCliContext(async ({ ctx }) => {
-        const { erasure: view, toDelete, kept } = await proposeErasure(ctx, { actorEmail: opts.as, numbers: opts.number, reason: opts.reason });
+        const { erasure: view, toDelete, kept } = await withFlagAdvice({ number: "--number" }, () => proposeErasure(ctx, { actorEmail: opts.as, numbers: opts.number, reason: opts.reason }));
         console.log(`Erasure ${view.reference} proposed for ${view.maskedNumbers.join(", ")}.`);
         console.log(`Would delete ${toDelete.length} recording${toDelete.length === 1 ? "" : "s"}:`);
         for (const line of toDelete) console.log(`  ${line.text}  [${line.callId}]`);

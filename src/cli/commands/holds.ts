@@ -9,6 +9,7 @@ import { releaseHold } from "../../core/holds/release-hold.ts";
 import type { HoldView } from "../../core/holds/hold-view.ts";
 import { withCliContext } from "../open-context.ts";
 import type { RegisterCommand } from "./index.ts";
+import { withFlagAdvice } from "../../adapters/shared/flag-advice.ts";
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -25,7 +26,7 @@ export const registerHoldCommands: RegisterCommand = (program: Command) => {
     .requiredOption("--reason <text>", "why the recordings must be kept (kept in the audit log)")
     .action(async (opts: { as: string; number: string[]; call: string[]; investigation?: boolean; reason: string }) => {
       await withCliContext(async ({ ctx }) => {
-        const view = await placeHold(ctx, { actorEmail: opts.as, numbers: opts.number, callIds: opts.call, kind: opts.investigation ? "INVESTIGATION" : "LEGAL", reason: opts.reason });
+        const view = await withFlagAdvice({ number: "--number or --call" }, () => placeHold(ctx, { actorEmail: opts.as, numbers: opts.number, callIds: opts.call, kind: opts.investigation ? "INVESTIGATION" : "LEGAL", reason: opts.reason }));
         console.log(`${view.kindText} ${view.reference} placed: ${view.recordingCount} recording${view.recordingCount === 1 ? "" : "s"} held${view.maskedNumbers.length ? ` for ${view.maskedNumbers.join(", ")}` : ""}.`);
       });
     });

@@ -24,6 +24,7 @@ import { reviewSubjectAccessItem, type ItemReview } from "../../core/subject-acc
 import { daysLeftText, type SubjectAccessView } from "../../core/subject-access/subject-access-view.ts";
 import { withCliContext } from "../open-context.ts";
 import type { RegisterCommand } from "./index.ts";
+import { withFlagAdvice } from "../../adapters/shared/flag-advice.ts";
 
 const AS = ["--as <email>", "your e-mail as the policy lists it (the DPO or a subject access owner)"] as const;
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -40,7 +41,7 @@ export const registerSarCommands: RegisterCommand = (program: Command) => {
     .requiredOption("--received <date>", "the day the request was received, e.g. 20/11/2026 or 2026-11-20")
     .option("--identity <how>", "how identity was verified; leave out while waiting for proof")
     .action((opts: { as: string; name: string; number: string[]; received: string; identity?: string }) =>
-      withCliContext(async ({ ctx }) => printView(await openSubjectAccess(ctx, { actorEmail: opts.as, subjectName: opts.name, numbers: opts.number, receivedOn: opts.received, identityVerification: opts.identity }), { items: true })),
+      withCliContext(async ({ ctx }) => printView(await withFlagAdvice({ receivedOn: "--received" }, () => openSubjectAccess(ctx, { actorEmail: opts.as, subjectName: opts.name, numbers: opts.number, receivedOn: opts.received, identityVerification: opts.identity })), { items: true })),
     );
 
   sar
@@ -89,7 +90,7 @@ export const registerSarCommands: RegisterCommand = (program: Command) => {
     .option("--clarification <text>", "what the subject clarified")
     .option("--on <date>", "the day the information arrived (default today)")
     .action((reference: string, opts: { as: string; identity?: string; clarification?: string; on?: string }) =>
-      withCliContext(async ({ ctx }) => printView(await resumeSubjectAccess(ctx, { actorEmail: opts.as, reference, identityVerification: opts.identity, clarification: opts.clarification, receivedOn: opts.on }))),
+      withCliContext(async ({ ctx }) => printView(await withFlagAdvice({ receivedOn: "--on" }, () => resumeSubjectAccess(ctx, { actorEmail: opts.as, reference, identityVerification: opts.identity, clarification: opts.clarification, receivedOn: opts.on })))),
     );
 
   sar

@@ -39,7 +39,7 @@ const MAX_RECORDINGS = 50_000;
 export async function proposeErasure(ctx: CoreContext, input: ProposeErasureInput): Promise<ProposeErasureResult> {
   const dpo = await requireDpo(ctx, input.actorEmail, "propose erasures");
   const numbers = normaliseNumbers(input.numbers);
-  if (numbers.length === 0) throw new AppError("INVALID_INPUT", "Give the phone number whose recordings should be erased (--number).", "number");
+  if (numbers.length === 0) throw new AppError("INVALID_INPUT", "Give the phone number whose recordings should be erased.", "number");
   const reason = requireReason(input.reason, "Give the reason for the erasure (at least 5 characters), for example how the request reached you; it is kept in the audit log.");
   const now = ctx.clock.now();
 

@@ -40,7 +40,7 @@ export async function placeHold(ctx: CoreContext, input: PlaceHoldInput): Promis
   const callIds = [...new Set((input.callIds ?? []).map((c) => c.trim()).filter((c) => c.length > 0))];
   if (callIds.length > MAX_CALL_IDS) throw new AppError("INVALID_INPUT", `Name at most ${MAX_CALL_IDS} calls at once.`, "call");
   if (kind === "LEGAL" && numbers.length === 0 && callIds.length === 0) {
-    throw new AppError("INVALID_INPUT", "Say what to hold: at least one phone number (--number) or call id (--call).", "number");
+    throw new AppError("INVALID_INPUT", "Say what to hold: at least one phone number or call id.", "number");
   }
   if (callIds.length > 0) {
     const known = new Set((await ctx.db.recording.findMany({ where: { callId: { in: callIds } }, select: { callId: true } })).map((r) => r.callId));

@@ -1,8 +1,8 @@
 /**
  * Ends a playback grant at once. The DPO may revoke any grant; the people who
- * could authorise the request may revoke its grants. The playback page checks
- * the grant on every open, so the next page load is refused; a blob link
- * minted before lives only its few minutes (see open-playback.ts).
+ * could authorise the request may revoke its grants. The playback page and
+ * its audio check the grant on every request, so the next page load and the
+ * next audio request are refused (see stream-playback-audio.ts).
  */
 import type { CoreContext } from "../context.ts";
 import { transact } from "../context.ts";

@@ -1,8 +1,10 @@
 /**
  * Where recordings' audio lives (Azure Blob Storage in production, Azurite
- * locally). The core lists, deletes and asks for short-lived read-only links;
- * it reads audio bytes only to put them in a bundle for the DPO.
+ * locally). The core lists and deletes; it reads audio bytes to stream them
+ * to a playback page (through Callgate, never by a link to the store) and to
+ * put them in a bundle for the DPO.
  */
+import type { Readable } from "node:stream";
 
 /** One blob as the phone system exported it, with its metadata. */
 export interface StoredRecording {
@@ -22,8 +24,14 @@ export interface RecordingPage {
 export interface RecordingStore {
   /** Lists one page of the container, in name order, with metadata. */
   listPage(continuationToken: string | undefined, pageSize: number): Promise<RecordingPage>;
-  /** A URL that can read this one blob, and nothing else, until `expiresAt`. */
-  readUrl(blobName: string, expiresAt: Date, options?: { contentType?: string }): Promise<string>;
+  /**
+   * Streams part of one blob: `count` bytes from `offset`, or to the end when
+   * `count` is undefined. Resolves once the store has answered, with the bytes
+   * it will send and the blob's whole size; `unsatisfiable` when `offset` is
+   * at or past the end. Only the bytes reach the caller: none of the blob's
+   * metadata does. Throws STORAGE_ERROR, or NOT_FOUND if the blob is gone.
+   */
+  readRange(blobName: string, range: ByteRange, options?: { signal?: AbortSignal }): Promise<BlobRange>;
   /** The audio itself, for a bundle the DPO prepares (subject access, disclosure, portability). */
   read(blobName: string): Promise<Buffer>;
   /** Deletes a blob; resolves quietly if it is already gone. */
@@ -31,3 +39,18 @@ export interface RecordingStore {
   /** Answers whether the store can be reached (for /readyz). */
   ping(): Promise<void>;
 }
+
+/** Which bytes of a blob to read: from `offset`, `count` of them (to the end when undefined); or the last `suffix` bytes. */
+export type ByteRange = { offset: number; count?: number } | { suffix: number };
+
+export type BlobRange =
+  | {
+      outcome: "bytes";
+      body: Readable;
+      /** First byte sent, and how many. */
+      offset: number;
+      count: number;
+      /** The whole blob's size. */
+      totalBytes: number;
+    }
+  | { outcome: "unsatisfiable"; totalBytes: number };

@@ -69,7 +69,7 @@ export async function closeSubjectAccess(ctx: CoreContext, input: CloseSubjectAc
         throw new AppError("WRONG_STATE", `Some of ${sar.reference}'s calls are withheld, so it was not answered in full: close it as partial with the grounds.`, "outcome");
       }
       if (items.length > 0 && !sar.deliveryMode) {
-        throw new AppError("WRONG_STATE", `${sar.reference} found ${items.length} call${items.length === 1 ? "" : "s"} but no bundle has been prepared. Prepare it first (sar bundle ${sar.reference} --as zip).`, "outcome");
+        throw new AppError("WRONG_STATE", `${sar.reference} found ${items.length} call${items.length === 1 ? "" : "s"} but no bundle has been prepared. Prepare the bundle first.`, "outcome");
       }
     }
     const status = STATUS[input.outcome];

@@ -144,12 +144,12 @@ function itemMarks(sar: SubjectAccessWithDetail): string {
 function checkReady(sar: SubjectAccessWithDetail): void {
   requireOpen(sar);
   if (!sar.identityVerification) {
-    throw new AppError("WRONG_STATE", `${sar.reference} has no record of the subject's identity being verified. Record it first (sar resume ${sar.reference} --identity "how it was verified").`);
+    throw new AppError("WRONG_STATE", `${sar.reference} has no record of the subject's identity being verified. Record how identity was verified first.`);
   }
   const toReview = sar.items.map((item, i) => ({ item, n: i + 1 })).filter(({ item }) => item.thirdPartyReview && !item.withheld);
   if (toReview.length > 0) {
     const list = toReview.map(({ n }) => n).join(", ");
-    throw new AppError("WRONG_STATE", `Item${toReview.length === 1 ? "" : "s"} ${list} ${toReview.length === 1 ? "is" : "are"} still marked for third-party review. Release or withhold ${toReview.length === 1 ? "it" : "them"} first (sar review ${sar.reference} <item> --release or --withhold --note "why").`);
+    throw new AppError("WRONG_STATE", `Item${toReview.length === 1 ? "" : "s"} ${list} ${toReview.length === 1 ? "is" : "are"} still marked for third-party review. Release or withhold ${toReview.length === 1 ? "it" : "them"} first (a withholding needs a note saying why).`);
   }
 }
 

@@ -9,6 +9,9 @@
  *   short-lived key the service hands out, cached until it nears expiry.
  *
  * Every link is read-only, for exactly one blob, with the caller's expiry.
+ * Links are for files (FileStore); the RecordingStore side never hands one
+ * out: playback streams audio through Callgate with readRange, so revoking a
+ * grant stops it at the next request and no blob metadata reaches a browser.
  *
  * The same class, on its own container, is the FileStore for files made for
  * people (exports, reports, bundles), so their links can never read audio.
@@ -30,7 +33,7 @@ import { AppError } from "../../core/errors.ts";
 import { systemClock, type Clock } from "../../core/ports/clock.ts";
 import type { Readable } from "node:stream";
 import type { FileStore } from "../../core/ports/file-store.ts";
-import type { RecordingPage, RecordingStore, StoredRecording } from "../../core/ports/recording-store.ts";
+import type { BlobRange, ByteRange, RecordingPage, RecordingStore, StoredRecording } from "../../core/ports/recording-store.ts";
 
 export const DEFAULT_CONTAINER = "recordings";
 
@@ -167,6 +170,42 @@ export class AzureRecordingStore implements RecordingStore, FileStore {
     return `${blob.url}?${sas.toString()}`;
   }
 
+  async readRange(blobName: string, range: ByteRange, options: { signal?: AbortSignal } = {}): Promise<BlobRange> {
+    const blob = this.container.getBlobClient(blobName);
+    const size = async () => (await storageCall("read a recording's size", () => blob.getProperties({ abortSignal: options.signal }), blobName)).contentLength ?? 0;
+    let offset: number;
+    let count: number | undefined;
+    if ("suffix" in range) {
+      // Azure has no suffix ranges: ask for the size, then read from there.
+      const totalBytes = await size();
+      if (totalBytes === 0 || range.suffix === 0) return { outcome: "unsatisfiable", totalBytes };
+      offset = Math.max(0, totalBytes - range.suffix);
+      count = undefined;
+    } else {
+      offset = range.offset;
+      count = range.count;
+    }
+    try {
+      // Only the body and its range are passed on: the response also carries
+      // the blob's metadata (x-ms-meta-*, personal data), which stays here.
+      const response = await blob.download(offset, count, { abortSignal: options.signal });
+      const body = response.readableStreamBody as Readable | undefined;
+      if (!body) throw new AppError("STORAGE_ERROR", "Azure Blob Storage sent no body for a recording.");
+      const sent = response.contentLength ?? 0;
+      const total = /\/(\d+)$/.exec(response.contentRange ?? "")?.[1];
+      const totalBytes = total === undefined ? offset + sent : Number(total);
+      // Azure answers 416 here; Azurite answers with what it has. Either way, nothing to send.
+      if (offset >= totalBytes || sent === 0) {
+        body.destroy();
+        return { outcome: "unsatisfiable", totalBytes };
+      }
+      return { outcome: "bytes", body, offset, count: sent, totalBytes };
+    } catch (error) {
+      if (error instanceof RestError && error.statusCode === 416) return { outcome: "unsatisfiable", totalBytes: await size() };
+      throw storageError("read a recording", error, blobName);
+    }
+  }
+
   async read(blobName: string): Promise<Buffer> {
     return storageCall("read a recording", () => this.container.getBlobClient(blobName).downloadToBuffer());
   }
@@ -244,16 +283,20 @@ function mergeMetadata(metadata: Record<string, string> | undefined, tags: Recor
   return merged;
 }
 
-async function storageCall<T>(what: string, call: () => Promise<T>): Promise<T> {
+async function storageCall<T>(what: string, call: () => Promise<T>, blobName?: string): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    throw storageError(what, error);
+    throw storageError(what, error, blobName);
   }
 }
 
-function storageError(what: string, error: unknown): AppError {
+/** `blobName` given: a missing blob is NOT_FOUND (its audio was deleted), not a storage failure. */
+function storageError(what: string, error: unknown, blobName?: string): AppError {
   if (error instanceof AppError) return error;
+  if (blobName !== undefined && error instanceof RestError && error.statusCode === 404) {
+    return new AppError("NOT_FOUND", "The audio of this recording is no longer stored.", undefined, { cause: error });
+  }
   const status = error instanceof RestError && error.statusCode ? ` (HTTP ${error.statusCode})` : "";
   return new AppError("STORAGE_ERROR", `Callgate could not ${what} in Azure Blob Storage${status}.`, undefined, { cause: error });
 }

@@ -14,6 +14,7 @@ import { listCovertAuthorisations } from "../../../core/covert/list-covert-autho
 import { reviewCovertMonitoring } from "../../../core/covert/review-covert-monitoring.ts";
 import type { ConsoleModule } from "./run-console.ts";
 import { fields, list, note, text, warning, type ConsoleReply, type ReplyBlock } from "./reply.ts";
+import { withFlagAdvice } from "../flag-advice.ts";
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -57,7 +58,7 @@ export const covertConsole: ConsoleModule = {
     const covert = program.command("covert").description("Covert monitoring authorisations (only where the policy allows it)");
 
     addCovertAuthoriseOptions(covert.command("authorise").alias("authorize").description("Authorise covert monitoring of staff or extensions for an investigation")).action(async (opts: CovertAuthoriseOptions) => {
-      const view = await authoriseCovertMonitoring(session.ctx, covertAuthoriseInput(session.actorEmail, opts));
+      const view = await withFlagAdvice({ start: "--start", review: "--review" }, () => authoriseCovertMonitoring(session.ctx, covertAuthoriseInput(session.actorEmail, opts)));
       answer({
         title: `Covert monitoring ${view.reference} authorised`,
         blocks: [
@@ -83,7 +84,7 @@ export const covertConsole: ConsoleModule = {
       .requiredOption("--note <text>", "what the review found, and why monitoring is still needed")
       .option("--next <yyyy-mm-dd>", "the next review date (default: the policy's review interval from today)")
       .action(async (reference: string, opts: { note: string; next?: string }) => {
-        const view = await reviewCovertMonitoring(session.ctx, { reference, actorEmail: session.actorEmail, note: opts.note, nextReview: opts.next });
+        const view = await withFlagAdvice({ nextReview: "--next" }, () => reviewCovertMonitoring(session.ctx, { reference, actorEmail: session.actorEmail, note: opts.note, nextReview: opts.next }));
         answer({ title: `Covert monitoring ${view.reference} reviewed`, blocks: [fields(covertFields(view)), text(`It continues; next review by ${view.reviewOnText}.`)] });
       });
 

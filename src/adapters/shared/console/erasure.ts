@@ -13,6 +13,7 @@ import type { RecordingLine } from "../../../core/retention/recording-line.ts";
 import { collect } from "./holds.ts";
 import type { ConsoleModule } from "./run-console.ts";
 import { fields, list, note, text, warning, type ReplyAction, type ReplyBlock } from "./reply.ts";
+import { withFlagAdvice } from "../flag-advice.ts";
 
 /** Lines shown per list; the rest are counted. */
 const MAX_LINES = 20;
@@ -27,7 +28,7 @@ export const erasureConsole: ConsoleModule = {
       .option("--number <number>", "the person's phone number (repeat for more)", collect, [])
       .requiredOption("--reason <text>", "the request being acted on, e.g. how and when it was received")
       .action(async (opts: { number: string[]; reason: string }) => {
-        const { erasure: view, toDelete, kept } = await proposeErasure(session.ctx, { actorEmail: session.actorEmail, numbers: opts.number, reason: opts.reason });
+        const { erasure: view, toDelete, kept } = await withFlagAdvice({ number: "--number" }, () => proposeErasure(session.ctx, { actorEmail: session.actorEmail, numbers: opts.number, reason: opts.reason }));
         const blocks: ReplyBlock[] = [fields(erasureFields(view))];
         if (toDelete.length > 0) {
           blocks.push(text(`Would be deleted (${toDelete.length}), audio and catalogue entry:`), list(lines(toDelete)));

@@ -10,6 +10,7 @@ import { releaseHold } from "../../../core/holds/release-hold.ts";
 import type { HoldView } from "../../../core/holds/hold-view.ts";
 import type { ConsoleModule } from "./run-console.ts";
 import { fields, list, note, text, type ConsoleReply } from "./reply.ts";
+import { withFlagAdvice } from "../flag-advice.ts";
 
 /** Collects a repeatable option (`--number a --number b`). */
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -26,13 +27,15 @@ export const holdsConsole: ConsoleModule = {
       .option("--investigation", "an investigation (covert monitoring can be linked to it) rather than a legal hold")
       .requiredOption("--reason <text>", "why the recordings must be kept")
       .action(async (opts: { number: string[]; call: string[]; investigation?: boolean; reason: string }) => {
-        const view = await placeHold(session.ctx, {
-          actorEmail: session.actorEmail,
-          numbers: opts.number,
-          callIds: opts.call,
-          kind: opts.investigation ? "INVESTIGATION" : "LEGAL",
-          reason: opts.reason,
-        });
+        const view = await withFlagAdvice({ number: "--number or --call" }, () =>
+          placeHold(session.ctx, {
+            actorEmail: session.actorEmail,
+            numbers: opts.number,
+            callIds: opts.call,
+            kind: opts.investigation ? "INVESTIGATION" : "LEGAL",
+            reason: opts.reason,
+          }),
+        );
         answer({
           title: `${view.kindText} ${view.reference} placed`,
           blocks: [

@@ -31,6 +31,7 @@ import { formatSize } from "../../../core/files/file-view.ts";
 import { ConsoleInputError } from "./console-input-error.ts";
 import type { ConsoleModule } from "./run-console.ts";
 import { fields, list, note, text, warning, type ConsoleReply, type ReplyAction, type ReplyBlock } from "./reply.ts";
+import { withFlagAdvice } from "../flag-advice.ts";
 
 /** Items listed in chat; `sar show` in the CLI and the bundle have them all. */
 const SHOWN_ITEMS = 20;
@@ -50,7 +51,7 @@ export const sarConsole: ConsoleModule = {
       .requiredOption("--received <date>", "the day the request was received, e.g. 20/11/2026")
       .option("--identity <how>", "how identity was verified; leave out while still waiting for proof")
       .action(async (opts: { name: string; number: string[]; received: string; identity?: string }) => {
-        const view = await openSubjectAccess(session.ctx, { ...as, subjectName: opts.name, numbers: opts.number, receivedOn: opts.received, identityVerification: opts.identity });
+        const view = await withFlagAdvice({ receivedOn: "--received" }, () => openSubjectAccess(session.ctx, { ...as, subjectName: opts.name, numbers: opts.number, receivedOn: opts.received, identityVerification: opts.identity }));
         answer(sarReply(`Subject access request ${view.reference} opened`, view, [text(foundText(view))]));
       });
 
@@ -93,7 +94,7 @@ export const sarConsole: ConsoleModule = {
       .option("--clarification <text>", "what the subject clarified")
       .option("--on <date>", "the day the information arrived (default today)")
       .action(async (reference: string, opts: { identity?: string; clarification?: string; on?: string }) => {
-        const view = await resumeSubjectAccess(session.ctx, { ...as, reference, identityVerification: opts.identity, clarification: opts.clarification, receivedOn: opts.on });
+        const view = await withFlagAdvice({ receivedOn: "--on" }, () => resumeSubjectAccess(session.ctx, { ...as, reference, identityVerification: opts.identity, clarification: opts.clarification, receivedOn: opts.on }));
         answer(sarReply(`${view.reference}: clock running`, view, [text(`The deadline is ${view.dueText} (${daysLeftText(view)}).`)]));
       });
 

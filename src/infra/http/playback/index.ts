@@ -1,15 +1,22 @@
 /**
- * GET /play/:token, the page a requester opens from their direct message.
- * This layer only translates: it limits guessing per client, asks the core
- * to open the grant, and renders the outcome (200 player, 404 unknown, 410
- * ended, 429 limited) with the headers a confidential page needs.
+ * GET /play/:token, the page a requester opens from their direct message, and
+ * GET /play/:token/audio, the audio its player streams (HTTP Range requests),
+ * both checked against the grant on every request. This layer only
+ * translates: it limits guessing per client, asks the core, and renders the
+ * outcome (200 player or audio, 206 part of the audio, 404 unknown, 410
+ * ended, 416 past the end, 429 limited) with the headers a confidential page
+ * needs. Audio responses carry only what a player needs: none of the blob's
+ * own headers or metadata are passed on.
  */
+import { pipeline } from "node:stream/promises";
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from "express";
 import type { CoreContext } from "../../../core/context.ts";
 import { isAppError } from "../../../core/errors.ts";
 import { openPlayback } from "../../../core/playback/open-playback.ts";
+import { streamPlaybackAudio } from "../../../core/playback/stream-playback-audio.ts";
 import type { Logger } from "../../logger.ts";
 import { STATUS_BY_CODE, type HttpServer } from "../server.ts";
+import { parseRange } from "./range.ts";
 import { BadTokenLimiter, type BadTokenLimitOptions } from "./rate-limit.ts";
 import { renderFailure, renderPlayer, renderRateLimited, renderRefusal, type RenderedPage } from "./render.ts";
 
@@ -20,8 +27,8 @@ export interface MountPlaybackOptions {
   logger: Logger;
   /** Unknown tokens allowed per client address; default 20 per 10 minutes, per instance. */
   rateLimit?: BadTokenLimitOptions;
-  /** Lifetime of each minted blob link; default 5 minutes plus the call's length. */
-  sasLifetimeMs?: number;
+  /** Longest audio response; default 1 MiB (see stream-playback-audio.ts). */
+  maxAudioChunkBytes?: number;
 }
 
 export function mountPlayback(options: MountPlaybackOptions): { limiter: BadTokenLimiter } {
@@ -33,9 +40,11 @@ export function mountPlayback(options: MountPlaybackOptions): { limiter: BadToke
 
   // HEAD would open the grant (and audit it) without showing anything; link
   // checkers that probe with it get nothing.
-  router.head("/:token", (_req, res) => {
+  const noHead: RequestHandler = (_req, res) => {
     res.status(405).setHeader("Allow", "GET").end();
-  });
+  };
+  router.head("/:token", noHead);
+  router.head("/:token/audio", noHead);
 
   router.get("/:token", (async (req: Request<{ token: string }>, res: Response) => {
     const clientIp = req.ip ?? req.socket.remoteAddress ?? "unknown";
@@ -49,7 +58,7 @@ export function mountPlayback(options: MountPlaybackOptions): { limiter: BadToke
     }
     let result;
     try {
-      result = await openPlayback(ctx, { token: req.params.token, clientIp, userAgent: req.get("user-agent") ?? null, sasLifetimeMs: options.sasLifetimeMs });
+      result = await openPlayback(ctx, { token: req.params.token, clientIp, userAgent: req.get("user-agent") ?? null });
     } catch (error) {
       // A failure on our side is not a guess.
       gate.attempt.good();
@@ -67,8 +76,66 @@ export function mountPlayback(options: MountPlaybackOptions): { limiter: BadToke
       send(res, renderRefusal(result));
       return;
     }
-    logger.info({ grantId: result.view.grantId, clientIp, audioExpiresAt: result.audioExpiresAt.toISOString() }, "playback opened");
-    send(res, renderPlayer(result.view, result.audioUrl));
+    logger.info({ grantId: result.view.grantId, clientIp }, "playback opened");
+    // Relative, so it works under any PUBLIC_URL; the token was checked by the core.
+    send(res, renderPlayer(result.view, `${encodeURIComponent(req.params.token)}/audio?view=${encodeURIComponent(result.viewId)}`));
+  }) as RequestHandler<{ token: string }>);
+
+  router.get("/:token/audio", (async (req: Request<{ token: string }>, res: Response) => {
+    const clientIp = req.ip ?? req.socket.remoteAddress ?? "unknown";
+    const gate = limiter.begin(clientIp);
+    if ("retryAfterMs" in gate) {
+      res.setHeader("Retry-After", String(Math.ceil(gate.retryAfterMs / 1000)));
+      res.status(429).end();
+      return;
+    }
+    const gone = new AbortController();
+    res.once("close", () => gone.abort());
+    let result;
+    try {
+      result = await streamPlaybackAudio(ctx, {
+        token: req.params.token,
+        viewId: typeof req.query.view === "string" ? req.query.view : "",
+        range: parseRange(req.get("range")),
+        clientIp,
+        userAgent: req.get("user-agent") ?? null,
+        maxChunkBytes: options.maxAudioChunkBytes,
+        signal: gone.signal,
+      });
+    } catch (error) {
+      gate.attempt.good();
+      throw error;
+    }
+    if (result.outcome === "unknown") {
+      logger.info({ clientIp }, "playback audio refused: unknown link or page view");
+      res.status(404).end();
+      return;
+    }
+    gate.attempt.good();
+    if (result.outcome === "ended") {
+      logger.info({ clientIp, reason: result.reason }, "playback audio refused: access has ended");
+      res.status(410).end();
+      return;
+    }
+    res.setHeader("Accept-Ranges", "bytes");
+    if (result.outcome === "unsatisfiable") {
+      res.status(416).setHeader("Content-Range", `bytes */${result.totalBytes}`).end();
+      return;
+    }
+    const { bytes } = result;
+    res.status(result.partial ? 206 : 200).set({
+      "Content-Type": result.contentType,
+      "Content-Length": String(bytes.count),
+      ...(result.partial ? { "Content-Range": `bytes ${bytes.offset}-${bytes.offset + bytes.count - 1}/${bytes.totalBytes}` } : {}),
+      "Cache-Control": "no-store",
+    });
+    try {
+      await pipeline(bytes.body, res);
+    } catch (error) {
+      // The listener seeking or closing the page ends the response early: expected, not a failure.
+      if (gone.signal.aborted) return;
+      logger.warn({ err: error }, "playback audio stream failed part-way");
+    }
   }) as RequestHandler<{ token: string }>);
 
   const pageErrors: ErrorRequestHandler = (err: unknown, _req, res, next) => {

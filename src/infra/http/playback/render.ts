@@ -2,7 +2,8 @@
  * The playback pages as HTML: small, self-contained (no external assets, no
  * scripts), accessible, and in British English. Each page comes with the
  * Content-Security-Policy it needs: the stylesheet is allowed by its hash,
- * and only the player page may load media, from the blob origin alone.
+ * and only the player page may load media, from Callgate itself alone (the
+ * audio is streamed through Callgate; no storage link reaches the browser).
  */
 import { createHash } from "node:crypto";
 import type { OpenPlaybackResult, PlaybackView } from "../../../core/playback/open-playback.ts";
@@ -63,9 +64,8 @@ ${body}
 `;
 }
 
-/** The player page for a live grant. */
-export function renderPlayer(view: PlaybackView, audioUrl: string): RenderedPage {
-  const mediaOrigin = new URL(audioUrl).origin;
+/** The player page for a live grant; `audioPath` is the audio's URL relative to the page. */
+export function renderPlayer(view: PlaybackView, audioPath: string): RenderedPage {
   const lastDigits = /(\d{3})$/.exec(view.maskedNumber)?.[1];
   const number = lastDigits
     ? `<span aria-hidden="true">${escapeHtml(view.maskedNumber)}</span><span class="visually-hidden">Number ending ${lastDigits}</span>`
@@ -82,9 +82,10 @@ export function renderPlayer(view: PlaybackView, audioUrl: string): RenderedPage
 <dt>Your access ends</dt><dd>${escapeHtml(view.accessEndsText)}</dd>
 </dl>
 <h2 id="player-heading">Listen</h2>
-<audio id="recording" aria-labelledby="player-heading" controls controlsList="nodownload noplaybackrate" preload="metadata" oncontextmenu="${NO_CONTEXT_MENU}" src="${escapeHtml(audioUrl)}">Your browser cannot play this recording.</audio>
-<p>If the player stops working, reload this page: each visit gets a fresh, short-lived connection to the recording.</p>`;
-  const csp = [...BASE_CSP, `media-src ${mediaOrigin}`, `script-src 'unsafe-hashes' ${NO_CONTEXT_MENU_HASH}`].join("; ");
+<p>Listen somewhere private, with headphones if others are near.</p>
+<audio id="recording" aria-labelledby="player-heading" controls controlsList="nodownload noplaybackrate" preload="metadata" oncontextmenu="${NO_CONTEXT_MENU}" src="${escapeHtml(audioPath)}">Your browser cannot play this recording.</audio>
+<p>If the player stops working, reload this page.</p>`;
+  const csp = [...BASE_CSP, "media-src 'self'", `script-src 'unsafe-hashes' ${NO_CONTEXT_MENU_HASH}`].join("; ");
   return { status: 200, html: page(`Call recording ${view.reference}`, view.organisationName, body), csp };
 }
 
