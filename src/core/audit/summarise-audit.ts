@@ -27,6 +27,7 @@ import { requireDpo } from "../guards.ts";
 import { dpoNames, findPerson } from "../policy/access.ts";
 import type { Person } from "../policy/schema.ts";
 import { appendAudit } from "./append-audit.ts";
+import type { AuditAction } from "./audit-actions.ts";
 import { findAnomalies, type AuditAnomalies, type PersonRef } from "./audit-anomalies.ts";
 import { hasFilters, parseAuditQuery, type AuditFilters, type AuditQuery } from "./audit-query.ts";
 import { verifyAuditChainIncrementally, type AuditChainStatus } from "./verify-audit-chain.ts";
@@ -49,7 +50,7 @@ export const OUTCOME_LABELS: Record<RequestStatus, string> = {
 };
 
 /** Audit actions counted as link events (see issue-playback-grant, open-playback, expire-grants, revoke-grant). */
-export const LINK_ACTIONS = { issued: "grant.issued", opened: "playback.opened", expired: "grant.expired", revoked: "grant.revoked" } as const;
+export const LINK_ACTIONS = { issued: "grant.issued", opened: "playback.opened", expired: "grant.expired", revoked: "grant.revoked" } as const satisfies Record<string, AuditAction>;
 
 /** Longest lists kept in a summary (the totals are always exact). */
 export const SUMMARY_LIST_LIMIT = 100;
@@ -243,7 +244,7 @@ export async function buildAuditSummary(ctx: CoreContext, query: AuditQuery, act
   const byOutcome = OUTCOME_ORDER.filter((s) => outcomeTotals.has(s)).map((status) => ({ id: status, status, label: OUTCOME_LABELS[status], count: outcomeTotals.get(status)! }));
   const byCount = (a: CountRow, b: CountRow) => b.count - a.count || a.label.localeCompare(b.label);
 
-  const linkCount = (action: string) => links.find((l) => l.action === action);
+  const linkCount = (action: AuditAction) => links.find((l) => l.action === action);
   const [timingRow] = timing;
   const [slowestRow] = slowest;
 
