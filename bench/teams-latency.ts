@@ -180,7 +180,7 @@ async function once(kind: "pglite" | "postgresql"): Promise<string[]> {
   }
 
   const callgateHttp = createHttpServer({ logger });
-  const adapter = await startTeamsAdapter({ ctx, config: { enabled: false }, logger, http: callgateHttp, host: "127.0.0.1" });
+  const adapter = await startTeamsAdapter({ ctx, config: { mode: "local" }, logger, http: callgateHttp, host: "127.0.0.1" });
   const callgate = await callgateHttp.listen(0, "127.0.0.1");
 
   const bareHttp = createHttpServer({ logger });

@@ -104,7 +104,7 @@ async function main(): Promise<void> {
   const outAt = args.indexOf("--out");
   const out = resolve(outAt >= 0 && args[outAt + 1] ? args[outAt + 1]! : "dist/teams/callgate-teams.zip");
   const config = loadConfig();
-  if (!config.teams.enabled) {
+  if (config.teams.mode !== "authenticated") {
     console.error("Set CLIENT_ID, CLIENT_SECRET and TENANT_ID (the bot's Entra app registration) and PUBLIC_URL before packaging the Teams app.");
     process.exit(2);
   }

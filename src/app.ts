@@ -38,7 +38,7 @@ export interface RunningCallgate {
 
 export interface StartOptions {
   clock?: Clock;
-  /** Start the Agents Playground when Teams has no credentials (default true). */
+  /** Start the Agents Playground when Teams is in local mode (default true). */
   playground?: boolean;
 }
 
@@ -77,9 +77,11 @@ export async function startCallgate(config: Config, logger: Logger, options: Sta
     const channels: ChatChannel[] = [];
     const slack = config.slack.enabled ? await startSlackAdapter({ ctx, config: config.slack, logger, http, publicUrl: config.publicUrl }) : undefined;
     if (slack) channels.push(slack.channel);
-    // Without credentials Teams runs in local mode (loopback only, logged loudly) for the Agents Playground.
-    const teams = await startTeamsAdapter({ ctx, config: config.teams, logger, http, host: config.host, publicUrl: config.publicUrl });
-    channels.push(teams.channel);
+    // Teams is authenticated, in local mode only when asked for (loopback only, logged loudly, for the
+    // Agents Playground), or off: then nothing is mounted and POST /api/messages is the server's 404.
+    const teamsConfig = config.teams;
+    const teams = teamsConfig.mode === "off" ? undefined : await startTeamsAdapter({ ctx, config: teamsConfig, logger, http, host: config.host, publicUrl: config.publicUrl });
+    if (teams) channels.push(teams.channel);
     const scheduler = startScheduler(
       [
         { name: "deliver-notifications", everyMs: 2_000, run: () => (channels.length ? deliverNotifications(ctx, { channels, publicUrl: config.publicUrl }) : Promise.resolve()) },
@@ -101,14 +103,14 @@ export async function startCallgate(config: Config, logger: Logger, options: Sta
     closers.push(() => server.close());
     // Closers run in reverse: Slack drains its listeners before the server stops.
     if (slack) closers.push(() => slack.close());
-    closers.push(() => teams.close());
-    if (!config.teams.enabled && options.playground !== false) {
+    if (teams) closers.push(() => teams.close());
+    if (config.teams.mode === "local" && options.playground !== false) {
       const playground = await startAgentsPlayground({ port: 56150, botEndpoint: `${server.url}${MESSAGING_PATH}`, users: playgroundUsersFromPolicy(policy), logger });
       closers.push(() => playground.close());
       logger.warn({ url: playground.url }, `Teams local trial: open ${playground.url} in a browser (you are ${playground.users[0]!.name})`);
     }
     logger.info(
-      { url: server.url, organisation: policy.organisation.name, database: database.kind, storage: config.storage.kind, slack: config.slack.enabled, teams: config.teams.enabled },
+      { url: server.url, organisation: policy.organisation.name, database: database.kind, storage: config.storage.kind, slack: config.slack.enabled, teams: config.teams.mode },
       `Callgate is listening on ${server.url}`,
     );
     return { url: server.url, ctx, http, channels, close: closeAll };

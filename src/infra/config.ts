@@ -12,6 +12,7 @@ import { isIP } from "node:net";
 import { resolve } from "node:path";
 import { z } from "zod";
 import { AppError } from "../core/errors.ts";
+import { isLoopbackAddress } from "./loopback.ts";
 
 /** pino's level names, quietest last. */
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -43,10 +44,17 @@ export type SlackConfig =
   | { readonly enabled: true; readonly signingSecret: string; readonly botToken: string; readonly apiUrl: string }
   | { readonly enabled: false; readonly apiUrl: string };
 
-/** Teams is on only when the bot's Entra app registration is fully configured. */
+/**
+ * How Teams runs. "authenticated": the bot's Entra app registration is fully
+ * configured and every inbound token is validated. "local": unauthenticated,
+ * for the Agents Playground on this machine only; asked for with
+ * TEAMS_LOCAL_MODE=true (the trial's default), never because credentials are
+ * missing, and refused unless HOST is loopback. "off": no Teams endpoint at all.
+ */
 export type TeamsConfig =
-  | { readonly enabled: true; readonly clientId: string; readonly clientSecret: string; readonly tenantId: string }
-  | { readonly enabled: false };
+  | { readonly mode: "authenticated"; readonly clientId: string; readonly clientSecret: string; readonly tenantId: string }
+  | { readonly mode: "local" }
+  | { readonly mode: "off" };
 
 export interface Config {
   readonly port: number;
@@ -122,6 +130,17 @@ const wholeNumber = (min: number, max: number) =>
     .transform(Number)
     .refine((n) => n >= min && n <= max, `must be a whole number between ${min} and ${max}`);
 
+const trueOrFalse = () =>
+  text('"true" or "false"')
+    .toLowerCase()
+    .pipe(z.enum(["true", "false"], { error: 'must be "true" or "false"' }))
+    .transform((v) => v === "true");
+
+/** A HOST other machines cannot reach: a loopback IP literal, or localhost (resolved again when the Teams adapter starts). */
+export function isLoopbackHost(host: string): boolean {
+  return isLoopbackAddress(host) || host.toLowerCase() === "localhost";
+}
+
 const EnvSchema = z.object({
   PORT: optional(wholeNumber(1, 65535)),
   HOST: optional(text("a host name or IP address").regex(/^[\w.:\-[\]]+$/, "must be a host name or IP address such as 127.0.0.1 or 0.0.0.0")),
@@ -146,12 +165,8 @@ const EnvSchema = z.object({
     text("a container name").regex(CONTAINER, "must be a valid container name: 3 to 63 lower-case letters, digits and single hyphens"),
   ),
   LOG_LEVEL: optional(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` })),
-  CALLGATE_DEMO: optional(
-    text('"true" or "false"')
-      .toLowerCase()
-      .pipe(z.enum(["true", "false"], { error: 'must be "true" or "false"' }))
-      .transform((v) => v === "true"),
-  ),
+  CALLGATE_DEMO: optional(trueOrFalse()),
+  TEAMS_LOCAL_MODE: optional(trueOrFalse()),
   SLACK_SIGNING_SECRET: optional(text("the app's signing secret").regex(/^\S+$/, "must be the signing secret from the Slack app's Basic Information page")),
   SLACK_BOT_TOKEN: optional(text("a bot token").refine((v) => /^xoxb-\S+$/.test(v), 'must be a bot token starting "xoxb-"')),
   SLACK_API_URL: optional(url(["http:", "https:"], "an http or https URL such as https://slack.com/api/")),
@@ -192,6 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   // Checked on presence alone, so they are reported alongside any bad values.
   problems.push(...crossChecks((name) => (env[name] ?? "").trim() !== ""));
+  if (parsed.success) problems.push(...teamsLocalModeChecks(parsed.data));
   if (problems.length > 0 || !parsed.success) {
     throw new AppError(
       "CONFIG_INVALID",
@@ -221,6 +237,34 @@ function crossChecks(has: (name: string) => boolean): string[] {
     );
   }
   return problems;
+}
+
+/** Unauthenticated local mode: explicit, on this machine only, never beside credentials. */
+function teamsLocalModeChecks(e: Env): string[] {
+  if (e.TEAMS_LOCAL_MODE !== true) return [];
+  const problems: string[] = [];
+  if (e.CLIENT_ID || e.CLIENT_SECRET || e.TENANT_ID) {
+    problems.push("TEAMS_LOCAL_MODE: must not be true when CLIENT_ID, CLIENT_SECRET and TENANT_ID are set: with credentials every Teams request is authenticated");
+  }
+  const host = e.HOST ?? "127.0.0.1";
+  if (!isLoopbackHost(host)) {
+    problems.push(`TEAMS_LOCAL_MODE: must not be true when HOST is ${host}: local mode accepts Teams activities without checking who sent them, so it runs only on a loopback HOST such as 127.0.0.1`);
+  }
+  return problems;
+}
+
+/**
+ * The trial is `npm start` with nothing configured: no chat credentials, the
+ * embedded database and storage, a loopback HOST. Only then is Teams' local
+ * mode (for the Agents Playground) on without being asked for; a deployment
+ * that forgot its Teams credentials gets no Teams endpoint, not an open one.
+ */
+function isTrial(e: Env): boolean {
+  return (
+    !e.SLACK_SIGNING_SECRET && !e.SLACK_BOT_TOKEN && !e.CLIENT_ID && !e.CLIENT_SECRET && !e.TENANT_ID &&
+    !e.DATABASE_URL && !e.AZURE_STORAGE_CONNECTION_STRING && !e.AZURE_STORAGE_ACCOUNT_URL &&
+    isLoopbackHost(e.HOST ?? "127.0.0.1")
+  );
 }
 
 function build(e: Env): Config {
@@ -256,8 +300,10 @@ function build(e: Env): Config {
 
   const teams: TeamsConfig =
     e.CLIENT_ID && e.CLIENT_SECRET && e.TENANT_ID
-      ? { enabled: true, clientId: e.CLIENT_ID, clientSecret: e.CLIENT_SECRET, tenantId: e.TENANT_ID }
-      : { enabled: false };
+      ? { mode: "authenticated", clientId: e.CLIENT_ID, clientSecret: e.CLIENT_SECRET, tenantId: e.TENANT_ID }
+      : (e.TEAMS_LOCAL_MODE ?? isTrial(e))
+        ? { mode: "local" }
+        : { mode: "off" };
 
   // Demo data is for a fresh clone: on by default only while nothing
   // production-like (a real database or a real storage account) is configured.
@@ -307,7 +353,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     database,
     storage,
     slack: { enabled: config.slack.enabled, apiUrl: stripPassword(config.slack.apiUrl) },
-    teams: config.teams.enabled ? { enabled: true, clientId: config.teams.clientId, tenantId: config.teams.tenantId } : { enabled: false },
+    teams: config.teams.mode === "authenticated" ? { mode: "authenticated", clientId: config.teams.clientId, tenantId: config.teams.tenantId } : { mode: config.teams.mode },
     trustProxy: config.trustProxy,
   };
 }

@@ -29,7 +29,7 @@ describe("configuration", () => {
       database: { kind: "pglite", dataDir: resolve(".callgate") },
       storage: { kind: "azurite", dataDir: resolve(".callgate"), container: "recordings" },
       slack: { enabled: false, apiUrl: "https://slack.com/api/" },
-      teams: { enabled: false },
+      teams: { mode: "local" },
     });
   });
 
@@ -68,7 +68,7 @@ describe("configuration", () => {
     expect(config.storage).toEqual({ kind: "account-url", url: "https://acct.blob.core.windows.net", container: "call-recordings" });
     expect(config.demo).toBe(false);
     expect(config.slack).toEqual({ enabled: true, signingSecret: "8f742231b10e8888abcd99yyyzzz85a5", botToken: "xoxb-1-2-abc", apiUrl: "http://127.0.0.1:4000/api/" });
-    expect(config.teams).toEqual({ enabled: true, clientId: GUID, clientSecret: "s3cr3t~value", tenantId: "contoso.onmicrosoft.com" });
+    expect(config.teams).toEqual({ mode: "authenticated", clientId: GUID, clientSecret: "s3cr3t~value", tenantId: "contoso.onmicrosoft.com" });
   });
 
   it("turns demo data off once real storage is configured, unless asked for", () => {
@@ -117,6 +117,32 @@ describe("configuration", () => {
     expect(configError({ CLIENT_ID: GUID }).message).toContain("CLIENT_SECRET and TENANT_ID: must be set too");
   });
 
+  it("gives a Slack-only deployment no Teams endpoint: missing Teams credentials never mean local mode", () => {
+    const slack = { SLACK_SIGNING_SECRET: "8f742231b10e8888abcd99yyyzzz85a5", SLACK_BOT_TOKEN: "xoxb-1-2-abc" };
+    expect(loadConfig(slack).teams).toEqual({ mode: "off" });
+    expect(loadConfig({ DATABASE_URL: "postgresql://callgate@db:5432/callgate" }).teams).toEqual({ mode: "off" });
+    expect(loadConfig({ AZURE_STORAGE_ACCOUNT_URL: "https://acct.blob.core.windows.net" }).teams).toEqual({ mode: "off" });
+    expect(loadConfig({ HOST: "0.0.0.0" }).teams).toEqual({ mode: "off" });
+    expect(loadConfig({ HOST: "127.attacker.test" }).teams).toEqual({ mode: "off" });
+  });
+
+  it("turns Teams local mode on only when asked, or for the trial with nothing configured", () => {
+    expect(loadConfig({}).teams).toEqual({ mode: "local" });
+    expect(loadConfig({ HOST: "::1" }).teams).toEqual({ mode: "local" });
+    expect(loadConfig({ TEAMS_LOCAL_MODE: "false" }).teams).toEqual({ mode: "off" });
+    const slack = { SLACK_SIGNING_SECRET: "8f742231b10e8888abcd99yyyzzz85a5", SLACK_BOT_TOKEN: "xoxb-1-2-abc" };
+    expect(loadConfig({ ...slack, TEAMS_LOCAL_MODE: "TRUE", HOST: "127.0.0.1" }).teams).toEqual({ mode: "local" });
+    expect(loadConfig({ TEAMS_LOCAL_MODE: "true", HOST: "localhost" }).teams).toEqual({ mode: "local" });
+    expect(configError({ TEAMS_LOCAL_MODE: "yes" }).message).toContain('TEAMS_LOCAL_MODE: must be "true" or "false" (got "yes")');
+  });
+
+  it("refuses Teams local mode on a HOST other machines can reach, or beside Teams credentials", () => {
+    for (const host of ["0.0.0.0", "::", "10.0.0.5", "127.attacker.test", "callgate.example.org"]) {
+      expect(configError({ TEAMS_LOCAL_MODE: "true", HOST: host }).message, host).toContain(`TEAMS_LOCAL_MODE: must not be true when HOST is ${host}`);
+    }
+    expect(configError({ TEAMS_LOCAL_MODE: "true", CLIENT_ID: GUID, CLIENT_SECRET: "x", TENANT_ID: GUID }).message).toContain("TEAMS_LOCAL_MODE: must not be true when CLIENT_ID");
+  });
+
   it("reports bad values and missing partners together", () => {
     const err = configError({ PORT: "x", SLACK_BOT_TOKEN: "xoxb-1-2-3" });
     expect(err.message).toContain("PORT:");
@@ -159,7 +185,7 @@ describe("configuration", () => {
       database: { kind: "postgresql", url: "postgresql://callgate@db:5432/callgate", poolSize: 10 },
       storage: { kind: "connection-string", accountName: "acct", container: "recordings" },
       slack: { enabled: true },
-      teams: { enabled: true, clientId: GUID, tenantId: GUID },
+      teams: { mode: "authenticated", clientId: GUID, tenantId: GUID },
     });
   });
 });

@@ -33,6 +33,23 @@ const base = z.object({
   locale: z.string().max(40).optional(),
 });
 
+/**
+ * What every inbound activity must carry before the SDK sees it: the SDK
+ * reads these fields unchecked (and answers 500 when one is missing), so a
+ * request without them is refused at the door with 400. Other fields pass
+ * through for the handlers' own schemas.
+ */
+export const inboundActivity = z.looseObject({
+  type: z.string().min(1).max(100),
+  id: z.string().max(512).optional(),
+  channelId: z.string().max(40),
+  serviceUrl: z.string().min(1).max(2_000),
+  from: account,
+  recipient: account,
+  conversation,
+});
+export type InboundActivity = z.output<typeof inboundActivity>;
+
 export const messageActivity = base.extend({
   type: z.literal("message"),
   text: z.string().max(4_000).default(""),

@@ -75,9 +75,24 @@ export class TeamsDirectory {
     const key = activity.from.aadObjectId ?? activity.from.id;
     const hit = this.members.get(key);
     if (hit && hit.until > Date.now()) return hit.value;
-    const member = await lookup(activity.conversation.id, activity.from.id);
+    let member: MemberRecord;
+    try {
+      member = await lookup(activity.conversation.id, activity.from.id);
+    } catch (error) {
+      // The connector does not know this sender in this conversation: nobody to be, which is not our failure.
+      if (httpStatusOf(error) === 404) {
+        throw new AppError("NOT_SET_UP", `You are not set up in Callgate yet: Teams does not list you in this conversation, so Callgate cannot tell who you are. Ask ${dpoNames(this.ctx.policy)} to set you up.`, undefined, { cause: error });
+      }
+      throw error;
+    }
     const record: MemberRecord = { ...(member.email ? { email: member.email } : {}), ...(member.userPrincipalName ? { userPrincipalName: member.userPrincipalName } : {}) };
     this.members.set(key, { value: record, until: Date.now() + this.ttlMs });
     return record;
   }
+}
+
+/** The HTTP status of a failed connector call (the SDK's client throws axios errors), if it has one. */
+function httpStatusOf(error: unknown): number | undefined {
+  const status = (error as { response?: { status?: unknown } } | null)?.response?.status;
+  return typeof status === "number" ? status : undefined;
 }

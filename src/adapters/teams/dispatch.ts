@@ -65,7 +65,7 @@ export function registerHandlers(app: CallgateTeamsApp, deps: TeamsDeps, handler
       }
       await handler.handle({ activity, person, args, reply }, deps);
     } catch (error) {
-      await reply(refusalCard(report(deps, error, "a Teams message could not be handled")));
+      await answerRefusal(deps, () => reply(refusalCard(report(deps, error, "a Teams message could not be handled"))));
     }
   });
 
@@ -103,9 +103,24 @@ export function registerHandlers(app: CallgateTeamsApp, deps: TeamsDeps, handler
     } catch (error) {
       // Someone not in the policy installed the bot: tell them who to ask.
       const message = report(deps, error, "a Teams installation could not be handled");
-      await ctx.send({ type: "message", attachments: [{ contentType: CARD_CONTENT_TYPE, content: refusalCard(message) }] } as never);
+      await answerRefusal(deps, () => ctx.send({ type: "message", attachments: [{ contentType: CARD_CONTENT_TYPE, content: refusalCard(message) }] } as never));
     }
   });
+}
+
+/**
+ * Sends the words for a failure that has already been reported. When even
+ * that cannot go (the connector the activity named is down, or does not know
+ * the conversation: a forged activity), the failure is logged and the
+ * activity ends there: the sender gets no answer, and the endpoint does not
+ * turn a refusal into a 500.
+ */
+async function answerRefusal(deps: TeamsDeps, send: () => Promise<unknown>): Promise<void> {
+  try {
+    await send();
+  } catch (error) {
+    deps.logger.warn({ err: error }, "a refusal could not be sent back to Teams");
+  }
 }
 
 function cardResponse(card: Card) {

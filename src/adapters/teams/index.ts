@@ -2,15 +2,18 @@
  * The Teams adapter: the Teams SDK v2 app mounted at POST /api/messages on
  * Callgate's one HTTP server, its handlers, and the TeamsChannel the outbox
  * delivers through. With credentials (CLIENT_ID, CLIENT_SECRET, TENANT_ID)
- * the SDK validates every inbound token; without them it runs in
- * unauthenticated local mode, for the Agents Playground only, and says so
- * loudly. Also exports the Agents Playground starter for the local trial.
+ * the SDK validates every inbound token. Unauthenticated local mode, for the
+ * Agents Playground only, runs only when asked for (TEAMS_LOCAL_MODE), on a
+ * loopback HOST, says so loudly, and admits only activities whose Bot
+ * Connector resolves to loopback. With neither, the app mounts no Teams
+ * endpoint at all. Also exports the Agents Playground starter for the trial.
  */
 import type { CoreContext } from "../../core/context.ts";
 import { AppError } from "../../core/errors.ts";
 import type { TeamsConfig } from "../../infra/config.ts";
 import type { HttpServer } from "../../infra/http/server.ts";
 import type { Logger } from "../../infra/logger.ts";
+import { isLoopbackUrl, resolvesToLoopbackOnly } from "../../infra/loopback.ts";
 import { renderContextFor } from "./cards/render-context.ts";
 import type { TeamsDeps } from "./deps.ts";
 import { TeamsDirectory } from "./directory.ts";
@@ -29,8 +32,8 @@ export { MESSAGING_PATH } from "./ids.ts";
 
 export interface StartTeamsAdapterOptions {
   ctx: CoreContext;
-  /** Enabled: validate every token. Disabled: unauthenticated local mode (Agents Playground only). */
-  config: TeamsConfig;
+  /** Authenticated: validate every token. Local: unauthenticated, for the Agents Playground on this machine only. */
+  config: Exclude<TeamsConfig, { mode: "off" }>;
   logger: Logger;
   http: HttpServer;
   /**
@@ -57,22 +60,24 @@ export interface TeamsAdapter {
 export async function startTeamsAdapter(options: StartTeamsAdapterOptions): Promise<TeamsAdapter> {
   const { ctx, config, http } = options;
   const logger = options.logger.child({ component: "teams" });
-  const authenticated = config.enabled;
-  if (!authenticated && !isLoopbackHost(options.host)) {
+  const authenticated = config.mode === "authenticated";
+  // Resolved, not compared as text: "127.attacker.test" is a name, and "localhost" is whatever the resolver says.
+  if (!authenticated && !(await resolvesToLoopbackOnly(options.host))) {
     throw new AppError(
       "CONFIG_INVALID",
-      `Teams has no credentials, so it would run in unauthenticated local mode, but HOST is ${options.host}, which other machines can reach. Set CLIENT_ID, CLIENT_SECRET and TENANT_ID, or bind to 127.0.0.1 for a local trial.`,
+      `TEAMS_LOCAL_MODE asks for unauthenticated local mode, but HOST is ${options.host}, which other machines can reach. Set CLIENT_ID, CLIENT_SECRET and TENANT_ID, or bind to 127.0.0.1 for a local trial.`,
     );
   }
-  // In local mode the SDK checks no token, so only activities naming a loopback
-  // Bot Connector (the Agents Playground) are let through: a forged service URL
-  // would otherwise choose whose e-mail the bot believes, and where it calls.
-  const server = new SharedServerAdapter(http, logger, authenticated ? undefined : (body) => hasLoopbackServiceUrl(body));
+  // In local mode the SDK checks no token, so only activities naming a Bot
+  // Connector that resolves to loopback (the Agents Playground) are let
+  // through: a forged service URL would otherwise choose whose e-mail the bot
+  // believes, and where it sends that person's messages.
+  const server = new SharedServerAdapter(http, logger, authenticated ? undefined : (activity) => isLoopbackUrl(activity.serviceUrl));
   const app = new CallgateTeamsApp({
     // Passed explicitly so the SDK reads nothing from the environment itself.
-    ...(config.enabled ? { clientId: config.clientId, clientSecret: config.clientSecret, tenantId: config.tenantId } : {}),
-    // Never on with credentials: the config allows unauthenticated mode only when none is set.
-    dangerouslyAllowUnauthenticatedRequests: !config.enabled,
+    ...(authenticated ? { clientId: config.clientId, clientSecret: config.clientSecret, tenantId: config.tenantId } : {}),
+    // Never on with credentials: the config allows local mode only when none is set.
+    dangerouslyAllowUnauthenticatedRequests: !authenticated,
     httpServerAdapter: server,
     messagingEndpoint: MESSAGING_PATH,
     logger: sdkLogger(logger),
@@ -80,7 +85,7 @@ export async function startTeamsAdapter(options: StartTeamsAdapterOptions): Prom
   if (!authenticated) {
     logger.warn(
       { path: MESSAGING_PATH },
-      "TEAMS IS IN UNAUTHENTICATED LOCAL MODE: no CLIENT_ID, CLIENT_SECRET and TENANT_ID are set, so POST /api/messages accepts activities without checking who sent them. This is for the local Agents Playground only: never expose this server to a network.",
+      "TEAMS IS IN UNAUTHENTICATED LOCAL MODE (TEAMS_LOCAL_MODE): POST /api/messages accepts activities without checking who sent them. This is for the local Agents Playground only: never expose this server to a network.",
     );
   }
   const render = renderContextFor(ctx.policy);
@@ -95,21 +100,4 @@ export async function startTeamsAdapter(options: StartTeamsAdapterOptions): Prom
     authenticated,
     close: () => server.drain(options.drainMs ?? 5_000),
   };
-}
-
-const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
-
-function isLoopbackHost(host: string): boolean {
-  return LOOPBACK.has(host) || host.startsWith("127.");
-}
-
-function hasLoopbackServiceUrl(body: unknown): boolean {
-  const serviceUrl = (body as { serviceUrl?: unknown } | null)?.serviceUrl;
-  if (typeof serviceUrl !== "string") return false;
-  try {
-    const url = new URL(serviceUrl);
-    return (url.protocol === "http:" || url.protocol === "https:") && isLoopbackHost(url.hostname);
-  } catch {
-    return false;
-  }
 }

@@ -41,7 +41,7 @@ export async function teamsTestbed(kind: DatabaseKind, options: { policy?: Polic
   let playground: AgentsPlayground | undefined;
   let client: PlaygroundClient | undefined;
   try {
-    adapter = await startTeamsAdapter({ ctx: core.ctx, config: { enabled: false }, logger, http, host: "127.0.0.1", drainMs: 500, publicUrl: "https://callgate.test" });
+    adapter = await startTeamsAdapter({ ctx: core.ctx, config: { mode: "local" }, logger, http, host: "127.0.0.1", drainMs: 500, publicUrl: "https://callgate.test" });
     running = await http.listen(0, "127.0.0.1");
     playground = await startAgentsPlayground({
       port: 0,
