@@ -5,7 +5,8 @@
  * of markup, a decided request, progress on two approvals.
  */
 import type { CandidateView, Notice } from "../../src/core/notify/notices.ts";
-import { buildRequestView, type RequestView, type RequestWithDecisions } from "../../src/core/requests/request-view.ts";
+import type { RequestWithDecisions } from "../../src/core/requests/load-request.ts";
+import { buildRequestView, type RequestView } from "../../src/core/requests/request-view.ts";
 import { P, testPolicy } from "../support/test-policy.ts";
 
 const policy = testPolicy();

@@ -5,7 +5,8 @@
  */
 import { z } from "zod";
 import { candidateView, findCandidates, MAX_CANDIDATES } from "../../core/requests/fulfilment-steps.ts";
-import { buildRequestView, loadRequest } from "../../core/requests/request-view.ts";
+import { loadRequest } from "../../core/requests/load-request.ts";
+import { buildRequestView } from "../../core/requests/request-view.ts";
 import { loadExtensionView } from "../../core/playback/extension-view.ts";
 import { approvalCard } from "./cards/approval-card.ts";
 import { consentCard } from "./cards/consent-card.ts";

@@ -15,7 +15,7 @@ import { AppError } from "../errors.ts";
 import type { FileToDeliver } from "../files/deliver-file.ts";
 import type { FileJobWork } from "../files/run-file-jobs.ts";
 import { findPerson } from "../policy/access.ts";
-import { loadRequest } from "../requests/request-view.ts";
+import { loadRequest } from "../requests/load-request.ts";
 import { disclosureDetails } from "./disclosure-details.ts";
 import { buildDisclosureForm } from "./disclosure-form.ts";
 import type { DisclosureReleasePayload } from "./release-disclosure.ts";

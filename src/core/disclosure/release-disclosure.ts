@@ -15,7 +15,7 @@ import { AppError } from "../errors.ts";
 import { enqueueFileJob } from "../files/file-jobs.ts";
 import { issuePlaybackGrant } from "../playback/issue-playback-grant.ts";
 import { DISCLOSURE_PURPOSE_ID } from "../policy/schema.ts";
-import type { RequestWithDecisions } from "../requests/request-view.ts";
+import type { RequestWithDecisions } from "../requests/load-request.ts";
 
 export function isDisclosureRequest(request: { purposeId: string }): boolean {
   return request.purposeId === DISCLOSURE_PURPOSE_ID;

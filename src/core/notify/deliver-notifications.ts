@@ -16,7 +16,8 @@ import type { ChatChannel } from "../ports/chat.ts";
 import { candidateView, findCandidates, MAX_CANDIDATES } from "../requests/fulfilment-steps.ts";
 import { buildFileReadyNotice } from "../files/file-view.ts";
 import { loadExtensionView } from "../playback/extension-view.ts";
-import { loadRequest, buildRequestView } from "../requests/request-view.ts";
+import { loadRequest } from "../requests/load-request.ts";
+import { buildRequestView } from "../requests/request-view.ts";
 import { enqueueNotices } from "./enqueue-notices.ts";
 import { UPDATABLE_NOTICES, type Notice, type NoticeKind } from "./notices.ts";
 

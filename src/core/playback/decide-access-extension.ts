@@ -12,7 +12,7 @@ import { formatDateTime } from "../format.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
 import { authorisersFor, findPerson, personByEmail, purposeById } from "../policy/access.ts";
 import { MIN_DENIAL_REASON } from "../requests/record-decision.ts";
-import { loadRequest } from "../requests/request-view.ts";
+import { loadRequest } from "../requests/load-request.ts";
 import { cleanText } from "../validation.ts";
 import { issuePlaybackGrant } from "./issue-playback-grant.ts";
 

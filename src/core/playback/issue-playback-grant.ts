@@ -11,7 +11,7 @@ import { appendAudit } from "../audit/append-audit.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
 import { addDuration } from "../policy/duration.ts";
 import { purposeById } from "../policy/access.ts";
-import type { RequestWithDecisions } from "../requests/request-view.ts";
+import type { RequestWithDecisions } from "../requests/load-request.ts";
 
 export function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");

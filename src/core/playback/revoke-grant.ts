@@ -10,7 +10,7 @@ import { appendAudit } from "../audit/append-audit.ts";
 import { AppError } from "../errors.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
 import { authorisersFor, isDpo, personByEmail, purposeById } from "../policy/access.ts";
-import { parseRequestKey } from "../requests/request-view.ts";
+import { parseRequestKey } from "../requests/load-request.ts";
 import { cleanText } from "../validation.ts";
 
 export interface RevokeGrantInput {

@@ -15,7 +15,7 @@ import type { Policy } from "../policy/schema.ts";
 import { issuePlaybackGrant } from "../playback/issue-playback-grant.ts";
 import { isDisclosureRequest, releaseDisclosure } from "../disclosure/release-disclosure.ts";
 import { moveRequest } from "./request-lifecycle.ts";
-import type { RequestWithDecisions } from "./request-view.ts";
+import type { RequestWithDecisions } from "./load-request.ts";
 
 /** The most candidates a fulfiller is shown; more means the request is too vague. */
 export const MAX_CANDIDATES = 20;

@@ -17,7 +17,8 @@ import type { Person } from "../policy/schema.ts";
 import { cleanText } from "../validation.ts";
 import { afterAuthorisation } from "./fulfilment-steps.ts";
 import { lockRequest, moveRequest } from "./request-lifecycle.ts";
-import { buildRequestView, loadRequestView, type RequestView, type RequestWithDecisions } from "./request-view.ts";
+import type { RequestWithDecisions } from "./load-request.ts";
+import { buildRequestView, loadRequestView, type RequestView } from "./request-view.ts";
 
 export const recordDecisionInput = z.object({
   requestId: z.string().min(1).max(100),

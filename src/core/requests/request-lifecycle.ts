@@ -9,8 +9,7 @@
 import type { RecordingRequest } from "../../generated/prisma/client.ts";
 import type { Tx } from "../context.ts";
 import { AppError } from "../errors.ts";
-// request-view.ts reads OPEN_STATUSES from here; each module uses the other only inside functions.
-import { loadRequest, type RequestWithDecisions } from "./request-view.ts";
+import { loadRequest, type RequestWithDecisions } from "./load-request.ts";
 
 /** A request's state (prisma/schema.prisma, enum RequestStatus). */
 export type RequestStatus = RecordingRequest["status"];
