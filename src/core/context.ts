@@ -1,6 +1,6 @@
 /**
  * What every core command is given: the world, injected. Built once in the
- * composition root (src/main.ts) or by a test.
+ * composition root (src/app.ts) or by a test.
  */
 import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
 import type { Policy } from "./policy/schema.ts";
