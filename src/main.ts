@@ -1,6 +1,6 @@
 /**
- * Composition root: reads the configuration once, starts Callgate, and stops it
- * cleanly on SIGINT/SIGTERM. Configuration or policy errors stop start-up with
+ * The process: reads the configuration once, starts Callgate (composed in
+ * app.ts), and stops it cleanly on SIGINT/SIGTERM. Configuration or policy errors stop start-up with
  * a message that names what is wrong.
  */
 import { startCallgate } from "./app.ts";
