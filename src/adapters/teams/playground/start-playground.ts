@@ -5,6 +5,12 @@
  * Callgate's /api/messages, with a config whose users are the policy's
  * people. Its diagnostics go to a log file, and a bad config makes it exit
  * without a word, so a failed start reports that file's tail.
+ *
+ * It is a local tool, and stays one: its telemetry is turned off (flag and
+ * environment), the same preload refuses every connection it tries to make
+ * off this machine (logged to `netLog`), and it runs in its own process
+ * group, which close() ends and which ends itself when this process goes
+ * away, even by SIGKILL (the preload watches our pid and its stdin pipe).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -52,6 +58,10 @@ export interface AgentsPlayground {
   /** The six users, current user first (padding included). */
   users: readonly PlaygroundUser[];
   logFile: string;
+  /** JSON lines, one per connection or look-up the preload refused because it was not for this machine. */
+  netLog: string;
+  /** The Playground's pid, which is also its process group's id. */
+  pid: number;
   close(): Promise<void>;
 }
 
@@ -70,6 +80,7 @@ export async function startAgentsPlayground(options: StartAgentsPlaygroundOption
   const dir = options.dataDir ?? mkdtempSync(join(tmpdir(), "callgate-playground-"));
   const configPath = join(dir, ".m365agentsplayground.yml");
   const logFile = join(dir, "m365agentsplayground.log");
+  const netLog = join(dir, "refused-connections.jsonl");
   // Named after its user, so Playgrounds run side by side never share a chat id.
   const personalChatId = `personal-chat-${current.id.replace(/[^A-Za-z0-9-]/g, "-")}`;
   const toConfig = (u: PlaygroundUser) => ({ id: u.id, name: u.name, userPrincipleName: u.userPrincipalName, aadObjectId: u.aadObjectId, givenName: u.givenName, surname: u.surname, email: u.email });
@@ -90,8 +101,11 @@ export async function startAgentsPlayground(options: StartAgentsPlaygroundOption
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, ["-r", PRELOAD, cli, "-e", options.botEndpoint, "-c", "msteams", "-p", String(port), "--su", `${url}/_connector`, "--dt"], {
     cwd: dir,
-    env: { ...process.env, TEAMSAPPTESTER_BROWSER: "none", M365_AGENTS_PLAYGROUND_CONFIG_PATH: configPath, M365_AGENTS_PLAYGROUND_LOGFILE: logFile },
-    stdio: ["ignore", "pipe", "pipe"],
+    env: playgroundEnv({ configPath, logFile, netLog }),
+    // Its own process group, so close() can end it and anything it starts; stdin is
+    // the pipe whose closing tells the preload's watchdog that we are gone.
+    detached: true,
+    stdio: ["pipe", "pipe", "pipe"],
   });
   const output: string[] = [];
   child.stdout?.on("data", (d: Buffer) => output.push(d.toString()));
@@ -99,7 +113,7 @@ export async function startAgentsPlayground(options: StartAgentsPlaygroundOption
   try {
     await waitForPing(url, child, options.startTimeoutMs ?? 20_000);
   } catch (error) {
-    child.kill("SIGKILL");
+    killGroup(child, "SIGKILL");
     const tail = readTail(logFile) || output.join("").slice(-2_000);
     throw new Error(`the Agents Playground did not start: ${(error as Error).message}\n${tail}`);
   }
@@ -112,8 +126,44 @@ export async function startAgentsPlayground(options: StartAgentsPlaygroundOption
     botId: PLAYGROUND_BOT_ID,
     users: [current, ...others],
     logFile,
+    netLog,
+    pid: child.pid!,
     close: () => stop(child),
   };
+}
+
+/**
+ * The child's environment: ours without proxy settings (every connection
+ * stays on loopback, so none may be routed elsewhere), its telemetry and the
+ * Application Insights statsbeat (which probes 169.254.169.254) off, and what
+ * the preload needs to guard the network and watch for our end.
+ */
+function playgroundEnv(paths: { configPath: string; logFile: string; netLog: string }): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of Object.keys(env)) if (/^(https?|all|no)_proxy$/i.test(name)) delete env[name];
+  return {
+    ...env,
+    TEAMSAPPTESTER_BROWSER: "none",
+    M365_AGENTS_PLAYGROUND_CONFIG_PATH: paths.configPath,
+    M365_AGENTS_PLAYGROUND_LOGFILE: paths.logFile,
+    APPLICATION_INSIGHTS_NO_STATSBEAT: "true",
+    APPLICATION_INSIGHTS_NO_DIAGNOSTIC_CHANNEL: "true",
+    APPLICATION_INSIGHTS_NO_HTTP_AGENT_KEEP_ALIVE: "true",
+    APPLICATION_INSIGHTS_DISABLE_WARNING_LOGS: "true",
+    CALLGATE_PLAYGROUND_NET_LOG: paths.netLog,
+    CALLGATE_PLAYGROUND_PARENT_PID: String(process.pid),
+    CALLGATE_PLAYGROUND_WATCH_STDIN: "1",
+  };
+}
+
+/** Signals the child's whole process group (it leads one: spawned detached). */
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // Already gone.
+  }
 }
 
 function placeholder(i: number): PlaygroundUser {
@@ -137,12 +187,19 @@ async function waitForPing(url: string, child: ChildProcess, timeoutMs: number):
 }
 
 async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
+  if (child.exitCode !== null || child.signalCode !== null) {
+    // The leader is gone; make sure nothing it started lingers in its group.
+    killGroup(child, "SIGKILL");
+    child.stdin?.destroy();
+    return;
+  }
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 3_000);
+  killGroup(child, "SIGTERM");
+  const timer = setTimeout(() => killGroup(child, "SIGKILL"), 3_000);
   await exited;
   clearTimeout(timer);
+  killGroup(child, "SIGKILL");
+  child.stdin?.destroy();
 }
 
 function freePort(): Promise<number> {
