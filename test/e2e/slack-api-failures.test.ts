@@ -30,16 +30,30 @@ describe.each(["pglite", "postgresql"] as const)("Slack API failures on %s", (ki
   }
   const pending = () => t.ctx.db.outboxMessage.count({ where: { status: "PENDING" } });
 
-  it("keeps notices through a long 429, then delivers each exactly once", async () => {
+  it("keeps notices through a long 429, tries again no sooner than Retry-After, then delivers each exactly once", async () => {
     await submit();
-    t.fake.fail("chat.postMessage", { status: 429, retryAfter: 30 }, 3);
+    t.fake.fail("chat.postMessage", { status: 429, retryAfter: 20 }, 3);
+    const failedAt = t.clock.now().getTime();
     const first = await t.deliver();
     expect(first.retrying).toBe(3);
     expect(t.fake.messages).toHaveLength(0);
     expect(await pending()).toBe(3);
     expect((await t.ctx.db.recordingRequest.findFirstOrThrow()).status).toBe("PENDING_APPROVAL");
+    const rows = await t.ctx.db.outboxMessage.findMany({ where: { status: "PENDING" } });
+    for (const row of rows) {
+      expect(row.nextAttemptAt.getTime()).toBeGreaterThanOrEqual(failedAt + 20_000);
+      expect(row.lastError).toMatch(/^RATE_LIMITED: /);
+    }
+    const posts = t.fake.callsOf("chat.postMessage").length;
 
+    // The outbox's own backoff (5 s) would have tried again here; Slack said 20 s.
     t.clock.advance(6_000);
+    expect(await t.deliver()).toEqual({ sent: 0, retrying: 0, failed: 0 });
+    t.clock.advance(13_000);
+    expect(await t.deliver()).toEqual({ sent: 0, retrying: 0, failed: 0 });
+    expect(t.fake.callsOf("chat.postMessage")).toHaveLength(posts);
+
+    t.clock.advance(1_000);
     const second = await t.deliver();
     expect(second.sent).toBe(3);
     expect(await pending()).toBe(0);

@@ -4,9 +4,12 @@
  * the listeners, and the SlackChannel the outbox delivers through.
  *
  * Bolt checks every request's signature and timestamp (401, reaching no
- * listener, when either is wrong). Listeners acknowledge first and work
- * after (`processBeforeResponse: false`), except form submissions, whose
- * answer is the validation result and so waits for the core.
+ * listener, when either is wrong); a timestamp more than five minutes in the
+ * future, which Bolt lets by, is refused the same way just before it, and a
+ * signed body of a shape no listener handles gets 400 (request-checks.ts).
+ * Listeners acknowledge first and work after (`processBeforeResponse:
+ * false`), except form submissions, whose answer is the validation result
+ * and so waits for the core.
  */
 import express, { type RequestHandler } from "express";
 import { App, ExpressReceiver } from "@slack/bolt";
@@ -22,6 +25,7 @@ import { EVENTS_PATH } from "./ids.ts";
 import { LISTENERS } from "./listeners/index.ts";
 import { dropRetries, errorBoundary, InFlight } from "./middleware.ts";
 import { renderContextFor } from "./render/render-context.ts";
+import { checkSlackRequests } from "./request-checks.ts";
 import { SlackChannel } from "./slack-channel.ts";
 import { createWebClient, slackErrorCode, type WebClient } from "./web-client.ts";
 
@@ -118,7 +122,10 @@ export async function startSlackAdapter(options: StartSlackAdapterOptions): Prom
     (req as typeof req & { rawBody?: Buffer }).rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     next();
   };
-  http.mount(EVENTS_PATH, gate, rawBody, keepRaw, receiver.router);
+  // Before Bolt: timestamps too far in the future (which Bolt lets by), and
+  // signed bodies Bolt would choke on, are refused here; Bolt checks the signature again.
+  const checks = checkSlackRequests({ signingSecret: config.signingSecret, listeners: LISTENERS, logger });
+  http.mount(EVENTS_PATH, gate, rawBody, checks, keepRaw, receiver.router);
 
   const linking = options.linkPeople ?? "background";
   if (linking === "await") await directory.linkPolicyPeople();

@@ -6,6 +6,7 @@
  * backs off) retries deliveries. A short Retry-After is honoured inline once.
  */
 import { webApi } from "@slack/bolt";
+import { ChatDeliveryError } from "../../core/ports/chat.ts";
 import type { Logger } from "../../infra/logger.ts";
 import { boltLogger } from "./bolt-logger.ts";
 
@@ -45,16 +46,27 @@ function retryAfterSeconds(error: unknown): number | undefined {
 
 /**
  * Runs a Web API call; if Slack says "rate limited, retry after N s" with N
- * at most `maxWaitSeconds`, waits and tries once more. Longer waits throw, so
- * the outbox reschedules instead of blocking its batch.
+ * at most `maxWaitSeconds`, waits and tries once more. Longer waits (and a
+ * second 429) throw a ChatDeliveryError carrying Slack's Retry-After, so the
+ * outbox reschedules no earlier than Slack allows instead of blocking its batch.
  */
 export async function withRateLimit<T>(call: () => Promise<T>, maxWaitSeconds: number): Promise<T> {
   try {
     return await call();
   } catch (error) {
     const wait = retryAfterSeconds(error);
-    if (wait === undefined || wait > maxWaitSeconds) throw error;
+    if (wait === undefined) throw error;
+    if (wait > maxWaitSeconds) throw rateLimited(wait, error);
     await new Promise((resolve) => setTimeout(resolve, wait * 1000));
-    return call();
+    try {
+      return await call();
+    } catch (again) {
+      const next = retryAfterSeconds(again);
+      throw next === undefined ? again : rateLimited(next, again);
+    }
   }
+}
+
+function rateLimited(seconds: number, cause: unknown): ChatDeliveryError {
+  return new ChatDeliveryError(`Slack is rate-limiting Callgate: retry after ${seconds} s`, { retryAfterMs: seconds * 1000, cause });
 }

@@ -12,7 +12,7 @@ import { transact } from "../context.ts";
 import { appendAudit } from "../audit/append-audit.ts";
 import { isAppError } from "../errors.ts";
 import { findPerson, peopleWithRoles } from "../policy/access.ts";
-import type { ChatChannel } from "../ports/chat.ts";
+import { ChatDeliveryError, type ChatChannel } from "../ports/chat.ts";
 import { candidateView, findCandidates, MAX_CANDIDATES } from "../requests/fulfilment-steps.ts";
 import { buildFileReadyNotice } from "../files/file-view.ts";
 import { loadExtensionView } from "../playback/extension-view.ts";
@@ -150,11 +150,12 @@ async function recordFailure(ctx: CoreContext, options: DeliveryOptions, row: Ou
   const now = ctx.clock.now();
   const attempts = row.attempts + 1;
   const unreachable = error instanceof Unreachable;
-  const code = unreachable ? "UNREACHABLE" : isAppError(error) ? error.code : "SEND_FAILED";
+  const code = unreachable ? "UNREACHABLE" : isAppError(error) ? error.code : retryAfterMs(error) > 0 ? "RATE_LIMITED" : "SEND_FAILED";
   const lastError = `${code}: ${error instanceof Error ? error.message : String(error)}`.slice(0, 500);
   const maxAttempts = options.maxAttempts ?? 12;
   if (attempts < (unreachable ? Math.min(UNREACHABLE_ATTEMPTS, maxAttempts) : maxAttempts)) {
-    const backoff = Math.min(5_000 * 2 ** (attempts - 1), 3_600_000);
+    // Never sooner than the platform asked (a 429's Retry-After), whatever the backoff says.
+    const backoff = Math.max(Math.min(5_000 * 2 ** (attempts - 1), 3_600_000), retryAfterMs(error));
     await ctx.db.outboxMessage.update({ where: { id: row.id }, data: { attempts, lastError, nextAttemptAt: new Date(now.getTime() + backoff) } });
     return false;
   }
@@ -170,6 +171,12 @@ async function recordFailure(ctx: CoreContext, options: DeliveryOptions, row: Ou
     await enqueueNotices(tx, now, [...tell].map((to) => ({ to, kind: "delivery-failed" as const, requestId: row.requestId, payload: { recipientName, noticeKind: row.kind } })));
   });
   return true;
+}
+
+/** How long the platform asked us to wait before trying again; 0 when it said nothing. */
+function retryAfterMs(error: unknown): number {
+  const ms = error instanceof ChatDeliveryError ? error.retryAfterMs : undefined;
+  return ms !== undefined && Number.isFinite(ms) && ms > 0 ? Math.min(ms, 24 * 3_600_000) : 0;
 }
 
 /** A playback token leaves the database once it has been delivered or given up on. */

@@ -33,3 +33,19 @@ export interface ChatChannel {
   /** Replaces a message sent earlier with the notice's current state. */
   update(message: SentMessage, notice: Notice): Promise<void>;
 }
+
+/**
+ * A delivery the platform refused for now, with what it said about when to
+ * try again. Channels throw it (any other error is retried with the outbox's
+ * own backoff); the outbox never tries again before `retryAfterMs` has passed.
+ */
+export class ChatDeliveryError extends Error {
+  /** The platform's "not before" (Slack's and the Bot Connector's Retry-After on a 429), in milliseconds from now. */
+  readonly retryAfterMs?: number;
+
+  constructor(message: string, options: { retryAfterMs?: number; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "ChatDeliveryError";
+    if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
+  }
+}
