@@ -27,6 +27,7 @@ import type { Logger } from "./infra/logger.ts";
 import { mountPlayback } from "./infra/http/playback/index.ts";
 import { startScheduler } from "./infra/scheduler.ts";
 
+import { openIdSignIn } from "./infra/http/playback/sign-in.ts";
 export interface RunningCallgate {
   url: string;
   ctx: CoreContext;
@@ -72,7 +73,9 @@ export async function startCallgate(config: Config, logger: Logger, options: Sta
         { name: "storage", check: () => storage.store.ping() },
       ],
     });
-    mountPlayback({ http, ctx, logger });
+    const secureCookies = config.publicUrl.startsWith("https:");
+    const signIn = config.playbackSignIn.kind === "oidc" ? openIdSignIn({ ...config.playbackSignIn, redirectUrl: `${config.publicUrl}/play/signed-in`, secureCookies }) : undefined;
+    mountPlayback({ http, ctx, logger, secureCookies, signIn });
     mountFiles({ http, ctx, logger });
     const channels: ChatChannel[] = [];
     const slack = config.slack.enabled ? await startSlackAdapter({ ctx, config: config.slack, logger, http, publicUrl: config.publicUrl }) : undefined;

@@ -78,7 +78,18 @@ export interface Config {
    * playback audit entries and rate limits). False unless configured.
    */
   readonly trustProxy: TrustProxy;
+  /** How playback links are tied to their requester (see PlaybackSignInConfig). */
+  readonly playbackSignIn: PlaybackSignInConfig;
 }
+
+/**
+ * Without an identity provider a playback link is bound to the first browser
+ * that opens it; with OpenID Connect (Microsoft Entra ID, Sign in with Slack,
+ * ...) the person signs in and it plays only for the requester's e-mail.
+ */
+export type PlaybackSignInConfig =
+  | { readonly kind: "first-browser" }
+  | { readonly kind: "oidc"; readonly issuer: string; readonly clientId: string; readonly clientSecret: string };
 
 /** false; true (trust every hop: only behind a proxy that overwrites X-Forwarded-For); a hop count; or a comma-separated list of addresses, subnets and Express's names. */
 export type TrustProxy = boolean | number | string;
@@ -102,6 +113,7 @@ const SECRET_VARIABLES = new Set([
   "SLACK_SIGNING_SECRET",
   "SLACK_BOT_TOKEN",
   "CLIENT_SECRET",
+  "OIDC_CLIENT_SECRET",
 ]);
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -184,6 +196,15 @@ const EnvSchema = z.object({
   TENANT_ID: optional(
     text("a GUID").refine((v) => GUID.test(v) || DOMAIN.test(v), "must be the directory (tenant) ID, a GUID, or the tenant's domain name"),
   ),
+  OIDC_ISSUER: optional(
+    url(["http:", "https:"], "the identity provider's issuer URL such as https://login.microsoftonline.com/<tenant>/v2.0").refine((v) => {
+      const u = new URL(v);
+      // Plain http only for a provider on this machine (local testing).
+      return u.protocol === "https:" || ["127.0.0.1", "localhost", "[::1]"].includes(u.hostname);
+    }, "must be an https URL (plain http only for a provider on this machine)"),
+  ),
+  OIDC_CLIENT_ID: optional(text("the client ID Callgate is registered with at the identity provider").regex(/^\S{1,200}$/, "must be the client ID Callgate is registered with at the identity provider")),
+  OIDC_CLIENT_SECRET: optional(text("a client secret")),
 });
 
 type Env = z.output<typeof EnvSchema>;
@@ -228,6 +249,13 @@ function crossChecks(has: (name: string) => boolean): string[] {
   if (has("SLACK_SIGNING_SECRET") !== has("SLACK_BOT_TOKEN")) {
     const missing = has("SLACK_SIGNING_SECRET") ? "SLACK_BOT_TOKEN" : "SLACK_SIGNING_SECRET";
     problems.push(`${missing}: must be set too, because Slack needs both SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (or neither, to turn Slack off)`);
+  }
+  const oidc = ["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"];
+  const oidcMissing = oidc.filter((name) => !has(name));
+  if (oidcMissing.length > 0 && oidcMissing.length < oidc.length) {
+    problems.push(
+      `${oidcMissing.join(" and ")}: must be set too, because signing in to playback needs OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET together (or none, to bind links to the first browser)`,
+    );
   }
   const teams = ["CLIENT_ID", "CLIENT_SECRET", "TENANT_ID"];
   const missing = teams.filter((name) => !has(name));
@@ -324,6 +352,10 @@ function build(e: Env): Config {
     slack,
     teams,
     trustProxy: e.CALLGATE_TRUST_PROXY ?? false,
+    playbackSignIn:
+      e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET
+        ? { kind: "oidc", issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, clientSecret: e.OIDC_CLIENT_SECRET }
+        : { kind: "first-browser" },
   });
 }
 
@@ -355,6 +387,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     slack: { enabled: config.slack.enabled, apiUrl: stripPassword(config.slack.apiUrl) },
     teams: config.teams.mode === "authenticated" ? { mode: "authenticated", clientId: config.teams.clientId, tenantId: config.teams.tenantId } : { mode: config.teams.mode },
     trustProxy: config.trustProxy,
+    playbackSignIn: config.playbackSignIn.kind === "oidc" ? { kind: "oidc", issuer: config.playbackSignIn.issuer, clientId: config.playbackSignIn.clientId } : { kind: "first-browser" },
   };
 }
 

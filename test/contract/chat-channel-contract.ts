@@ -88,6 +88,16 @@ export function chatChannelContract(platform: string, makeHarness: () => Promise
       expect(seen!.text).toContain("Fri 27 Nov 2026, 12:00");
     });
 
+    it("asks the requester to allow another browser, with one button and no playback link", async () => {
+      const notice = everyNotice().find((n) => n.kind === "playback-browser-pending")!;
+      await h.channel.send(h.addressOf("alice"), notice);
+      const [seen] = await h.seen("alice");
+      expect(seen!.text).toContain("Chrome on Windows");
+      expect(seen!.text).toContain("Fri 20 Nov 2026, 12:05");
+      expect(seen!.text).not.toContain("/play/");
+      expect(seen!.controls).toEqual(["Allow this browser"]);
+    });
+
     it("only ever writes in one-to-one conversations", async () => {
       for (const notice of everyNotice()) await h.channel.send(h.addressOf(notice.kind === "access-granted" ? "alice" : "bob"), notice);
       const conversations = await h.conversations();

@@ -4,6 +4,8 @@
  * (never from storage, through the page's own Content-Security-Policy) and
  * offers no download; an expired and a revoked link show the 410 page. Screenshots go to test-artifacts/playback/.
  */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { revokeGrant } from "../../src/core/playback/revoke-grant.ts";
@@ -113,6 +115,43 @@ describe("playback page in Chromium", () => {
 
     await page.screenshot({ path: artifactPath("playback", "live.png"), fullPage: true });
     await page.close();
+  });
+
+  it("keeps playing in the browser that opened it when the link is clicked on another site, and refuses another browser", async () => {
+    const g = await grantPlayback(f);
+    // A chat client's web page on another site (localhost is not the same site as 127.0.0.1).
+    const chat = createServer((_req, res) => {
+      res.setHeader("content-type", "text/html");
+      res.end(`<!doctype html><a id="link" href="${f.url}/play/${g.token}">Open the recording</a>`);
+    });
+    await new Promise<void>((resolve) => chat.listen(0, "127.0.0.1", resolve));
+    const chatUrl = `http://localhost:${(chat.address() as AddressInfo).port}/`;
+    const mine = await browser.newContext({ locale: "en-GB" });
+    const other = await browser.newContext({ locale: "en-GB" });
+    try {
+      const page = await mine.newPage();
+      for (let visit = 0; visit < 2; visit++) {
+        await page.goto(chatUrl);
+        await page.click("#link");
+        // SameSite=Strict keeps the cookie off the cross-site click; the page reloads itself same-site, with it.
+        await expect.poll(() => page.locator("h1").innerText(), { timeout: 10_000 }).toBe("Call recording");
+        expect(await page.locator("audio#recording").count()).toBe(1);
+      }
+      const cookie = (await mine.cookies(`${f.url}/play/${g.token}`)).find((c) => c.name === "callgate_browser")!;
+      expect(cookie).toMatchObject({ httpOnly: true, sameSite: "Strict", path: "/play" });
+
+      const forwarded = await other.newPage();
+      const response = await forwarded.goto(`${f.url}/play/${g.token}`);
+      expect(response?.status()).toBe(403);
+      expect(await forwarded.locator("h1").innerText()).toBe("This link plays in another browser");
+      expect(await forwarded.locator("main").innerText()).toContain("bound to the browser that first opened it");
+      expect(await forwarded.locator("audio").count()).toBe(0);
+      await forwarded.screenshot({ path: artifactPath("playback", "other-browser.png"), fullPage: true });
+    } finally {
+      await mine.close();
+      await other.close();
+      await new Promise<void>((resolve) => chat.close(() => resolve()));
+    }
   });
 
   it("shows the 410 page for an expired link", async () => {

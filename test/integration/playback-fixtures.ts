@@ -47,7 +47,7 @@ export interface GrantedPlayback {
 export async function startPlayback(
   kind: DatabaseKind,
   azurite: RunningAzurite,
-  options: Pick<MountPlaybackOptions, "rateLimit" | "maxAudioChunkBytes"> & { trustProxy?: boolean; poolSize?: number } = {},
+  options: Pick<MountPlaybackOptions, "rateLimit" | "maxAudioChunkBytes" | "secureCookies" | "signIn"> & { trustProxy?: boolean; poolSize?: number } = {},
 ): Promise<PlaybackFixture> {
   const t = await testCore(kind, { poolSize: options.poolSize });
   t.clock.set(new Date());
@@ -57,7 +57,7 @@ export async function startPlayback(
   const lines: string[] = [];
   const logger = createLogger({ level: "info", destination: { write: (line: string) => void lines.push(line) } });
   const http = createHttpServer({ logger, trustProxy: options.trustProxy ?? false });
-  mountPlayback({ http, ctx: t.ctx, logger, rateLimit: options.rateLimit, maxAudioChunkBytes: options.maxAudioChunkBytes });
+  mountPlayback({ http, ctx: t.ctx, logger, rateLimit: options.rateLimit, maxAudioChunkBytes: options.maxAudioChunkBytes, secureCookies: options.secureCookies, signIn: options.signIn });
   const server = await http.listen(0, "127.0.0.1");
   return {
     t,
@@ -130,9 +130,53 @@ export function audioSrc(html: string): string {
 /** A syntactically valid token that was never issued. */
 export const unknownToken = () => randomBytes(32).toString("base64url");
 
-/** The page's audio URL, absolute: open the page at `pageUrl`, read its player's `src`. */
-export async function audioUrlOf(pageUrl: string, init?: RequestInit): Promise<string> {
-  const res = await fetch(pageUrl, init);
+/**
+ * One browser's cookies, for plain-HTTP tests: keeps what servers set (by
+ * host, name and path; attributes other than Path and Max-Age=0 ignored) and
+ * sends it back. Redirects are followed by hand, so cookies set along the way
+ * are kept, as a browser would.
+ */
+export class TestBrowser {
+  private readonly cookies = new Map<string, { value: string; path: string; host: string }>();
+
+  async fetch(url: string | URL, init: RequestInit & { follow?: boolean } = {}): Promise<Response> {
+    let target = new URL(url);
+    for (let hops = 0; ; hops++) {
+      const headers = new Headers(init.headers);
+      const cookie = [...this.cookies.entries()]
+        .filter(([, c]) => c.host === target.host && target.pathname.startsWith(c.path))
+        .map(([key, c]) => `${key.split("|")[1]}=${c.value}`)
+        .join("; ");
+      if (cookie) headers.set("cookie", cookie);
+      const res = await fetch(target, { ...init, headers, redirect: "manual" });
+      for (const line of res.headers.getSetCookie()) this.keep(target, line);
+      const location = res.headers.get("location");
+      if (!init.follow || res.status < 300 || res.status >= 400 || !location || hops > 20) return res;
+      await res.arrayBuffer();
+      target = new URL(location, target);
+      if (res.status === 303 || ((res.status === 301 || res.status === 302) && init.method === "POST")) init = { ...init, method: "GET", body: undefined };
+    }
+  }
+
+  /** The value of a cookie this browser holds for `host` (any path), if any. */
+  cookie(name: string, host: string): string | undefined {
+    return [...this.cookies.entries()].find(([key, c]) => key.split("|")[1] === name && c.host === host)?.[1].value;
+  }
+
+  private keep(from: URL, line: string): void {
+    const [pair = "", ...attributes] = line.split(";").map((p) => p.trim());
+    const at = pair.indexOf("=");
+    const name = pair.slice(0, at);
+    const path = attributes.find((a) => /^path=/i.test(a))?.slice(5) || "/";
+    const key = `${from.host}|${name}|${path}`;
+    if (attributes.some((a) => /^max-age=0$/i.test(a)) || /^expires=Thu, 01 Jan 1970/i.test(attributes.find((a) => /^expires=/i.test(a)) ?? "")) this.cookies.delete(key);
+    else this.cookies.set(key, { value: pair.slice(at + 1), path, host: from.host });
+  }
+}
+
+/** The page's audio URL, absolute: open the page at `pageUrl` in `browser`, read its player's `src`. */
+export async function audioUrlOf(browser: TestBrowser, pageUrl: string, init?: RequestInit): Promise<string> {
+  const res = await browser.fetch(pageUrl, init);
   if (res.status !== 200) throw new Error(`expected the page to open, got ${res.status}`);
   return new URL(audioSrc(await res.text()), pageUrl).toString();
 }

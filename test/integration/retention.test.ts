@@ -311,7 +311,7 @@ describe.each(DATABASE_KINDS)("retention sweep on %s", (kind) => {
     expect(await exists(t.ctx, row)).toEqual({ row: false, blob: false });
     expect((await t.ctx.db.playbackGrant.findFirstOrThrow()).recordingId).toBeNull();
 
-    const opened = await openPlayback(t.ctx, { token, clientIp: "127.0.0.1", userAgent: "test" });
+    const opened = await openPlayback(t.ctx, { token, clientIp: "127.0.0.1", userAgent: "test", browserSecret: null });
     expect(opened).toMatchObject({ outcome: "ended", reason: "recording-deleted" });
     if (opened.outcome !== "ended") throw new Error("expected the link to have ended");
     const page = renderRefusal(opened);

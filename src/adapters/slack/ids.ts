@@ -32,6 +32,8 @@ export const ACTIONS = {
   approveExtension: "approve-extension",
   /** Opens the form for the reason more time is refused. */
   refuseExtension: "refuse-extension",
+  /** On the requester's message that their link was opened in another browser: allows that browser once. */
+  allowPlaybackBrowser: "allow-playback-browser",
   /** On an authoriser's message about a delivered recording: opens the form for the reason. */
   revokeAccess: "revoke-access",
   /** A button on a DPO console reply: its value is a console command line, run as whoever clicks. */

@@ -32,6 +32,8 @@ export const VERBS = {
   fulfilNone: "fulfilNone",
   extensionApprove: "extensionApprove",
   extensionDeny: "extensionDeny",
+  /** On the requester's card that their link was opened in another browser: allows that browser once. */
+  allowPlaybackBrowser: "allowPlaybackBrowser",
   /** A DPO console button: runs the console command line in its data as whoever clicks. */
   consoleRun: "consoleRun",
   refresh: "refresh",

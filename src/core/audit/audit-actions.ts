@@ -41,6 +41,12 @@ export const AUDIT_ACTIONS = [
   "disclosure.released",
 
   // Files delivered for download.
+  /** An open refused because the link is bound to someone else's browser or person; details.code says which. */
+  "playback.refused",
+  /** The requester allowed another browser for one open. */
+  "playback.browser-allowed",
+  /** The requester signed in (OpenID Connect) and the browser was allowed. */
+  "playback.signed-in",
   "file.delivered",
   "file.downloaded",
   "file-job.failed",

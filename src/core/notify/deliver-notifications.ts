@@ -133,6 +133,8 @@ async function buildNotice(ctx: CoreContext, options: DeliveryOptions, kind: Not
     }
     case "access-ended":
       return { kind, request, reason: payload.reason === "revoked" ? "revoked" : "expired" };
+    case "playback-browser-pending":
+      return { kind, request, grantId: String(payload.grantId), pendingId: String(payload.pendingId), seenAtText: String(payload.seenAtText ?? ""), browserText: String(payload.browserText ?? "another browser") };
     case "extension-needed":
     case "extension-outcome":
       return { kind, request, extension: await loadExtensionView(ctx, String(payload.extensionId)) };

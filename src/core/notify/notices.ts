@@ -23,6 +23,12 @@ export type Notice =
   | { kind: "access-granted"; request: RequestView; playbackUrl: string; expiresAt: Date }
   /** To the requester: the call log entries they asked for. */
   | { kind: "call-log-ready"; request: RequestView; calls: CandidateView[] }
+  /**
+   * To the requester: their playback link was opened in a browser it is not
+   * bound to (a forwarded link, or their own other device). One button allows
+   * that browser for one open (confirm-playback-browser.ts).
+   */
+  | { kind: "playback-browser-pending"; request: RequestView; grantId: string; pendingId: string; seenAtText: string; browserText: string }
   /** To the requester: access has expired or been revoked. */
   | { kind: "access-ended"; request: RequestView; reason: "expired" | "revoked" }
   /** To an authoriser: the requester asks for more time. Kept up to date in place. */

@@ -7,19 +7,30 @@
  * working after a revocation. Every open is audited (who the link was for and
  * from where); the token never reaches the audit log or the logs.
  *
+ * The link plays only for its requester (playback-browser.ts). With no
+ * identity provider, the first browser to open it is bound to it; any other
+ * browser is refused, the refusal audited, the DPO told, and the requester
+ * asked in chat whether to allow that browser for one open. With an identity
+ * provider, a browser not yet bound is sent to sign in instead
+ * (complete-playback-sign-in.ts).
+ *
  * Guessing is made unrewarding twice over: a token carries 256 bits, and an
  * unknown token costs the same work as a known one (see playback-grant.ts),
  * so response times do not say whether a token exists. Rate limiting per
  * client is the HTTP layer's job.
  */
-import type { CoreContext } from "../context.ts";
+import { randomUUID } from "node:crypto";
+import type { CoreContext, Tx } from "../context.ts";
 import { transact } from "../context.ts";
 import { appendAudit } from "../audit/append-audit.ts";
 import { AppError } from "../errors.ts";
 import { formatDateTime } from "../format.ts";
+import { enqueueNotices } from "../notify/enqueue-notices.ts";
 import { maskPhoneNumber } from "../phone.ts";
-import { findPerson, purposeById } from "../policy/access.ts";
-import { assertNotRevokedMeanwhile, lookUpGrant, RevokedMeanwhile, type PlaybackEnded, type PlaybackUnknown } from "./playback-grant.ts";
+import { findPerson, peopleWithRoles, purposeById } from "../policy/access.ts";
+import { browserHashOf, describeBrowser, newBrowserSecret, type PlaybackBinding } from "./playback-browser.ts";
+import { refuseEndedPlayback } from "./refuse-ended-playback.ts";
+import { assertNotRevokedMeanwhile, lookUpGrant, RevokedMeanwhile, type GrantRow, type PlaybackEnded, type PlaybackUnknown } from "./playback-grant.ts";
 
 /** Client details the HTTP layer saw; recorded with each open. */
 export interface OpenPlaybackInput {
@@ -28,6 +39,10 @@ export interface OpenPlaybackInput {
   /** The client's address as the server sees it (after trusted proxies). */
   clientIp: string | null;
   userAgent: string | null;
+  /** The browser secret from the browser's cookie, untrusted; null when it sent none. */
+  browserSecret: string | null;
+  /** How links are tied to their requester; default the first browser. */
+  binding?: PlaybackBinding;
 }
 
 /** What the playback page shows. Dates are already in the organisation's time zone, UK style. */
@@ -45,27 +60,58 @@ export interface PlaybackView {
 }
 
 export type OpenPlaybackResult =
-  /** Live grant: the page, and the page view its player names when it fetches the audio. */
-  | { outcome: "opened"; view: PlaybackView; viewId: string }
+  /** Live grant in the right browser: the page, and the page view its player names when it fetches the audio. */
+  | { outcome: "opened"; view: PlaybackView; viewId: string; /** The secret the browser must hold (set it if it sent another or none). */ browserSecret: string }
+  /** A browser the link is not bound to (HTTP 403); the requester has been asked to confirm it. */
+  | { outcome: "refused"; code: "OTHER_BROWSER"; organisationName: string; requesterName: string; browserSecret: string }
+  /** With an identity provider: this browser must sign in as the requester first. */
+  | { outcome: "sign-in"; browserSecret: string }
   /** Known token whose access has ended (HTTP 410). */
   | PlaybackEnded
   /** No such token (HTTP 404). */
   | PlaybackUnknown;
 
+type Access = "bound" | "once" | "first";
+
 export async function openPlayback(ctx: CoreContext, input: OpenPlaybackInput): Promise<OpenPlaybackResult> {
   if (!ctx.recordings) throw new AppError("STORAGE_ERROR", "Recording storage is not configured, so recordings cannot be played.");
   const lookup = await lookUpGrant(ctx, input.token);
   if (!lookup.found) return lookup.unknown;
-  if (lookup.ended) return lookup.ended;
+  if (lookup.ended) return refuseEndedPlayback(ctx, lookup.grant, lookup.ended, input);
   const grant = lookup.grant;
   if (grant.recordingId === null) throw new Error("unreachable: a deleted recording has ended");
 
+  const presented = browserHashOf(input.browserSecret);
+  // A browser that sent no usable secret gets one, so it is recognised next time (bound, or refused only once).
+  const secret = presented ? input.browserSecret! : newBrowserSecret();
+  const hash = presented ?? browserHashOf(secret)!;
+  const access: Access | null = grant.browserHashes.includes(hash)
+    ? "bound"
+    : grant.allowedOnceHash === hash
+      ? "once"
+      : grant.browserHashes.length === 0 && (input.binding ?? "first-browser") === "first-browser"
+        ? "first"
+        : null;
+  if (!access) {
+    if (input.binding === "sign-in") return { outcome: "sign-in", browserSecret: secret };
+    return refuse(ctx, grant, input, secret, hash);
+  }
+
   const now = ctx.clock.now();
-  const purpose = purposeById(ctx.policy, grant.purposeId);
-  let viewId: string;
+  let viewId: string | null;
   try {
     viewId = await transact(ctx, async (tx) => {
-      const view = await tx.playbackView.create({ data: { grantId: grant.id, openedAt: now }, select: { id: true } });
+      // Conditional, so of two browsers opening an unbound link at once only one is bound, and a one-time allowance is used once.
+      if (access === "first") {
+        const bound = await tx.$executeRaw`
+          UPDATE "PlaybackGrant" SET "browserHashes" = ARRAY[${hash}]::text[]
+          WHERE id = ${grant.id}::uuid AND cardinality("browserHashes") = 0`;
+        if (bound !== 1) return null;
+      } else if (access === "once") {
+        const { count } = await tx.playbackGrant.updateMany({ where: { id: grant.id, allowedOnceHash: hash }, data: { allowedOnceHash: null } });
+        if (count !== 1) return null;
+      }
+      const view = await tx.playbackView.create({ data: { grantId: grant.id, openedAt: now, browserHash: hash }, select: { id: true } });
       await appendAudit(tx, {
         at: now,
         actor: grant.requesterEmail,
@@ -78,6 +124,7 @@ export async function openPlayback(ctx: CoreContext, input: OpenPlaybackInput): 
           recordingId: grant.recordingId,
           callId: grant.callId,
           viewId: view.id,
+          browser: access === "first" ? "bound now" : access === "once" ? "allowed once by the requester" : "bound",
           clientIp: input.clientIp ?? "unknown",
           userAgent: (input.userAgent ?? "").slice(0, 300),
           grantExpiresAt: grant.expiresAt.toISOString(),
@@ -90,17 +137,20 @@ export async function openPlayback(ctx: CoreContext, input: OpenPlaybackInput): 
     if (error instanceof RevokedMeanwhile) return lookup.endedBy("revoked", error.at);
     throw error;
   }
+  // Another browser was bound (or used the allowance) a moment ago: this one is now the other browser.
+  if (viewId === null) return openPlayback(ctx, { ...input, browserSecret: secret });
 
   const tz = ctx.policy.organisation.timeZone;
   return {
     outcome: "opened",
     viewId,
+    browserSecret: secret,
     view: {
       grantId: grant.id,
       organisationName: ctx.policy.organisation.name,
       reference: grant.reference,
-      purposeLabel: purpose.label,
-      requesterName: findPerson(ctx.policy, grant.requesterEmail)?.name ?? grant.requesterEmail,
+      purposeLabel: purpose(ctx, grant).label,
+      requesterName: requesterName(ctx, grant),
       callAtText: formatDateTime(grant.startedAt, tz),
       directionText: grant.direction === "INBOUND" ? "Incoming call" : "Outgoing call",
       maskedNumber: maskPhoneNumber(grant.externalNumber),
@@ -108,6 +158,63 @@ export async function openPlayback(ctx: CoreContext, input: OpenPlaybackInput): 
       accessEndsText: formatDateTime(grant.expiresAt, tz),
     },
   };
+}
+
+/**
+ * Refuses a browser the link is not bound to: audited every time (actor: the
+ * grant's owner), and the first time this browser is refused the requester is
+ * asked to allow it and the DPO is told. The same browser coming back is
+ * recognised by its cookie and not announced again.
+ */
+async function refuse(ctx: CoreContext, grant: GrantRow, input: OpenPlaybackInput, secret: string, hash: string): Promise<OpenPlaybackResult> {
+  const now = ctx.clock.now();
+  const browserText = describeBrowser(input.userAgent);
+  await transact(ctx, async (tx) => {
+    await appendAudit(tx, {
+      at: now,
+      actor: grant.requesterEmail,
+      action: "playback.refused",
+      subjectType: "grant",
+      subjectId: grant.id,
+      requestId: grant.requestId,
+      purposeId: grant.purposeId,
+      details: { code: "OTHER_BROWSER", browser: browserText, clientIp: input.clientIp ?? "unknown", userAgent: (input.userAgent ?? "").slice(0, 300) },
+    });
+    if (grant.pendingBrowserHash === hash) return;
+    await askRequesterToConfirm(ctx, tx, grant, { hash, now, browserText, clientIp: input.clientIp });
+  });
+  return { outcome: "refused", code: "OTHER_BROWSER", organisationName: ctx.policy.organisation.name, requesterName: requesterName(ctx, grant), browserSecret: secret };
+}
+
+async function askRequesterToConfirm(ctx: CoreContext, tx: Tx, grant: GrantRow, seen: { hash: string; now: Date; browserText: string; clientIp: string | null }): Promise<void> {
+  const pendingId = randomUUID();
+  // The latest browser replaces any earlier one waiting: an older button can no longer allow anything.
+  await tx.playbackGrant.update({ where: { id: grant.id }, data: { pendingBrowserId: pendingId, pendingBrowserHash: seen.hash, pendingBrowserAt: seen.now } });
+  const seenAtText = formatDateTime(seen.now, ctx.policy.organisation.timeZone);
+  const dpos = peopleWithRoles(ctx.policy, ctx.policy.compliance.dpoRoles).map((p) => p.email);
+  await enqueueNotices(tx, seen.now, [
+    { to: grant.requesterEmail, kind: "playback-browser-pending", requestId: grant.requestId, payload: { grantId: grant.id, pendingId, seenAtText, browserText: seen.browserText } },
+    ...dpos.map((to) => ({
+      to,
+      kind: "compliance-notice" as const,
+      requestId: grant.requestId,
+      payload: {
+        title: `Playback link for ${grant.reference} opened in another browser`,
+        lines: [
+          `${requesterName(ctx, grant)}'s playback link was opened on ${seenAtText} in ${seen.browserText} (address ${seen.clientIp ?? "unknown"}), not in the browser it is bound to. Nothing was played.`,
+          "The requester has been asked in chat whether to allow that browser. The refusal is in the audit log.",
+        ],
+      },
+    })),
+  ]);
+}
+
+function purpose(ctx: CoreContext, grant: GrantRow) {
+  return purposeById(ctx.policy, grant.purposeId);
+}
+
+function requesterName(ctx: CoreContext, grant: GrantRow): string {
+  return findPerson(ctx.policy, grant.requesterEmail)?.name ?? grant.requesterEmail;
 }
 
 /** "2 min 05 s", "45 s". */

@@ -44,9 +44,14 @@ export type GrantRow = {
   revokedAt: Date | null;
   reference: string;
   purposeId: string;
+  /** Hashes of the browsers bound to the grant (see playback-browser.ts). */
+  browserHashes: string[];
+  pendingBrowserHash: string | null;
+  allowedOnceHash: string | null;
   /** The page view named by the audio request, when it exists and belongs to this grant. */
   viewId: string | null;
   viewAudioStartedAt: Date | null;
+  viewBrowserHash: string | null;
 } & (
   | {
       recordingId: string;
@@ -130,10 +135,11 @@ export class RevokedMeanwhile extends Error {
 async function findGrant(ctx: CoreContext, tokenHash: string, viewId: string): Promise<GrantRow | undefined> {
   const rows = await ctx.db.$queryRaw<GrantRow[]>`
     SELECT g.id, g."requestId", g."requesterEmail", g."expiresAt", g."revokedAt",
+           g."browserHashes", g."pendingBrowserHash", g."allowedOnceHash",
            r.reference, r."purposeId",
            c.id AS "recordingId", c."callId", c."startedAt", c."durationSeconds", c.direction::text AS direction,
            c."externalNumber", c."blobName", c."contentType",
-           v.id AS "viewId", v."audioStartedAt" AS "viewAudioStartedAt"
+           v.id AS "viewId", v."audioStartedAt" AS "viewAudioStartedAt", v."browserHash" AS "viewBrowserHash"
     FROM "PlaybackGrant" g
     JOIN "RecordingRequest" r ON r.id = g."requestId"
     LEFT JOIN "Recording" c ON c.id = g."recordingId"

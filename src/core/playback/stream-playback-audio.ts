@@ -3,7 +3,8 @@
  * requests. Each one re-checks the grant, so a revocation or expiry stops the
  * audio at the next request (410), not when some link expires; and each names
  * the page view it belongs to, so the audio cannot be fetched without opening
- * the (audited) page.
+ * the (audited) page, and plays only in the browser that opened that view
+ * (so a copied audio URL does not play elsewhere).
  *
  * Auditing: the first audio fetch of each page view is audited, once, in the
  * transaction that marks the view started; the Range requests that follow
@@ -17,6 +18,7 @@ import { transact } from "../context.ts";
 import { appendAudit } from "../audit/append-audit.ts";
 import { AppError, isAppError } from "../errors.ts";
 import type { BlobRange, ByteRange } from "../ports/recording-store.ts";
+import { browserHashOf } from "./playback-browser.ts";
 import { assertNotRevokedMeanwhile, audioContentType, lookUpGrant, RevokedMeanwhile, type PlaybackEnded, type PlaybackUnknown } from "./playback-grant.ts";
 
 /** Default longest response: 1 MiB (about a minute of telephone-quality WAV). */
@@ -27,6 +29,8 @@ export interface StreamPlaybackAudioInput {
   token: string;
   /** The page view the player was given, untrusted. */
   viewId: string;
+  /** The browser secret from the browser's cookie, untrusted. */
+  browserSecret: string | null;
   /** The bytes asked for; null for the whole recording (no Range header). */
   range: ByteRange | null;
   clientIp: string | null;
@@ -40,6 +44,8 @@ export interface StreamPlaybackAudioInput {
 export type StreamPlaybackAudioResult =
   /** Audio bytes: `partial` when answering a range (HTTP 206), otherwise the whole recording (200). */
   | { outcome: "audio"; contentType: string; partial: boolean; bytes: Extract<BlobRange, { outcome: "bytes" }> }
+  /** Not the browser that opened the page view (HTTP 403). */
+  | { outcome: "refused" }
   /** The range starts past the end (HTTP 416). */
   | { outcome: "unsatisfiable"; totalBytes: number }
   | PlaybackEnded
@@ -56,6 +62,9 @@ export async function streamPlaybackAudio(ctx: CoreContext, input: StreamPlaybac
   if (grant.recordingId === null || !grant.blobName) throw new Error("unreachable: a grant without audio has ended");
   // A view of another grant, or none: the page was not opened for this audio.
   if (!grant.viewId) return { outcome: "unknown", organisationName: ctx.policy.organisation.name };
+  // The page open that created the view was checked (and audited) for this browser; another browser is refused.
+  const presented = browserHashOf(input.browserSecret);
+  if (!presented || presented !== grant.viewBrowserHash) return { outcome: "refused" };
 
   if (!grant.viewAudioStartedAt) {
     const now = ctx.clock.now();

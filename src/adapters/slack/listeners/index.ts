@@ -16,6 +16,7 @@ import { extensionApproveClicked, extensionRefusalSubmitted, refuseExtensionClic
 import { fulfilmentChosen } from "./fulfilment-chosen.ts";
 import { fulfilmentNoneClicked } from "./fulfilment-none-clicked.ts";
 import { askMoreTimeClicked, moreTimeReasonSubmitted } from "./more-time-asked.ts";
+import { playbackBrowserAllowed } from "./playback-browser-allowed.ts";
 import { fileLinkOpened, playbackLinkOpened } from "./playback-link-opened.ts";
 import { purposeChosen } from "./purpose-chosen.ts";
 import { recordingsCommand } from "./recordings-command.ts";
@@ -40,6 +41,7 @@ export const LISTENERS: readonly ListenerRegistration[] = [
   fulfilmentChosen,
   fulfilmentNoneClicked,
   playbackLinkOpened,
+  playbackBrowserAllowed,
   fileLinkOpened,
   askMoreTimeClicked,
   moreTimeReasonSubmitted,

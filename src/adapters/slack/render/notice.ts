@@ -9,6 +9,7 @@ import { complianceNoticeMessage, fileReadyMessage } from "./compliance-messages
 import { consentMessage } from "./consent-message.ts";
 import { extensionNeededMessage, extensionOutcomeMessage } from "./extension-messages.ts";
 import { fulfilmentMessage } from "./fulfilment-message.ts";
+import { playbackBrowserMessage } from "./playback-browser-message.ts";
 import type { RenderContext } from "./render-context.ts";
 import { accessEndedMessage, accessGrantedMessage, callLogMessage, deliveryFailedMessage, outcomeMessage, submittedMessage } from "./requester-messages.ts";
 
@@ -36,6 +37,8 @@ export function renderNotice(notice: Notice, rc: RenderContext, viewerEmail?: st
       return callLogMessage(notice.request, notice.calls);
     case "access-ended":
       return accessEndedMessage(notice.request, notice.reason);
+    case "playback-browser-pending":
+      return playbackBrowserMessage(notice.request, notice.grantId, notice.pendingId, notice.seenAtText, notice.browserText);
     case "extension-needed":
       return extensionNeededMessage(notice.request, notice.extension);
     case "extension-outcome":

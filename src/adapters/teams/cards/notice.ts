@@ -9,6 +9,7 @@ import { consentCard } from "./consent-card.ts";
 import type { Card } from "./elements.ts";
 import { extensionCard, extensionOutcomeCard } from "./extension-card.ts";
 import { fulfilmentCard } from "./fulfilment-card.ts";
+import { playbackBrowserCard } from "./playback-browser-card.ts";
 import type { RenderContext, Viewer } from "./render-context.ts";
 import { accessEndedCard, accessGrantedCard, callLogCard, deliveryFailedCard, outcomeCard, submittedCard } from "./requester-cards.ts";
 
@@ -32,6 +33,8 @@ export function renderNotice(notice: Notice, rc: RenderContext, viewer: Viewer =
       return callLogCard(notice.request, notice.calls);
     case "access-ended":
       return accessEndedCard(notice.request, notice.reason);
+    case "playback-browser-pending":
+      return playbackBrowserCard(notice.request, notice.grantId, notice.pendingId, notice.seenAtText, notice.browserText);
     case "extension-needed":
       return extensionCard(notice.request, notice.extension, viewer);
     case "extension-outcome":

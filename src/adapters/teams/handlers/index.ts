@@ -18,6 +18,7 @@ import { extensionDenied } from "./extension-denied.ts";
 import { fulfilmentChosen } from "./fulfilment-chosen.ts";
 import { fulfilmentNoneClicked } from "./fulfilment-none-clicked.ts";
 import { helpCommand } from "./help-command.ts";
+import { playbackBrowserAllowed } from "./playback-browser-allowed.ts";
 import { mineCommand } from "./mine-command.ts";
 import { pendingCommand } from "./pending-command.ts";
 import { requestRecordingCommand } from "./request-recording-command.ts";
@@ -36,6 +37,7 @@ export const VERB_HANDLERS: readonly VerbHandler[] = [
   fulfilmentNoneClicked,
   extensionApproved,
   extensionDenied,
+  playbackBrowserAllowed,
   consoleActionClicked,
   cardRefreshed,
 ];

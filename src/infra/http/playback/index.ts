@@ -7,18 +7,28 @@
  * ended, 416 past the end, 429 limited) with the headers a confidential page
  * needs. Audio responses carry only what a player needs: none of the blob's
  * own headers or metadata are passed on.
+ *
+ * Binding to the requester: the browser's secret travels in a SameSite=Strict
+ * cookie, which browsers leave off a navigation from another site (a click in
+ * Slack's or Teams' web app). A page request from another site that carries
+ * no cookie is therefore answered with a page that reloads itself, now as a
+ * same-site navigation with the cookie, before the core decides anything.
+ * With an identity provider, GET /play/signed-in completes the sign-in.
  */
 import { pipeline } from "node:stream/promises";
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from "express";
 import type { CoreContext } from "../../../core/context.ts";
 import { isAppError } from "../../../core/errors.ts";
+import { completePlaybackSignIn } from "../../../core/playback/complete-playback-sign-in.ts";
 import { openPlayback } from "../../../core/playback/open-playback.ts";
 import { streamPlaybackAudio } from "../../../core/playback/stream-playback-audio.ts";
 import type { Logger } from "../../logger.ts";
 import { STATUS_BY_CODE, type HttpServer } from "../server.ts";
+import { BROWSER_COOKIE, readCookie, setBrowserCookie } from "./cookies.ts";
 import { parseRange } from "./range.ts";
 import { BadTokenLimiter, type BadTokenLimitOptions } from "./rate-limit.ts";
-import { renderFailure, renderPlayer, renderRateLimited, renderRefusal, type RenderedPage } from "./render.ts";
+import { renderBounce, renderBrowserRefused, renderFailure, renderPlayer, renderRateLimited, renderRefusal, renderSignInRefused, type RenderedPage } from "./render.ts";
+import { SIGNED_IN_PATH, type PlaybackSignIn } from "./sign-in.ts";
 
 export interface MountPlaybackOptions {
   http: Pick<HttpServer, "mount">;
@@ -29,6 +39,10 @@ export interface MountPlaybackOptions {
   rateLimit?: BadTokenLimitOptions;
   /** Longest audio response; default 1 MiB (see stream-playback-audio.ts). */
   maxAudioChunkBytes?: number;
+  /** Mark cookies Secure; set it when PUBLIC_URL is https. */
+  secureCookies?: boolean;
+  /** Sign people in with an identity provider; without it a link is bound to the first browser that opens it. */
+  signIn?: PlaybackSignIn;
 }
 
 export function mountPlayback(options: MountPlaybackOptions): { limiter: BadTokenLimiter } {
@@ -45,6 +59,31 @@ export function mountPlayback(options: MountPlaybackOptions): { limiter: BadToke
   };
   router.head("/:token", noHead);
   router.head("/:token/audio", noHead);
+  const secure = options.secureCookies ?? false;
+  const binding = options.signIn ? "sign-in" : "first-browser";
+
+  // Registered before /:token, which would otherwise take "signed-in" for a (malformed) token.
+  const signIn = options.signIn;
+  if (signIn) {
+    router.get(SIGNED_IN_PATH, (async (req: Request, res: Response) => {
+      const clientIp = req.ip ?? req.socket.remoteAddress ?? "unknown";
+      const signedIn = await signIn.finish(req, res);
+      const result = await completePlaybackSignIn(ctx, { ...signedIn, clientIp, userAgent: req.get("user-agent") ?? null });
+      if (result.outcome === "unknown" || result.outcome === "ended") {
+        send(res, renderRefusal(result));
+        return;
+      }
+      if (result.outcome === "refused") {
+        logger.warn({ clientIp, code: result.code }, "playback refused: signed in as someone other than the requester");
+        send(res, renderSignInRefused(result));
+        return;
+      }
+      logger.info({ clientIp }, "playback: the requester signed in");
+      setBrowserCookie(res, signedIn.browserSecret, secure);
+      // Relative to /play/signed-in: back to /play/<token>.
+      res.redirect(303, encodeURIComponent(signedIn.token));
+    }) as RequestHandler);
+  }
 
   router.get("/:token", (async (req: Request<{ token: string }>, res: Response) => {
     const clientIp = req.ip ?? req.socket.remoteAddress ?? "unknown";
@@ -56,9 +95,16 @@ export function mountPlayback(options: MountPlaybackOptions): { limiter: BadToke
       send(res, renderRateLimited(organisationName, gate.retryAfterMs));
       return;
     }
+    const browserSecret = readCookie(req, BROWSER_COOKIE);
+    if (!browserSecret && req.get("sec-fetch-site") === "cross-site") {
+      // Decides nothing and looks nothing up: the reload comes back same-site, with the cookie if the browser has one.
+      gate.attempt.good();
+      send(res, renderBounce(organisationName));
+      return;
+    }
     let result;
     try {
-      result = await openPlayback(ctx, { token: req.params.token, clientIp, userAgent: req.get("user-agent") ?? null });
+      result = await openPlayback(ctx, { token: req.params.token, clientIp, userAgent: req.get("user-agent") ?? null, browserSecret, binding });
     } catch (error) {
       // A failure on our side is not a guess.
       gate.attempt.good();
@@ -74,6 +120,17 @@ export function mountPlayback(options: MountPlaybackOptions): { limiter: BadToke
     if (result.outcome === "ended") {
       logger.info({ clientIp, reason: result.reason }, "playback refused: access has ended");
       send(res, renderRefusal(result));
+      return;
+    }
+    if (result.browserSecret !== browserSecret) setBrowserCookie(res, result.browserSecret, secure);
+    if (result.outcome === "sign-in") {
+      if (!signIn) throw new Error("the core asked for a sign-in, but no identity provider is configured");
+      await signIn.start(res, req.params.token, result.browserSecret);
+      return;
+    }
+    if (result.outcome === "refused") {
+      logger.warn({ clientIp, code: result.code }, "playback refused: the link is bound to another browser");
+      send(res, renderBrowserRefused(result));
       return;
     }
     logger.info({ grantId: result.view.grantId, clientIp }, "playback opened");
@@ -96,6 +153,7 @@ export function mountPlayback(options: MountPlaybackOptions): { limiter: BadToke
       result = await streamPlaybackAudio(ctx, {
         token: req.params.token,
         viewId: typeof req.query.view === "string" ? req.query.view : "",
+        browserSecret: readCookie(req, BROWSER_COOKIE),
         range: parseRange(req.get("range")),
         clientIp,
         userAgent: req.get("user-agent") ?? null,
@@ -115,6 +173,11 @@ export function mountPlayback(options: MountPlaybackOptions): { limiter: BadToke
     if (result.outcome === "ended") {
       logger.info({ clientIp, reason: result.reason }, "playback audio refused: access has ended");
       res.status(410).end();
+      return;
+    }
+    if (result.outcome === "refused") {
+      logger.info({ clientIp }, "playback audio refused: not the browser that opened the page");
+      res.status(403).end();
       return;
     }
     res.setHeader("Accept-Ranges", "bytes");

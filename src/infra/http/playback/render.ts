@@ -6,7 +6,9 @@
  * audio is streamed through Callgate; no storage link reaches the browser).
  */
 import { createHash } from "node:crypto";
+import type { CompletePlaybackSignInResult } from "../../../core/playback/complete-playback-sign-in.ts";
 import type { OpenPlaybackResult, PlaybackView } from "../../../core/playback/open-playback.ts";
+import type { PlaybackEnded, PlaybackUnknown } from "../../../core/playback/playback-grant.ts";
 
 export interface RenderedPage {
   status: number;
@@ -90,7 +92,7 @@ export function renderPlayer(view: PlaybackView, audioPath: string): RenderedPag
 }
 
 /** Pages for every outcome but a live grant, and for refusals and failures. */
-export function renderRefusal(result: Exclude<OpenPlaybackResult, { outcome: "opened" }>): RenderedPage {
+export function renderRefusal(result: PlaybackEnded | PlaybackUnknown): RenderedPage {
   if (result.outcome === "unknown") {
     return notice(404, result.organisationName, "Link not recognised", [
       "This playback link is not valid. Check that you opened the whole link from your Callgate message.",
@@ -110,6 +112,37 @@ export function renderRefusal(result: Exclude<OpenPlaybackResult, { outcome: "op
     what,
     `If you still need to hear the call, make a new request in Callgate or contact your Data Protection Officer (${result.dpoNames}).`,
   ]);
+}
+
+/** A browser the link is not bound to (a forwarded link, or the requester's other device). */
+export function renderBrowserRefused(result: Extract<OpenPlaybackResult, { outcome: "refused" }>): RenderedPage {
+  return notice(403, result.organisationName, "This link plays in another browser", [
+    "This playback link is bound to the browser that first opened it, so it does not play here. Recordings are released to one person, and a link passed on does not play for anyone else.",
+    `${result.requesterName}, who asked for the recording, has been asked in Callgate to confirm this browser. If they allow it, reload this page.`,
+    "This attempt has been recorded in the audit log, and the Data Protection Officer has been told.",
+  ]);
+}
+
+/** Someone signed in who is not the requester. */
+export function renderSignInRefused(result: Extract<CompletePlaybackSignInResult, { outcome: "refused" }>): RenderedPage {
+  const who = result.signedInAs ? `You signed in as ${result.signedInAs}.` : "Your sign-in did not say who you are (no e-mail address).";
+  return notice(403, result.organisationName, "This recording was released to someone else", [
+    `${who} This recording plays only for the person who asked for it.`,
+    "This attempt has been recorded in the audit log, and the Data Protection Officer has been told.",
+  ]);
+}
+
+/**
+ * Reloads the page at once. Sent to a request from another site that carried
+ * no cookie: the reload is a same-site navigation, which carries the
+ * SameSite=Strict browser cookie if the browser holds one.
+ */
+export function renderBounce(organisationName: string): RenderedPage {
+  const html = page("Opening the recording", organisationName, `<h1>Opening the recording…</h1>\n<p>If nothing happens, reload this page.</p>`).replace(
+    '<meta name="robots" content="noindex, nofollow">',
+    '<meta name="robots" content="noindex, nofollow">\n<meta http-equiv="refresh" content="0">',
+  );
+  return { status: 200, html, csp: BASE_CSP.join("; ") };
 }
 
 /** Too many unknown links from one address. */
