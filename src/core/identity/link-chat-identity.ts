@@ -18,22 +18,30 @@ export interface LinkChatIdentityInput {
   address?: Prisma.InputJsonValue | null;
 }
 
-/** Returns the policy person; throws NOT_SET_UP for someone not in the policy. */
+/**
+ * Returns the policy person; throws NOT_SET_UP for someone not in the policy.
+ * Safe to race (several requests, several instances): `identity.linked` is
+ * audited only by the call that created the row or changed its person.
+ */
 export async function linkChatIdentity(ctx: CoreContext, input: LinkChatIdentityInput): Promise<Person> {
   const person = personByEmail(ctx.policy, input.email);
   const key = { platform: input.platform, platformUserId: input.platformUserId };
+  // No address (or null) leaves the stored one as it is.
+  const address = input.address ?? undefined;
+  // The common case, every time someone writes to the bot: nothing to change, nothing to lock.
   const existing = await ctx.db.chatIdentity.findUnique({ where: { platform_platformUserId: key } });
-  const sameAddress = JSON.stringify(existing?.address ?? null) === JSON.stringify(input.address ?? null);
-  if (existing && existing.email === person.email && (input.address === undefined || sameAddress)) return person;
+  if (existing && existing.email === person.email && (address === undefined || JSON.stringify(existing.address) === JSON.stringify(address))) return person;
 
   await transact(ctx, async (tx) => {
-    const address = input.address === undefined ? undefined : (input.address ?? undefined);
-    await tx.chatIdentity.upsert({
-      where: { platform_platformUserId: key },
-      create: { ...key, email: person.email, address },
-      update: { email: person.email, ...(address !== undefined ? { address } : {}) },
-    });
-    if (!existing || existing.email !== person.email) {
+    // What was read above may be stale by now, so every write is conditional
+    // and its count says what this call did: INSERT … ON CONFLICT DO NOTHING
+    // creates the row at most once; the UPDATE of the person matches only a
+    // row still naming someone else (PostgreSQL re-checks that on the newest
+    // row once a concurrent writer commits).
+    const created = (await tx.chatIdentity.createMany({ data: [{ ...key, email: person.email, address }], skipDuplicates: true })).count === 1;
+    const changed = !created && (await tx.chatIdentity.updateMany({ where: { ...key, email: { not: person.email } }, data: { email: person.email } })).count === 1;
+    if (!created && address !== undefined) await tx.chatIdentity.updateMany({ where: key, data: { address } });
+    if (created || changed) {
       await appendAudit(tx, { at: ctx.clock.now(), actor: person.email, action: "identity.linked", subjectType: "chat-identity", subjectId: `${input.platform}:${input.platformUserId}`, details: { platform: input.platform } });
     }
   });
