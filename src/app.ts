@@ -7,6 +7,7 @@ import { startSlackAdapter } from "./adapters/slack/index.ts";
 import { MESSAGING_PATH, playgroundUsersFromPolicy, startAgentsPlayground, startTeamsAdapter } from "./adapters/teams/index.ts";
 import type { CoreContext } from "./core/context.ts";
 import { runFileJobs } from "./core/files/run-file-jobs.ts";
+import { anchorAuditChainIfDue } from "./core/jobs/anchor-audit-chain.ts";
 import { chasePendingRequests } from "./core/jobs/chase-pending-requests.ts";
 import { expireGrants } from "./core/jobs/expire-grants.ts";
 import { remindCovertReviews } from "./core/jobs/remind-covert-reviews.ts";
@@ -21,6 +22,7 @@ import { openRecordingStore } from "./infra/blob/open-recording-store.ts";
 import { mountFiles } from "./infra/http/files/index.ts";
 import { describeConfig, type Config } from "./infra/config.ts";
 import { openDatabase } from "./infra/db/open-database.ts";
+import { openAuditAnchoring } from "./infra/open-audit-anchoring.ts";
 import { seedDemoRecordings } from "./infra/demo/seed-demo-recordings.ts";
 import { createHttpServer, type HttpServer } from "./infra/http/server.ts";
 import type { Logger } from "./infra/logger.ts";
@@ -55,10 +57,12 @@ export async function startCallgate(config: Config, logger: Logger, options: Sta
       config.database.kind === "pglite" ? { kind: "pglite", dataDir: config.database.dataDir } : { kind: "postgresql", url: config.database.url, poolSize: config.database.poolSize },
     );
     closers.push(() => database.close());
-    const storage = await openRecordingStore(config.storage);
+    const storage = await openRecordingStore(config.storage, config.auditAnchoring.container);
     closers.push(() => storage.close());
+    const { anchoring, createdKeyPath } = openAuditAnchoring(config, storage.anchors, "server");
+    if (createdKeyPath) logger.warn({ path: createdKeyPath }, "no CALLGATE_AUDIT_SIGNING_KEY: generated an audit signing key for this trial under the data directory");
 
-    const ctx: CoreContext = { db: database.prisma, policy, clock: options.clock ?? systemClock, recordings: storage.store, files: storage.files };
+    const ctx: CoreContext = { db: database.prisma, policy, clock: options.clock ?? systemClock, recordings: storage.store, files: storage.files, ...(anchoring ? { anchoring } : {}) };
     if (config.demo) {
       const seeded = await seedDemoRecordings(ctx, storage.store);
       logger.info({ uploaded: seeded.uploaded, catalogued: seeded.import.added }, "demo recordings ready");
@@ -97,6 +101,8 @@ export async function startCallgate(config: Config, logger: Logger, options: Sta
         // Hourly checks; each runs once a day across all instances (JobLease).
         { name: "retention-sweep", everyMs: 3_600_000, run: () => sweepRetentionIfDue(ctx) },
         { name: "verify-audit-chain", everyMs: 3_600_000, run: () => verifyAuditChainIfDue(ctx) },
+        // Anchors the head outside the database about hourly, when it moved (once across instances).
+        { name: "anchor-audit-chain", everyMs: 5 * 60_000, run: () => anchorAuditChainIfDue(ctx) },
       ],
       logger,
     );

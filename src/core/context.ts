@@ -4,6 +4,7 @@
  */
 import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
 import type { Policy } from "./policy/schema.ts";
+import type { AuditAnchoring } from "./ports/audit-anchor-store.ts";
 import type { Clock } from "./ports/clock.ts";
 import type { FileStore } from "./ports/file-store.ts";
 import type { RecordingStore } from "./ports/recording-store.ts";
@@ -19,6 +20,8 @@ export interface CoreContext {
   recordings?: RecordingStore;
   /** Where files made for people wait to be fetched; absent where none are made. */
   files?: FileStore;
+  /** Signed anchors of the audit chain outside the database; absent where none are kept (most tests). */
+  anchoring?: AuditAnchoring;
 }
 
 /**

@@ -12,6 +12,7 @@ import { isIP } from "node:net";
 import { resolve } from "node:path";
 import { z } from "zod";
 import { AppError } from "../core/errors.ts";
+import { parseSigningKey, parseVerifyKey } from "./audit-signing-key.ts";
 import { isLoopbackAddress } from "./loopback.ts";
 
 /** pino's level names, quietest last. */
@@ -80,6 +81,22 @@ export interface Config {
   readonly trustProxy: TrustProxy;
   /** How playback links are tied to their requester (see PlaybackSignInConfig). */
   readonly playbackSignIn: PlaybackSignInConfig;
+  /** Signed anchors of the audit chain outside the database (see AuditAnchoringConfig). */
+  readonly auditAnchoring: AuditAnchoringConfig;
+}
+
+/**
+ * The audit chain's anchors: the append-only container they go to, the
+ * Ed25519 signing key (a setting, never the database; absent on the trial,
+ * which generates one under the data directory), and extra public keys that
+ * only verify (a verifying machine, or keys rotated out).
+ */
+export interface AuditAnchoringConfig {
+  readonly container: string;
+  /** PEM or base64 PKCS#8. Secret. */
+  readonly signingKey?: string;
+  /** PEM or base64 SPKI public keys. */
+  readonly verifyKeys: readonly string[];
 }
 
 /**
@@ -114,6 +131,7 @@ const SECRET_VARIABLES = new Set([
   "SLACK_BOT_TOKEN",
   "CLIENT_SECRET",
   "OIDC_CLIENT_SECRET",
+  "CALLGATE_AUDIT_SIGNING_KEY",
 ]);
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -205,7 +223,35 @@ const EnvSchema = z.object({
   ),
   OIDC_CLIENT_ID: optional(text("the client ID Callgate is registered with at the identity provider").regex(/^\S{1,200}$/, "must be the client ID Callgate is registered with at the identity provider")),
   OIDC_CLIENT_SECRET: optional(text("a client secret")),
+  CALLGATE_ANCHOR_CONTAINER: optional(
+    text("a container name").regex(CONTAINER, "must be a valid container name: 3 to 63 lower-case letters, digits and single hyphens"),
+  ),
+  CALLGATE_AUDIT_SIGNING_KEY: optional(
+    text("an Ed25519 private key").refine((v) => {
+      try {
+        parseSigningKey(v);
+        return true;
+      } catch {
+        return false;
+      }
+    }, "must be an Ed25519 private key, PEM (-----BEGIN PRIVATE KEY-----) or base64 PKCS#8, e.g. from `openssl genpkey -algorithm ed25519`"),
+  ),
+  CALLGATE_AUDIT_VERIFY_KEY: optional(
+    text("Ed25519 public keys").refine((v) => {
+      try {
+        splitKeys(v).forEach((k) => parseVerifyKey(k));
+        return splitKeys(v).length > 0;
+      } catch {
+        return false;
+      }
+    }, "must be one or more Ed25519 public keys, PEM or base64 SPKI, separated by commas"),
+  ),
 });
+
+/** Comma-separated keys (neither PEM nor base64 contains a comma). */
+function splitKeys(v: string): string[] {
+  return v.split(",").map((k) => k.trim()).filter(Boolean);
+}
 
 type Env = z.output<typeof EnvSchema>;
 
@@ -356,6 +402,11 @@ function build(e: Env): Config {
       e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET
         ? { kind: "oidc", issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, clientSecret: e.OIDC_CLIENT_SECRET }
         : { kind: "first-browser" },
+    auditAnchoring: {
+      container: e.CALLGATE_ANCHOR_CONTAINER ?? "callgate-audit-anchors",
+      ...(e.CALLGATE_AUDIT_SIGNING_KEY ? { signingKey: e.CALLGATE_AUDIT_SIGNING_KEY } : {}),
+      verifyKeys: e.CALLGATE_AUDIT_VERIFY_KEY ? splitKeys(e.CALLGATE_AUDIT_VERIFY_KEY) : [],
+    },
   });
 }
 
@@ -388,6 +439,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     teams: config.teams.mode === "authenticated" ? { mode: "authenticated", clientId: config.teams.clientId, tenantId: config.teams.tenantId } : { mode: config.teams.mode },
     trustProxy: config.trustProxy,
     playbackSignIn: config.playbackSignIn.kind === "oidc" ? { kind: "oidc", issuer: config.playbackSignIn.issuer, clientId: config.playbackSignIn.clientId } : { kind: "first-browser" },
+    auditAnchoring: { container: config.auditAnchoring.container, signingKey: config.auditAnchoring.signingKey ? "configured" : "not configured", verifyKeys: config.auditAnchoring.verifyKeys.length },
   };
 }
 

@@ -3,6 +3,14 @@
  * the first entry that was edited, removed or reordered (and records the
  * result, so every audit summary shows it and later checks start from here).
  *
+ * It also checks the log against the signed anchors outside the database, and
+ * lists every break found earlier that no DPO has acknowledged yet.
+ *
+ * `callgate audit acknowledge <id> --reason ... --as <dpo e-mail>`: a DPO
+ * acknowledges a break, which is then no longer reported.
+ *
+ * `callgate audit anchor`: anchors the head now (the server does it hourly).
+ *
  * `callgate audit summary [terms...] --as <dpo e-mail>`: the DPO's audit
  * summary as text, optionally writing the CSV export, the PDF report and the
  * chart to files (the same bytes the chat console sends by direct message).
@@ -13,7 +21,9 @@ import type { Command } from "commander";
 import { renderRequestsChart } from "../../core/audit/audit-chart.ts";
 import { exportAuditCsv, exportAuditPdf } from "../../core/audit/export-audit.ts";
 import { summariseAudit } from "../../core/audit/summarise-audit.ts";
+import { acknowledgeAuditBreak } from "../../core/audit/acknowledge-audit-break.ts";
 import { verifyAuditChainFully } from "../../core/audit/verify-audit-chain.ts";
+import { anchorAuditChainNow } from "../../core/jobs/anchor-audit-chain.ts";
 import { auditSummaryReply } from "../../adapters/shared/console/audit.ts";
 import type { ConsoleReply } from "../../adapters/shared/console/reply.ts";
 import { openCliContext } from "../open-context.ts";
@@ -40,6 +50,44 @@ export const registerAuditCommands: RegisterCommand = (program: Command) => {
         } else {
           console.log(`The audit log is BROKEN at entry ${result.firstBad!.seq}: ${result.firstBad!.problem}.`);
           process.exitCode = 1;
+        }
+        if (result.anchors) console.log(`Checked against ${result.anchors.checked} signed anchors${result.anchors.newestSeq === null ? "" : ` (the newest at entry ${result.anchors.newestSeq})`}.`);
+        else console.log("WARNING: the signed anchors were not checked (no CALLGATE_AUDIT_SIGNING_KEY or CALLGATE_AUDIT_VERIFY_KEY): a log rewritten with every hash recomputed would pass.");
+        for (const b of result.openBreaks) {
+          console.log(`Unacknowledged break ${b.id} (${b.kind}, found ${b.foundAt.toISOString()}): entry ${b.seq}: ${b.problem}. A DPO acknowledges it with \`callgate audit acknowledge ${b.id} --reason "..." --as <e-mail>\`.`);
+        }
+      } finally {
+        await close();
+      }
+    });
+
+  audit
+    .command("acknowledge")
+    .description("Acknowledge a break in the audit log, with a reason (Data Protection Officers only); it is then no longer reported")
+    .argument("<id>", "the break's id, as `callgate audit verify` lists it")
+    .requiredOption("--reason <text>", "what was investigated or restored")
+    .requiredOption("--as <email>", "your e-mail as the policy lists it (a Data Protection Officer)")
+    .action(async (id: string, opts: { reason: string; as: string }) => {
+      const { ctx, close } = await openCliContext();
+      try {
+        const done = await acknowledgeAuditBreak(ctx, { actorEmail: opts.as, breakId: id, reason: opts.reason });
+        console.log(`Break ${done.id} (${done.kind} at entry ${done.firstSeq}) acknowledged.`);
+      } finally {
+        await close();
+      }
+    });
+
+  audit
+    .command("anchor")
+    .description("Anchor the audit log's head outside the database now, if it moved (the server does this hourly)")
+    .action(async () => {
+      const { ctx, close } = await openCliContext();
+      try {
+        const result = await anchorAuditChainNow(ctx);
+        if (result.written) console.log(`Anchored entry ${result.anchor.seq} with hash ${result.anchor.hash} (key ${result.anchor.keyId}).`);
+        else {
+          console.log(`Nothing anchored: ${{ "no-signer": "no signing key is configured", empty: "the log is empty", unchanged: "the head has not moved since the newest anchor", "chain-broken": `the chain is broken (${result.detail ?? ""})` }[result.reason]}.`);
+          if (result.reason === "chain-broken" || result.reason === "no-signer") process.exitCode = 1;
         }
       } finally {
         await close();

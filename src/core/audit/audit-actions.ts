@@ -88,6 +88,10 @@ export const AUDIT_ACTIONS = [
   "audit.summary.viewed",
   "audit.exported",
   "audit.access.refused",
+  /** A verification found a break (details.kind: chain, checkpoint, anchor-mismatch, missing-tail, anchor-forged). */
+  "audit.break.found",
+  /** A DPO acknowledged a break, with a reason; it is no longer reported. */
+  "audit.break.acknowledged",
 
   // Recordings, chat identities and notifications.
   "catalogue.imported",

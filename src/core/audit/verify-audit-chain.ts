@@ -11,12 +11,20 @@
  *   newest entry verified) is kept in the JobLease row "audit-verify". The
  *   incremental check re-hashes the checkpoint entry itself, so a tail cut
  *   back past it or an edit to it is caught; an edit further back is caught
- *   by the next full verification, whose finding is remembered and shown by
- *   every summary until a full verification passes again.
+ *   by the next full verification.
+ *
+ * Both also check the log against the signed anchors kept outside the
+ * database (audit-anchors.ts), which is what catches a log rewritten with
+ * every hash recomputed, or a tail cut with the head moved back. Every break
+ * found is recorded (AuditBreak) and stays reported, through clean checks,
+ * until a DPO acknowledges it (acknowledge-audit-break.ts).
  */
-import type { CoreContext, Db } from "../context.ts";
+import type { CoreContext, Db, Tx } from "../context.ts";
 import { transact } from "../context.ts";
-import { GENESIS_HASH, hashEntry } from "./append-audit.ts";
+import { enqueueNotices } from "../notify/enqueue-notices.ts";
+import { peopleWithRoles } from "../policy/access.ts";
+import { appendAudit, GENESIS_HASH, hashEntry } from "./append-audit.ts";
+import { checkAgainstAnchors, type AnchorFinding } from "./audit-anchors.ts";
 
 export interface AuditVerification {
   ok: boolean;
@@ -49,7 +57,11 @@ interface WalkResult extends AuditVerification {
   remaining: number;
 }
 
-/** The whole log, from the first entry. Behaviour unchanged since the foundation. */
+/**
+ * The chain's own links only, from the first entry, recording nothing. It
+ * cannot see a log rewritten with every hash recomputed: that needs the
+ * anchors, which verifyAuditChainFully checks.
+ */
 export async function verifyAuditChain(db: Db, options: { batchSize?: number; onProgress?: (checked: number, total: number) => void } = {}): Promise<AuditVerification> {
   const { reached: _reached, remaining: _remaining, ...result } = await walkChain(db, options);
   return result;
@@ -110,8 +122,13 @@ async function walkChain(db: Db, options: WalkOptions): Promise<WalkResult> {
   return { ok: true, checked, headSeq, headHash, reached: reached(), remaining: 0 };
 }
 
+/** The walk from a known-good link (or the first entry) to the head, for the anchoring job. */
+export async function walkChainFrom(db: Db, after: ChainPoint | undefined): Promise<WalkResult> {
+  return walkChain(db, after ? { after } : {});
+}
+
 // ---------------------------------------------------------------------------
-// Checkpoints and the remembered result
+// Checkpoints, anchors and remembered breaks
 
 /** The JobLease row that keeps the verification checkpoint. */
 export const AUDIT_VERIFY_JOB = "audit-verify";
@@ -119,8 +136,22 @@ export const AUDIT_VERIFY_JOB = "audit-verify";
 /** Most entries one incremental check reads; the rest wait for the next check, so a summary stays quick. */
 export const DEFAULT_INCREMENTAL_LIMIT = 50_000;
 
+/** How a break was found: by the chain's own links, against the stored checkpoint, or against the signed anchors. */
+export type AuditBreakKind = "chain" | "checkpoint" | AnchorFinding["kind"];
+
+/** A break found earlier and not yet acknowledged by a DPO. */
+export interface OpenAuditBreak {
+  /** What `callgate audit acknowledge <id>` takes. */
+  id: string;
+  seq: bigint;
+  kind: AuditBreakKind;
+  problem: string;
+  foundAt: Date;
+}
+
 /** What the audit summary shows about the chain. */
 export interface AuditChainStatus {
+  /** False while this run found a problem or any earlier break is unacknowledged. */
   ok: boolean;
   /** "full": every entry was checked now; "incremental": those after the checkpoint. */
   mode: "full" | "incremental";
@@ -134,7 +165,12 @@ export interface AuditChainStatus {
   verifiedTo: bigint;
   /** Entries not yet checked because this run stopped at its limit (0 normally). */
   pending: number;
+  /** The earliest problem: found now, or remembered and not yet acknowledged. */
   firstBad?: { seq: bigint; problem: string; foundAt: Date };
+  /** Breaks not yet acknowledged by a DPO, oldest entry first; they stay here after a clean check. */
+  openBreaks: OpenAuditBreak[];
+  /** What the signed anchors outside the database were checked for; absent where the context keeps none. */
+  anchors?: { checked: number; newestSeq: bigint | null };
   /** When every entry was last checked successfully, if ever. */
   lastFullAt: Date | null;
   checkedAt: Date;
@@ -144,31 +180,14 @@ export interface AuditChainStatus {
 interface StoredState {
   checkpoint: { seq: string; hash: string; at: string } | null;
   lastFullAt: string | null;
-  broken: { seq: string; problem: string; foundAt: string } | null;
 }
 
-const EMPTY: StoredState = { checkpoint: null, lastFullAt: null, broken: null };
+const EMPTY: StoredState = { checkpoint: null, lastFullAt: null };
 
 async function readState(db: Db): Promise<StoredState> {
   const row = await db.jobLease.findUnique({ where: { name: AUDIT_VERIFY_JOB } });
   const value = row?.lastResult as Partial<StoredState> | null | undefined;
-  return { ...EMPTY, ...(value && typeof value === "object" ? value : {}) };
-}
-
-/**
- * Writes the state under the row's lock, merging with what another instance
- * may have written meanwhile: the checkpoint only moves forward, a recorded
- * break stays until a full verification passes.
- */
-async function saveState(ctx: Pick<CoreContext, "db">, now: Date, change: (current: StoredState) => StoredState): Promise<StoredState> {
-  return transact(ctx, async (tx) => {
-    await tx.$executeRaw`INSERT INTO "JobLease" (name) VALUES (${AUDIT_VERIFY_JOB}) ON CONFLICT (name) DO NOTHING`;
-    const [row] = await tx.$queryRaw<{ lastResult: unknown }[]>`SELECT "lastResult" FROM "JobLease" WHERE name = ${AUDIT_VERIFY_JOB} FOR UPDATE`;
-    const current = { ...EMPTY, ...((row?.lastResult as Partial<StoredState> | null) ?? {}) };
-    const next = change(current);
-    await tx.jobLease.update({ where: { name: AUDIT_VERIFY_JOB }, data: { lastResult: next as object, lastFinishedAt: now } });
-    return next;
-  });
+  return { checkpoint: value?.checkpoint ?? null, lastFullAt: value?.lastFullAt ?? null };
 }
 
 function laterCheckpoint(current: StoredState["checkpoint"], candidate: StoredState["checkpoint"]): StoredState["checkpoint"] {
@@ -177,47 +196,113 @@ function laterCheckpoint(current: StoredState["checkpoint"], candidate: StoredSt
   return BigInt(candidate.seq) >= BigInt(current.seq) ? candidate : current;
 }
 
+interface Finding {
+  kind: AuditBreakKind;
+  seq: bigint;
+  problem: string;
+}
+
+type VerifyContext = Pick<CoreContext, "db" | "clock" | "policy" | "anchoring">;
+
 /**
  * Checks only what was written since the checkpoint (at most `limit`
- * entries), moves the checkpoint on, and reports the chain's state including
- * any break a full verification found earlier. Cheap enough for every summary.
+ * entries), and the log against every signed anchor; moves the checkpoint on
+ * only while nothing is wrong, and reports every unacknowledged break. Cheap
+ * enough for every summary.
  */
-export async function verifyAuditChainIncrementally(ctx: Pick<CoreContext, "db" | "clock">, options: { limit?: number; batchSize?: number } = {}): Promise<AuditChainStatus> {
-  const now = ctx.clock.now();
+export async function verifyAuditChainIncrementally(ctx: VerifyContext, options: { limit?: number; batchSize?: number } = {}): Promise<AuditChainStatus> {
   const state = await readState(ctx.db);
   const after = state.checkpoint ? { seq: BigInt(state.checkpoint.seq), hash: state.checkpoint.hash } : undefined;
   const walk = await walkChain(ctx.db, { after, limit: options.limit ?? DEFAULT_INCREMENTAL_LIMIT, batchSize: options.batchSize });
-  const saved = await saveState(ctx, now, (current) => ({
-    checkpoint: walk.ok ? laterCheckpoint(current.checkpoint, { seq: walk.reached.seq.toString(), hash: walk.reached.hash, at: now.toISOString() }) : current.checkpoint,
-    lastFullAt: current.lastFullAt,
-    broken: current.broken ?? (walk.firstBad ? { seq: walk.firstBad.seq.toString(), problem: walk.firstBad.problem, foundAt: now.toISOString() } : null),
-  }));
-  return statusOf("incremental", walk, after?.seq ?? 0n, saved, now);
+  return conclude(ctx, "incremental", walk, after?.seq ?? 0n, []);
 }
 
 /**
- * Checks every entry (the CLI's `audit verify` and the daily job). A pass
- * resets the checkpoint to the head and clears any remembered break; a
- * failure is remembered so every summary shows it.
+ * Checks every entry, the stored checkpoint and every signed anchor (the
+ * CLI's `audit verify` and the daily job). A pass never clears a break found
+ * earlier (only a DPO's acknowledgement does) and never moves the checkpoint
+ * while one is open; a failure is recorded, so every summary shows it.
  */
-export async function verifyAuditChainFully(ctx: Pick<CoreContext, "db" | "clock">, options: { batchSize?: number; onProgress?: (checked: number, total: number) => void } = {}): Promise<AuditChainStatus> {
+export async function verifyAuditChainFully(ctx: VerifyContext, options: { batchSize?: number; onProgress?: (checked: number, total: number) => void } = {}): Promise<AuditChainStatus> {
+  const state = await readState(ctx.db);
   const walk = await walkChain(ctx.db, options);
-  const now = ctx.clock.now();
-  const saved = await saveState(ctx, now, (current) =>
-    walk.ok
-      ? { checkpoint: laterCheckpoint(current.checkpoint, { seq: walk.reached.seq.toString(), hash: walk.reached.hash, at: now.toISOString() }), lastFullAt: now.toISOString(), broken: null }
-      : { checkpoint: current.checkpoint, lastFullAt: current.lastFullAt, broken: { seq: walk.firstBad!.seq.toString(), problem: walk.firstBad!.problem, foundAt: now.toISOString() } },
-  );
-  return statusOf("full", walk, 0n, saved, now);
+  const extra: Finding[] = [];
+  if (state.checkpoint) {
+    // A log rewritten from genesis passes the walk; the checkpoint remembers what it was.
+    const seq = BigInt(state.checkpoint.seq);
+    const row = await ctx.db.auditEntry.findUnique({ where: { seq }, select: { hash: true } });
+    if (!row) {
+      extra.push(
+        walk.headSeq < seq
+          ? { kind: "checkpoint", seq: walk.headSeq + 1n, problem: `the log ends at entry ${walk.headSeq} but entry ${seq} was verified earlier: entries were removed from the end` }
+          : { kind: "checkpoint", seq, problem: `entry ${seq} is missing (it was verified earlier)` },
+      );
+    } else if (row.hash !== state.checkpoint.hash) {
+      extra.push({ kind: "checkpoint", seq, problem: `entry ${seq} differs from when it was verified at ${state.checkpoint.at}: the log was rewritten` });
+    }
+  }
+  return conclude(ctx, "full", walk, 0n, extra);
 }
 
-function statusOf(mode: AuditChainStatus["mode"], walk: WalkResult, startedAfter: bigint, saved: StoredState, now: Date): AuditChainStatus {
-  const broken = saved.broken ? { seq: BigInt(saved.broken.seq), problem: saved.broken.problem, foundAt: new Date(saved.broken.foundAt) } : undefined;
-  const firstBad = walk.firstBad ? { ...walk.firstBad, foundAt: now } : undefined;
-  // The earlier of a remembered break and one found now is the one to show.
-  const shown = broken && (!firstBad || broken.seq <= firstBad.seq) ? broken : firstBad;
+async function conclude(ctx: VerifyContext, mode: AuditChainStatus["mode"], walk: WalkResult, startedAfter: bigint, extra: Finding[]): Promise<AuditChainStatus> {
+  const findings: Finding[] = [...(walk.firstBad ? [{ kind: "chain" as const, ...walk.firstBad }] : []), ...extra];
+  let anchors: AuditChainStatus["anchors"];
+  if (ctx.anchoring) {
+    const checked = await checkAgainstAnchors(ctx.db, ctx.anchoring);
+    findings.push(...checked.findings);
+    anchors = { checked: checked.checked, newestSeq: checked.newestSeq };
+  }
+  const now = ctx.clock.now();
+  const { state, open } = await transact(ctx, async (tx) => {
+    // New breaks are kept, audited and sent to every DPO; one already known is not recorded again.
+    const created = findings.length
+      ? await tx.auditBreak.createManyAndReturn({ data: findings.map((f) => ({ firstSeq: f.seq, kind: f.kind, problem: f.problem.slice(0, 2_000), foundAt: now })), skipDuplicates: true })
+      : [];
+    for (const found of created) {
+      await appendAudit(tx, { at: now, actor: "system", action: "audit.break.found", subjectType: "audit-break", subjectId: found.id, details: { firstSeq: found.firstSeq.toString(), kind: found.kind, problem: found.problem } });
+    }
+    if (created.length) {
+      const dpos = peopleWithRoles(ctx.policy, ctx.policy.compliance.dpoRoles);
+      await enqueueNotices(
+        tx,
+        now,
+        created.flatMap((found) =>
+          dpos.map((p) => ({
+            to: p.email,
+            kind: "compliance-notice" as const,
+            payload: {
+              title: "The audit log has been altered",
+              lines: [
+                `A check of the audit log found a problem at entry ${found.firstSeq}: ${found.problem}.`,
+                "Someone changed the log outside Callgate. Keep the database as it is and investigate; `callgate audit verify` shows the same result.",
+                `It stays reported until a DPO acknowledges it: \`callgate audit acknowledge ${found.id} --reason "..." --as <your e-mail>\`.`,
+              ],
+            },
+          })),
+        ),
+      );
+    }
+    const openRows = await tx.auditBreak.findMany({ where: { acknowledgedAt: null }, orderBy: [{ firstSeq: "asc" }, { foundAt: "asc" }] });
+    // Under the row's lock, merging with what another instance wrote meanwhile: the checkpoint only moves
+    // forward, and never while anything is wrong (an open break would otherwise be walked past and forgotten).
+    await tx.$executeRaw`INSERT INTO "JobLease" (name) VALUES (${AUDIT_VERIFY_JOB}) ON CONFLICT (name) DO NOTHING`;
+    const [row] = await tx.$queryRaw<{ lastResult: unknown }[]>`SELECT "lastResult" FROM "JobLease" WHERE name = ${AUDIT_VERIFY_JOB} FOR UPDATE`;
+    const stored = (row?.lastResult as Partial<StoredState> | null) ?? {};
+    const current: StoredState = { checkpoint: stored.checkpoint ?? null, lastFullAt: stored.lastFullAt ?? null };
+    const clean = walk.ok && findings.length === 0 && openRows.length === 0;
+    const next: StoredState = {
+      checkpoint: clean ? laterCheckpoint(current.checkpoint, { seq: walk.reached.seq.toString(), hash: walk.reached.hash, at: now.toISOString() }) : current.checkpoint,
+      lastFullAt: mode === "full" && walk.ok && findings.length === 0 ? now.toISOString() : current.lastFullAt,
+    };
+    await tx.jobLease.update({ where: { name: AUDIT_VERIFY_JOB }, data: { lastResult: next as object, lastFinishedAt: now } });
+    return { state: next, open: openRows };
+  });
+  const openBreaks: OpenAuditBreak[] = open.map((b) => ({ id: b.id, seq: b.firstSeq, kind: b.kind as AuditBreakKind, problem: b.problem, foundAt: b.foundAt }));
+  // The earliest of what was found now and what is remembered is the one to show.
+  const candidates = [...findings.map((f) => ({ seq: f.seq, problem: f.problem, foundAt: now })), ...openBreaks.map((b) => ({ seq: b.seq, problem: b.problem, foundAt: b.foundAt }))];
+  const shown = candidates.reduce<(typeof candidates)[number] | undefined>((best, c) => (!best || c.seq < best.seq ? c : best), undefined);
   return {
-    ok: walk.ok && !shown,
+    ok: findings.length === 0 && openBreaks.length === 0,
     mode,
     checked: walk.checked,
     fromSeq: startedAfter + 1n,
@@ -226,7 +311,14 @@ function statusOf(mode: AuditChainStatus["mode"], walk: WalkResult, startedAfter
     verifiedTo: walk.reached.seq,
     pending: walk.remaining,
     ...(shown ? { firstBad: shown } : {}),
-    lastFullAt: saved.lastFullAt ? new Date(saved.lastFullAt) : null,
+    openBreaks,
+    ...(anchors ? { anchors } : {}),
+    lastFullAt: state.lastFullAt ? new Date(state.lastFullAt) : null,
     checkedAt: now,
   };
+}
+
+/** Forgets the checkpoint, so the next check starts from the first entry (after a break is acknowledged). */
+export async function resetAuditCheckpoint(tx: Tx): Promise<void> {
+  await tx.jobLease.updateMany({ where: { name: AUDIT_VERIFY_JOB }, data: { lastResult: { checkpoint: null, lastFullAt: null } } });
 }
