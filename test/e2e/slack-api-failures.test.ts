@@ -6,8 +6,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ACTIONS, COMMANDS } from "../../src/adapters/slack/ids.ts";
 import { verifyAuditChain } from "../../src/core/audit/verify-audit-chain.ts";
+import { deliverNotifications } from "../../src/core/notify/deliver-notifications.ts";
+import type { ChatChannel } from "../../src/core/ports/chat.ts";
 import { hasAction } from "../support/fake-slack/payloads.ts";
-import { slackTestbed, type SlackTestbed } from "../support/fake-slack/testbed.ts";
+import { PUBLIC_URL, slackTestbed, type SlackTestbed } from "../support/fake-slack/testbed.ts";
 import { P } from "../support/test-policy.ts";
 
 const REASON = "Parent reported an abusive call to the office";
@@ -98,6 +100,36 @@ describe.each(["pglite", "postgresql"] as const)("Slack API failures on %s", (ki
       await t.deliver();
     }
     expect(await pending()).toBe(0);
+    for (const who of [P.northHead, P.ceo]) expect(hasAction(t.fake.messagesTo(u(who))[0]!, ACTIONS.approve)).toBe(false);
+  });
+
+  it("sends one copy, whose buttons stay current, when the outbox dies between Slack's post and recording it", async () => {
+    await submit();
+    // Slack posts, then the instance dies before the database hears of it.
+    const real = t.adapter.channel;
+    const dying: ChatChannel = {
+      platform: real.platform,
+      send: async (to, notice, delivery) => {
+        await real.send(to, notice, delivery);
+        throw new Error("killed after the post");
+      },
+      update: (message, notice) => real.update(message, notice),
+      findSent: (to, key, since) => real.findSent(to, key, since),
+    };
+    await deliverNotifications(t.ctx, { channels: [dying], publicUrl: PUBLIC_URL });
+    expect(t.fake.messages).toHaveLength(3);
+    expect(await t.ctx.db.chatMessage.count()).toBe(0);
+    expect(await t.ctx.db.outboxMessage.count({ where: { status: "PENDING", sendingSince: { not: null } } })).toBe(3);
+
+    t.clock.advance(60_000);
+    expect(await t.deliver()).toMatchObject({ sent: 3, failed: 0 });
+    for (const who of [P.requester, P.northHead, P.ceo]) expect(t.fake.messagesTo(u(who))).toHaveLength(1);
+    expect(t.fake.callsOf("chat.postMessage")).toHaveLength(3);
+    // The copies already there were adopted: their handles are kept, so a decision refreshes them.
+    const handles = await t.ctx.db.chatMessage.findMany();
+    expect(handles.map((h) => h.messageId).sort()).toEqual([P.northHead, P.ceo].map((who) => t.fake.messagesTo(u(who))[0]!.ts).sort());
+    await t.click(u(P.ceo), t.fake.messagesTo(u(P.ceo))[0]!, ACTIONS.approve);
+    await t.deliver();
     for (const who of [P.northHead, P.ceo]) expect(hasAction(t.fake.messagesTo(u(who))[0]!, ACTIONS.approve)).toBe(false);
   });
 

@@ -52,8 +52,14 @@ export const EVENTS = {
   appHomeOpened: "app_home_opened",
 } as const;
 
-/** The least the bot needs: commands, DMs (open and post), who a user is by e-mail, and uploading the DPO console's charts into DMs. */
-export const BOT_SCOPES = ["commands", "chat:write", "im:write", "users:read", "users:read.email", "files:write"] as const;
+/**
+ * The least the bot needs: commands, DMs (open and post), who a user is by
+ * e-mail, uploading the DPO console's charts into DMs, and reading its own DMs
+ * (im:history) so a notice retried after a crash finds the copy already sent
+ * instead of posting another. The DMs' messages tab is read-only: what it
+ * reads there is what the bot wrote.
+ */
+export const BOT_SCOPES = ["commands", "chat:write", "im:write", "im:history", "users:read", "users:read.email", "files:write"] as const;
 
 /** Where Slack sends commands, interactions and events, relative to PUBLIC_URL. */
 export const EVENTS_PATH = "/slack/events";

@@ -5,9 +5,16 @@
  * cannot be delivered in the end is marked, audited and reported to the DPO,
  * never silently dropped. Several instances may run this at once: rows are
  * claimed with SKIP LOCKED and a short lease.
+ *
+ * Sending is made idempotent across crashes: `sendingSince` is committed
+ * before the first post, the message's handle and "sent" are committed
+ * together after it, and a retry that finds `sendingSince` set asks the
+ * channel (ChatChannel.findSent, by the row's id as delivery key) for the copy
+ * already posted and updates it instead of posting another. A retry never
+ * comes sooner than the platform's Retry-After (ChatDeliveryError).
  */
 import type { OutboxMessage } from "../../generated/prisma/client.ts";
-import type { CoreContext } from "../context.ts";
+import type { CoreContext, Tx } from "../context.ts";
 import { transact } from "../context.ts";
 import { appendAudit } from "../audit/append-audit.ts";
 import { isAppError } from "../errors.ts";
@@ -58,7 +65,6 @@ export async function deliverNotifications(ctx: CoreContext, options: DeliveryOp
   for (const row of batch) {
     try {
       await deliverOne(ctx, options, row);
-        await ctx.db.outboxMessage.update({ where: { id: row.id }, data: { status: "SENT", sentAt: ctx.clock.now(), attempts: row.attempts + 1, payload: withoutToken(row) } });
       result.sent++;
     } catch (error) {
       const gaveUp = await recordFailure(ctx, options, row, error);
@@ -80,6 +86,7 @@ async function deliverOne(ctx: CoreContext, options: DeliveryOptions, row: Outbo
       const notice = await buildNotice(ctx, options, message.kind as NoticeKind, { ...row, payload: message.payload ?? row.payload });
       await channel.update({ conversationId: message.conversationId, messageId: message.messageId, reference: message.reference }, notice);
     }
+    await markSent(ctx, ctx.db, row);
     return;
   }
 
@@ -88,14 +95,35 @@ async function deliverOne(ctx: CoreContext, options: DeliveryOptions, row: Outbo
   if (!identity) throw new Unreachable(`nobody can reach ${row.recipientEmail} on chat yet`);
   const channel = channelFor(identity.platform)!;
   const notice = await buildNotice(ctx, options, row.kind as NoticeKind, row);
-  const sent = await channel.send({ platformUserId: identity.platformUserId, address: identity.address }, notice);
-  if (UPDATABLE_NOTICES.has(notice.kind)) {
-    await ctx.db.chatMessage.upsert({
-      where: { platform_conversationId_messageId: { platform: channel.platform, conversationId: sent.conversationId, messageId: sent.messageId } },
-      create: { requestId: row.requestId, recipientEmail: row.recipientEmail, platform: channel.platform, kind: notice.kind, conversationId: sent.conversationId, messageId: sent.messageId, reference: (sent.reference ?? {}) as object, payload: withoutToken(row), createdAt: ctx.clock.now() },
-      update: {},
-    });
+  const to = { platformUserId: identity.platformUserId, address: identity.address };
+  // An earlier attempt began and never recorded its result: it may have
+  // posted. Where the platform can find that message, bring it up to date
+  // instead of sending a second copy whose buttons would never be refreshed.
+  const earlier = row.sendingSince && channel.findSent ? await channel.findSent(to, row.id, row.sendingSince) : null;
+  let sent;
+  if (earlier) {
+    await channel.update(earlier, notice);
+    sent = earlier;
+  } else {
+    // Committed before the post, so a crash after it leaves the mark behind.
+    if (!row.sendingSince) await ctx.db.outboxMessage.update({ where: { id: row.id }, data: { sendingSince: ctx.clock.now() } });
+    sent = await channel.send(to, notice, { key: row.id });
   }
+  // The handle and "sent" together: a crash between two writes would send again.
+  await transact(ctx, async (tx) => {
+    if (UPDATABLE_NOTICES.has(notice.kind)) {
+      await tx.chatMessage.upsert({
+        where: { platform_conversationId_messageId: { platform: channel.platform, conversationId: sent.conversationId, messageId: sent.messageId } },
+        create: { requestId: row.requestId, recipientEmail: row.recipientEmail, platform: channel.platform, kind: notice.kind, conversationId: sent.conversationId, messageId: sent.messageId, reference: (sent.reference ?? {}) as object, payload: withoutToken(row), createdAt: ctx.clock.now() },
+        update: {},
+      });
+    }
+    await markSent(ctx, tx, row);
+  });
+}
+
+async function markSent(ctx: CoreContext, db: Tx, row: OutboxMessage): Promise<void> {
+  await db.outboxMessage.update({ where: { id: row.id }, data: { status: "SENT", sentAt: ctx.clock.now(), attempts: row.attempts + 1, payload: withoutToken(row) } });
 }
 
 async function buildNotice(ctx: CoreContext, options: DeliveryOptions, kind: NoticeKind, row: OutboxMessage): Promise<Notice> {

@@ -27,9 +27,21 @@ export interface ChatChannel {
   readonly platform: string;
   /**
    * Delivers a notice as a direct message. Throws on failure (the outbox will
-   * retry); must never post to a shared channel.
+   * retry); must never post to a shared channel. `delivery.key` names the
+   * outbox notice, the same on every attempt: a channel that can, attaches it
+   * to the message so `findSent` can recognise it.
    */
-  send(to: ChatAddress, notice: Notice): Promise<SentMessage>;
+  send(to: ChatAddress, notice: Notice, delivery?: { key: string }): Promise<SentMessage>;
+  /**
+   * Optional capability: the message an earlier attempt sent with this
+   * delivery key since `since`, or null if there is none. The outbox asks
+   * before sending again after an attempt whose result it never recorded (a
+   * crash between the post and the database write, a time-out after the
+   * platform had accepted it), so a retry updates that message instead of
+   * leaving a second copy with live buttons. Platforms that cannot look
+   * (or may not, for want of a permission) leave it out or answer null.
+   */
+  findSent?(to: ChatAddress, key: string, since: Date): Promise<SentMessage | null>;
   /** Replaces a message sent earlier with the notice's current state. */
   update(message: SentMessage, notice: Notice): Promise<void>;
 }

@@ -18,6 +18,9 @@
  * arrived, into a conversation that exists and the bot is in. Shared files
  * are kept per conversation (`filesTo`, `historyOf`).
  *
+ * conversations.history serves the bot's DMs (newest first, message
+ * metadata with include_all_metadata), so a retry can find a copy it sent.
+ *
  * Given `scopes`, a method needing a scope the app was not granted answers
  * `missing_scope`, as Slack does, so the manifest's scopes are tested too.
  */
@@ -53,6 +56,8 @@ export interface FakeMessage {
   blocks: Json[];
   /** How many times chat.update replaced it. */
   updates: number;
+  /** Message metadata as posted (event_type, event_payload), if any. */
+  metadata?: Json;
 }
 
 export interface FakeView {
@@ -102,6 +107,7 @@ const METHOD_SCOPES: Record<string, string | undefined> = {
   "users.lookupByEmail": "users:read.email",
   "conversations.open": "im:write",
   "chat.postMessage": "chat:write",
+  "conversations.history": "im:history",
   "chat.update": "chat:write",
   "chat.postEphemeral": "chat:write",
   "files.getUploadURLExternal": "files:write",
@@ -340,8 +346,24 @@ export class FakeSlack {
       const problems = messageProblems(args);
       if (problems.length) return { ok: false, error: "invalid_blocks", problems };
       const ts = this.nextTs();
-      this.messages.push({ channel, ts, user: owner, text: String(args.text), blocks: (args.blocks as Json[] | undefined) ?? [], updates: 0 });
+      const metadata = isRecord(args.metadata) ? args.metadata : undefined;
+      this.messages.push({ channel, ts, user: owner, text: String(args.text), blocks: (args.blocks as Json[] | undefined) ?? [], updates: 0, ...(metadata ? { metadata } : {}) });
       return { ok: true, channel, ts, message: { text: args.text, ts } };
+    },
+
+    // The bot's DMs only (im:history), newest first; metadata only when asked for, as Slack does.
+    "conversations.history": (args) => {
+      const channel = String(args.channel ?? "");
+      if (![...this.dms.values()].includes(channel)) return { ok: false, error: "channel_not_found" };
+      const oldest = Number(args.oldest ?? 0);
+      const limit = Math.min(Number(args.limit ?? 100) || 100, 999);
+      const withMetadata = args.include_all_metadata === true || args.include_all_metadata === "true";
+      const messages = this.messages
+        .filter((m) => m.channel === channel && Number(m.ts) > oldest)
+        .reverse()
+        .slice(0, limit)
+        .map((m) => ({ type: "message", ts: m.ts, text: m.text, bot_id: "B0BOT", ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}) }));
+      return { ok: true, messages, has_more: false };
     },
 
     "chat.update": (args) => {
@@ -479,7 +501,7 @@ function parseArgs(raw: string, contentType: string): Json {
   return args;
 }
 
-const NESTED = new Set(["blocks", "view", "attachments"]);
+const NESTED = new Set(["blocks", "view", "attachments", "metadata"]);
 
 function safeJson(text: string): unknown {
   try {
