@@ -2,7 +2,7 @@
  * Phone numbers: normalised to E.164 (UK by default) with libphonenumber-js,
  * and masked wherever a number is shown outside the request itself.
  */
-import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js/max";
+import { parsePhoneNumberFromString, PhoneNumberMatcher, type CountryCode } from "libphonenumber-js/max";
 import { AppError } from "./errors.ts";
 
 /** Returns the number in E.164, or throws INVALID_NUMBER naming the input field. */
@@ -42,4 +42,27 @@ export function formatPhoneNumber(e164: string | null | undefined): string | nul
   const parsed = parsePhoneNumberFromString(e164);
   if (!parsed) return e164;
   return parsed.country === "GB" ? parsed.formatNational() : parsed.formatInternational();
+}
+
+/**
+ * Free text with every phone-number-looking run masked as maskPhoneNumber
+ * does ("call 01427 700700" becomes "call +44 ••••••700"). Found by
+ * libphonenumber-js at its "possible" leniency, so numbers that are shaped
+ * right but not in service (drama numbers such as 07700 900123) are masked
+ * too. For text copied into the audit log or the DPO's summary; the logs have
+ * their own, stricter scrubber (src/infra/logger.ts).
+ */
+export function maskPhoneNumbersInText(text: string, region: CountryCode = "GB"): string {
+  if (!/\d/.test(text)) return text;
+  // "leniency" is the matcher's documented option, missing from its type declarations.
+  const matcher = new PhoneNumberMatcher(text, { defaultCountry: region, v2: true, leniency: "POSSIBLE" } as { defaultCountry: CountryCode; v2: true });
+  let out = "";
+  let cursor = 0;
+  while (matcher.hasNext()) {
+    const match = matcher.next()!;
+    out += text.slice(cursor, match.startsAt) + maskPhoneNumber(match.number.number);
+    cursor = match.endsAt;
+  }
+  if (cursor === 0) return text;
+  return out + text.slice(cursor);
 }

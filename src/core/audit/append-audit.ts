@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import canonicalize from "canonicalize";
 import type { Tx } from "../context.ts";
 import type { AuditAction } from "./audit-actions.ts";
+import { maskPhoneNumbersInText } from "../phone.ts";
 
 /** What an audit entry says. Never audio, never a full phone number. */
 export interface AuditInput {
@@ -59,7 +60,7 @@ export async function appendAudit(tx: Tx, input: AuditInput): Promise<{ seq: big
   const [head] = await tx.$queryRaw<{ seq: bigint; hash: string }[]>`
     UPDATE "AuditHead" SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash`;
   if (!head) throw new Error("The audit log has no head row; the database was not migrated.");
-  const details = JSON.parse(JSON.stringify(input.details ?? {})) as Record<string, unknown>;
+  const details = maskFreeText(JSON.parse(JSON.stringify(input.details ?? {})) as Record<string, unknown>);
   const entry = {
     seq: BigInt(head.seq),
     at: input.at,
@@ -81,4 +82,34 @@ export async function appendAudit(tx: Tx, input: AuditInput): Promise<{ seq: big
       RETURNING hash)
     UPDATE "AuditHead" SET hash = (SELECT hash FROM entry) WHERE id = 1`;
   return { seq: entry.seq, hash };
+}
+
+/**
+ * Detail keys whose values are text someone typed (reasons, notes, form
+ * fields). Commands keep what was typed where the product needs it (an
+ * authoriser reads the request's reason as written), but the audit log is
+ * copied, exported and kept for years, so a phone number in such text is
+ * masked here, at the one door every entry passes through.
+ */
+const FREE_TEXT_KEYS = new Set([
+  "reason",
+  "note",
+  "parties",
+  "clarification",
+  "identityVerification",
+  "subjectName",
+  "askingOrganisation",
+  "askingPerson",
+  "onBehalfOf",
+  "lawfulBasis",
+  "recipient",
+  "recipientJobTitle",
+  "disclosurePurpose",
+]);
+
+function maskFreeText(details: Record<string, unknown>): Record<string, unknown> {
+  for (const [key, value] of Object.entries(details)) {
+    if (typeof value === "string" && FREE_TEXT_KEYS.has(key)) details[key] = maskPhoneNumbersInText(value);
+  }
+  return details;
 }
