@@ -1,12 +1,15 @@
 /**
  * Random and hostile input to the commands people reach from chat: every call
  * either succeeds or fails with a coded AppError, and a failure leaves nothing
- * behind (no request, no decision, no audit entry, no notice).
+ * behind (no request, no decision, no notice) but the refusal's own audit
+ * entry when it refused someone in the policy (guards.ts withRefusalAudit).
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyAuditChain } from "../../src/core/audit/verify-audit-chain.ts";
 import { ERROR_CODES, isAppError } from "../../src/core/errors.ts";
+import { isRefusalCode } from "../../src/core/guards.ts";
+import { findPerson } from "../../src/core/policy/access.ts";
 import { recordDecision } from "../../src/core/requests/record-decision.ts";
 import { submitRequest, type SubmitRequestInput } from "../../src/core/requests/submit-request.ts";
 import { testCore, type TestCore } from "../support/core.ts";
@@ -66,7 +69,14 @@ describe.each(DATABASE_KINDS)("hostile input on %s", (kind) => {
     outbox: await t.ctx.db.outboxMessage.count(),
   });
 
-  it("answers every submission with a request or a coded error, and a refusal writes nothing", async () => {
+  /** What a refused command may leave: nothing, or one `*.refused` audit entry when it refused someone in the policy. */
+  const expectOnlyTheRefusal = async (error: unknown, actorEmail: string, before: Awaited<ReturnType<typeof counts>>) => {
+    const onRecord = isAppError(error) && isRefusalCode(error.code) && findPerson(t.ctx.policy, actorEmail) !== undefined;
+    expect(await counts()).toEqual({ ...before, audit: before.audit + (onRecord ? 1 : 0) });
+    if (onRecord) expect((await t.ctx.db.auditEntry.findFirstOrThrow({ orderBy: { seq: "desc" } })).action).toMatch(/\.refused$/);
+  };
+
+  it("answers every submission with a request or a coded error, and a refusal writes only its audit entry", async () => {
     let accepted = 0;
     await fc.assert(
       fc.asyncProperty(submitInput, async (input) => {
@@ -77,7 +87,7 @@ describe.each(DATABASE_KINDS)("hostile input on %s", (kind) => {
         } catch (error) {
           expect(isAppError(error), String(error)).toBe(true);
           if (isAppError(error)) expect(ERROR_CODES).toContain(error.code);
-          expect(await counts()).toEqual(before);
+          await expectOnlyTheRefusal(error, input.requesterEmail, before);
         }
       }),
       // Two known-good submissions first, so the success path is always exercised.
@@ -88,7 +98,7 @@ describe.each(DATABASE_KINDS)("hostile input on %s", (kind) => {
     expect((await verifyAuditChain(t.ctx.db)).ok).toBe(true);
   });
 
-  it("answers every decision with a view or a coded error, and a refusal writes nothing", async () => {
+  it("answers every decision with a view or a coded error, and a refusal writes only its audit entry", async () => {
     const target = await submitRequest(t.ctx, { requesterEmail: P.requester, purposeId: "disciplinary", date: "2026-11-19", time: "10:00", number: "020 7946 0002", reason: "Alleged misconduct on a call" });
     await fc.assert(
       fc.asyncProperty(
@@ -104,7 +114,7 @@ describe.each(DATABASE_KINDS)("hostile input on %s", (kind) => {
             await recordDecision(t.ctx, input);
           } catch (error) {
             expect(isAppError(error), String(error)).toBe(true);
-            expect(await counts()).toEqual(before);
+            await expectOnlyTheRefusal(error, input.deciderEmail, before);
           }
         },
       ),

@@ -20,6 +20,15 @@ export const AUDIT_ACTIONS = [
   "request.withdrawn",
   "request.reminded",
   "request.expired",
+  /**
+   * Refused attempts by a person in the policy (guards.ts withRefusalAudit):
+   * details.command says what was attempted, details.code the AppError code.
+   * Consent and withdrawal attempts are request.refused too ("consent.refused"
+   * is the employee declining consent, which is no refusal by Callgate).
+   */
+  "request.refused",
+  "decision.refused",
+  "fulfilment.refused",
   "consent.requested",
   "consent.given",
   "consent.refused",
@@ -32,21 +41,24 @@ export const AUDIT_ACTIONS = [
   "playback.opened",
   /** The first audio fetch of one page view; the Range requests that follow are not audited. */
   "playback.audio-started",
-  "extension.requested",
-  "extension.approved",
-  "extension.denied",
-
-  // Third-party disclosure.
-  "disclosure.requested",
-  "disclosure.released",
-
-  // Files delivered for download.
   /** An open refused because the link is bound to someone else's browser or person; details.code says which. */
   "playback.refused",
   /** The requester allowed another browser for one open. */
   "playback.browser-allowed",
   /** The requester signed in (OpenID Connect) and the browser was allowed. */
   "playback.signed-in",
+  "extension.requested",
+  "extension.approved",
+  "extension.denied",
+  "extension.refused",
+  "grant.refused",
+
+  // Third-party disclosure.
+  "disclosure.requested",
+  "disclosure.released",
+  "disclosure.refused",
+
+  // Files delivered for download.
   "file.delivered",
   "file.downloaded",
   "file-job.failed",
@@ -63,24 +75,29 @@ export const AUDIT_ACTIONS = [
   "subject-access.overdue",
   "subject-access.closed",
   "subject-data.exported",
+  "subject-access.refused",
 
   // Covert monitoring.
   "covert.authorised",
   "covert.reviewed",
   "covert.review-reminded",
   "covert.ended",
+  "covert.refused",
 
   // Holds, erasure and the retention sweep.
   "hold.placed",
   "hold.released",
+  "hold.refused",
   "erasure.proposed",
   "erasure.confirmed",
   "erasure.deleted",
   "erasure.completed",
   "erasure.cancelled",
+  "erasure.refused",
   "retention.previewed",
   "retention.deleted",
   "retention.swept",
+  "retention.refused",
   /** Someone who is not a DPO tried a DPO-only command (see guards.ts requireDpo). */
   "compliance.access.refused",
 

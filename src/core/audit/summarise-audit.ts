@@ -23,6 +23,7 @@ import type { CoreContext } from "../context.ts";
 import { transact } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { formatDateTime } from "../format.ts";
+import { maskPhoneNumbersInText } from "../phone.ts";
 import { requireDpo } from "../guards.ts";
 import { dpoNames, findPerson } from "../policy/access.ts";
 import type { Person } from "../policy/schema.ts";
@@ -30,6 +31,7 @@ import { appendAudit } from "./append-audit.ts";
 import type { AuditAction } from "./audit-actions.ts";
 import { findAnomalies, type AuditAnomalies, type PersonRef } from "./audit-anomalies.ts";
 import { hasFilters, parseAuditQuery, type AuditFilters, type AuditQuery } from "./audit-query.ts";
+import { findRefusedAttempts, type RefusedAttempts } from "./refused-attempts.ts";
 import { verifyAuditChainIncrementally, type AuditChainStatus } from "./verify-audit-chain.ts";
 
 export type RequestStatus = RecordingRequest["status"];
@@ -93,6 +95,8 @@ export interface AuditSummary {
     active: Array<{ reference: string; authorisedBy: PersonRef; authoriserRole: string; extensions: string[]; staff: PersonRef[]; startsAtText: string; reviewOn: string; reviewOnText: string; reviewOverdue: boolean }>;
   };
   anomalies: AuditAnomalies;
+  /** Refusals on record in the period, organisation-wide (refused-attempts.ts). */
+  refused: RefusedAttempts;
   chain: AuditChainStatus;
 }
 
@@ -197,7 +201,7 @@ export async function buildAuditSummary(ctx: CoreContext, query: AuditQuery, act
       WHERE a.action = ${LINK_ACTIONS.opened} AND a.at >= ${from} AND a.at < ${to} AND ${narrowed ? filter : Prisma.sql`TRUE`}
       GROUP BY a."subjectId") opened`;
 
-  const [breakdown, timing, slowest, links, opened, denials, sars, deletions, covert, anomalies, chain] = await Promise.all([
+  const [breakdown, timing, slowest, links, opened, denials, sars, deletions, covert, anomalies, chain, refused] = await Promise.all([
     db.$queryRaw<{ week: string; purposeId: string; siteId: string | null; status: RequestStatus; n: number }[]>`
       SELECT to_char(date_trunc('week', r."createdAt" AT TIME ZONE ${tz}), 'YYYY-MM-DD') AS week,
              r."purposeId", r."siteId", r.status::text AS status, count(*)::int AS n
@@ -230,6 +234,7 @@ export async function buildAuditSummary(ctx: CoreContext, query: AuditQuery, act
     db.covertAuthorisation.findMany({ where: { status: "ACTIVE" }, orderBy: [{ reviewOn: "asc" }, { reference: "asc" }] }),
     findAnomalies(db, policy, scope, query.period),
     verifyAuditChainIncrementally(ctx),
+    findRefusedAttempts(db, policy, query.period),
   ]);
 
   const sum = (rows: typeof breakdown, key: (row: (typeof breakdown)[number]) => string) => {
@@ -272,7 +277,7 @@ export async function buildAuditSummary(ctx: CoreContext, query: AuditQuery, act
       total: denials[0]?.total ?? 0,
       items: denials.map((d) => {
         const at = new Date(d.decidedAt);
-        return { reference: d.reference, decider: person(d.email), at, atText: formatDateTime(at, tz), reason: d.reason ?? "(no reason recorded)" };
+        return { reference: d.reference, decider: person(d.email), at, atText: formatDateTime(at, tz), reason: d.reason ? maskPhoneNumbersInText(d.reason) : "(no reason recorded)" };
       }),
     },
     subjectAccess: (() => {
@@ -307,6 +312,7 @@ export async function buildAuditSummary(ctx: CoreContext, query: AuditQuery, act
       })),
     },
     anomalies,
+    refused,
     chain,
   };
 }

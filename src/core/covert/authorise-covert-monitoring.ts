@@ -12,13 +12,13 @@ import type { CoreContext } from "../context.ts";
 import { transact } from "../context.ts";
 import { appendAudit } from "../audit/append-audit.ts";
 import { AppError } from "../errors.ts";
-import { parseInput } from "../guards.ts";
+import { parseInput, withRefusalAudit } from "../guards.ts";
 import { formatDuration } from "../policy/duration.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
 import { findPerson, peopleWithRoles, personByEmail } from "../policy/access.ts";
 import type { Person } from "../policy/schema.ts";
 import { nextReference, parseReference } from "../references.ts";
-import { cleanText } from "../validation.ts";
+import { cleanFreeText } from "../validation.ts";
 import { authorisingRole, describeTargets, loadCovertView, readCovertDate, type CovertView } from "./covert-view.ts";
 
 /** The shortest reason worth recording for something as serious as covert monitoring. */
@@ -42,6 +42,10 @@ export const authoriseCovertMonitoringInput = z.object({
 export type AuthoriseCovertMonitoringInput = z.input<typeof authoriseCovertMonitoringInput>;
 
 export async function authoriseCovertMonitoring(ctx: CoreContext, raw: AuthoriseCovertMonitoringInput): Promise<CovertView> {
+  return withRefusalAudit(ctx, { actorEmail: raw.actorEmail, action: "covert.refused", command: "authorise-covert-monitoring" }, () => attemptAuthoriseCovertMonitoring(ctx, raw));
+}
+
+async function attemptAuthoriseCovertMonitoring(ctx: CoreContext, raw: AuthoriseCovertMonitoringInput): Promise<CovertView> {
   const input = parseInput(authoriseCovertMonitoringInput, raw);
   const { policy } = ctx;
   const tz = policy.organisation.timeZone;
@@ -60,7 +64,7 @@ export async function authoriseCovertMonitoring(ctx: CoreContext, raw: Authorise
   if (staff.length === 0 && extensions.length === 0) throw new AppError("INVALID_INPUT", "Say which staff (by e-mail) or which extensions are to be monitored.", "staffEmails");
   const role = authorisingRole(policy, actor, staff, extensions);
 
-  const reason = cleanText(input.reason);
+  const reason = cleanFreeText(input.reason, "reason");
   if (reason.length < MIN_COVERT_REASON) {
     throw new AppError("REASON_REQUIRED", `Say why covert monitoring is necessary (at least ${MIN_COVERT_REASON} characters): what is suspected, and why telling the staff would prejudice the investigation.`, "reason");
   }
@@ -77,7 +81,7 @@ export async function authoriseCovertMonitoring(ctx: CoreContext, raw: Authorise
   const startsAt = start.getTime() === today.getTime() ? now : startOfDayIn(start, tz);
 
   const investigationRef = input.investigation?.trim() ? parseReference("HOLD", input.investigation) : undefined;
-  const newName = cleanText(input.newInvestigation ?? "");
+  const newName = cleanFreeText(input.newInvestigation ?? "", "newInvestigation");
   if (input.investigation?.trim() && !investigationRef) throw new AppError("INVALID_INPUT", "An investigation reference looks like HOLD-000002.", "investigation");
   if (investigationRef && newName) throw new AppError("INVALID_INPUT", "Give either an open investigation's reference or the name of a new investigation, not both.", "investigation");
   if (!investigationRef && newName.length < 5) throw new AppError("INVALID_INPUT", "Link the monitoring to an investigation: give an open investigation's reference (HOLD-000002) or name a new one.", "investigation");

@@ -11,8 +11,9 @@ import { AppError } from "../errors.ts";
 import { formatDateTime } from "../format.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
 import { findPerson, isDpo, peopleWithRoles, personByEmail } from "../policy/access.ts";
-import { cleanText } from "../validation.ts";
+import { cleanFreeText } from "../validation.ts";
 import { loadCovertView, lockCovert, type CovertView } from "./covert-view.ts";
+import { withRefusalAudit } from "../guards.ts";
 
 export interface EndCovertMonitoringInput {
   /** COV-000001 */
@@ -22,9 +23,13 @@ export interface EndCovertMonitoringInput {
 }
 
 export async function endCovertMonitoring(ctx: CoreContext, input: EndCovertMonitoringInput): Promise<CovertView> {
+  return withRefusalAudit(ctx, { actorEmail: input.actorEmail, action: "covert.refused", command: "end-covert-monitoring", reference: input.reference }, () => attemptEndCovertMonitoring(ctx, input));
+}
+
+async function attemptEndCovertMonitoring(ctx: CoreContext, input: EndCovertMonitoringInput): Promise<CovertView> {
   const { policy } = ctx;
   const actor = personByEmail(policy, input.actorEmail);
-  const reason = cleanText(input.reason).slice(0, 2000);
+  const reason = cleanFreeText(input.reason, "reason").slice(0, 2000);
   if (reason.length < 5) throw new AppError("REASON_REQUIRED", "Please say why the monitoring is ending; it is kept in the audit log.", "reason");
   const id = await transact(ctx, async (tx) => {
     const now = ctx.clock.now();

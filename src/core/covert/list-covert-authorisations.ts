@@ -7,6 +7,7 @@ import type { CoreContext } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { isDpo, personByEmail } from "../policy/access.ts";
 import { buildCovertView, maySeeCovert, type CovertView } from "./covert-view.ts";
+import { withRefusalAudit } from "../guards.ts";
 
 export interface ListCovertInput {
   actorEmail: string;
@@ -16,6 +17,10 @@ export interface ListCovertInput {
 }
 
 export async function listCovertAuthorisations(ctx: CoreContext, input: ListCovertInput): Promise<CovertView[]> {
+  return withRefusalAudit(ctx, { actorEmail: input.actorEmail, action: "covert.refused", command: "list-covert-authorisations" }, () => attemptListCovertAuthorisations(ctx, input));
+}
+
+async function attemptListCovertAuthorisations(ctx: CoreContext, input: ListCovertInput): Promise<CovertView[]> {
   const { policy } = ctx;
   const actor = personByEmail(policy, input.actorEmail);
   if (!maySeeCovert(policy, actor)) throw new AppError("FORBIDDEN", "Only the Data Protection Officer and the people who authorise covert monitoring can see it.");

@@ -13,8 +13,9 @@ import { enqueueNotices } from "../notify/enqueue-notices.ts";
 import { findPerson, peopleWithRoles, personByEmail } from "../policy/access.ts";
 import { formatDuration } from "../policy/duration.ts";
 import type { Person } from "../policy/schema.ts";
-import { cleanText } from "../validation.ts";
+import { cleanFreeText } from "../validation.ts";
 import { authorisingRole, loadCovertView, lockCovert, readCovertDate, type CovertView } from "./covert-view.ts";
+import { withRefusalAudit } from "../guards.ts";
 
 export interface ReviewCovertMonitoringInput {
   /** COV-000001 */
@@ -29,9 +30,13 @@ export interface ReviewCovertMonitoringInput {
 export const MIN_REVIEW_NOTE = 10;
 
 export async function reviewCovertMonitoring(ctx: CoreContext, input: ReviewCovertMonitoringInput): Promise<CovertView> {
+  return withRefusalAudit(ctx, { actorEmail: input.actorEmail, action: "covert.refused", command: "review-covert-monitoring", reference: input.reference }, () => attemptReviewCovertMonitoring(ctx, input));
+}
+
+async function attemptReviewCovertMonitoring(ctx: CoreContext, input: ReviewCovertMonitoringInput): Promise<CovertView> {
   const { policy } = ctx;
   const actor = personByEmail(policy, input.actorEmail);
-  const note = cleanText(input.note).slice(0, 2000);
+  const note = cleanFreeText(input.note, "note").slice(0, 2000);
   if (note.length < MIN_REVIEW_NOTE) throw new AppError("REASON_REQUIRED", `Say what the review found, and why monitoring is still needed (at least ${MIN_REVIEW_NOTE} characters).`, "note");
   const now = ctx.clock.now();
   const today = todayIn(policy.organisation.timeZone, now);

@@ -7,6 +7,7 @@ import { AppError } from "../errors.ts";
 import { holdsRole, isDpo, personByEmail, purposeById } from "../policy/access.ts";
 import { DISCLOSURE_PURPOSE_ID } from "../policy/schema.ts";
 import { buildDisclosureView, type DisclosureView } from "./disclosure-view.ts";
+import { withRefusalAudit } from "../guards.ts";
 
 export interface ListDisclosuresInput {
   actorEmail: string;
@@ -16,6 +17,10 @@ export interface ListDisclosuresInput {
 }
 
 export async function listDisclosures(ctx: CoreContext, input: ListDisclosuresInput): Promise<DisclosureView[]> {
+  return withRefusalAudit(ctx, { actorEmail: input.actorEmail, action: "disclosure.refused", command: "list-disclosures" }, () => attemptListDisclosures(ctx, input));
+}
+
+async function attemptListDisclosures(ctx: CoreContext, input: ListDisclosuresInput): Promise<DisclosureView[]> {
   const { policy } = ctx;
   const actor = personByEmail(policy, input.actorEmail);
   const purpose = purposeById(policy, DISCLOSURE_PURPOSE_ID);

@@ -12,12 +12,12 @@ import type { CoreContext } from "../context.ts";
 import { transact } from "../context.ts";
 import { appendAudit } from "../audit/append-audit.ts";
 import { AppError } from "../errors.ts";
-import { parseInput } from "../guards.ts";
+import { parseInput, withRefusalAudit } from "../guards.ts";
 import { personByEmail, purposeById } from "../policy/access.ts";
 import { DISCLOSURE_PURPOSE_ID } from "../policy/schema.ts";
 import { createRequest, parseRequestInput, prepareRequest } from "../requests/submit-request.ts";
 import { loadRequestView, type RequestView } from "../requests/request-view.ts";
-import { cleanText } from "../validation.ts";
+import { CARD_NUMBER_MESSAGE, cleanText, containsCardNumber } from "../validation.ts";
 import type { DisclosureDetails } from "./disclosure-details.ts";
 import { loadDisclosureView, type DisclosureView } from "./disclosure-view.ts";
 import { checkPermittedRecipient } from "./permitted-recipients.ts";
@@ -31,7 +31,8 @@ const text = (min: number, max: number, missing: string) =>
     .string()
     .max(max, `Keep it under ${max.toLocaleString("en-GB")} characters.`)
     .transform(cleanText)
-    .refine((v) => v.length >= min, { message: missing });
+    .refine((v) => v.length >= min, { message: missing })
+    .refine((v) => !containsCardNumber(v), { message: CARD_NUMBER_MESSAGE });
 
 export const submitDisclosureInput = z.object({
   requesterEmail: z.string().min(1).max(320),
@@ -48,7 +49,12 @@ export const submitDisclosureInput = z.object({
   askingOrganisation: text(2, 200, "Give the organisation asking for the recording, for example Thames Valley Police."),
   askingPerson: text(2, 200, "Give the name of the person asking for the recording."),
   /** Whom they ask on behalf of, when it is a third party's request. */
-  onBehalfOf: z.string().max(300).transform(cleanText).optional(),
+  onBehalfOf: z
+    .string()
+    .max(300)
+    .transform(cleanText)
+    .refine((v) => !containsCardNumber(v), { message: CARD_NUMBER_MESSAGE })
+    .optional(),
   /** What the recording will be used for. */
   purpose: text(10, 1200, "Say what the disclosure is for (at least 10 characters)."),
   /** The lawful basis or exemption relied on, e.g. "Schedule 2 Part 1 paragraph 2 DPA 2018 (crime and taxation)". */
@@ -70,6 +76,10 @@ export interface SubmittedDisclosure {
 }
 
 export async function submitDisclosure(ctx: CoreContext, raw: SubmitDisclosureInput): Promise<SubmittedDisclosure> {
+  return withRefusalAudit(ctx, { actorEmail: raw.requesterEmail, action: "disclosure.refused", command: "submit-disclosure" }, () => attemptSubmitDisclosure(ctx, raw));
+}
+
+async function attemptSubmitDisclosure(ctx: CoreContext, raw: SubmitDisclosureInput): Promise<SubmittedDisclosure> {
   const input = parseInput(submitDisclosureInput, raw);
   const { policy } = ctx;
   const requester = personByEmail(policy, input.requesterEmail);

@@ -3,14 +3,18 @@ import type { CoreContext } from "../context.ts";
 import { transact } from "../context.ts";
 import { appendAudit } from "../audit/append-audit.ts";
 import { AppError } from "../errors.ts";
-import { requireDpo } from "../guards.ts";
-import { cleanText } from "../validation.ts";
+import { requireDpo, withRefusalAudit } from "../guards.ts";
+import { cleanFreeText } from "../validation.ts";
 import { buildErasureView, loadErasure, OMIT_IDS, type ErasureView } from "./erasure-view.ts";
 
 export async function cancelErasure(ctx: CoreContext, input: { actorEmail: string; reference: string; reason?: string }): Promise<ErasureView> {
+  return withRefusalAudit(ctx, { actorEmail: input.actorEmail, action: "erasure.refused", command: "cancel-erasure", reference: input.reference }, () => attemptCancelErasure(ctx, input));
+}
+
+async function attemptCancelErasure(ctx: CoreContext, input: { actorEmail: string; reference: string; reason?: string }): Promise<ErasureView> {
   const dpo = await requireDpo(ctx, input.actorEmail, "cancel erasures");
   const { row: erasure, recordingIds } = await loadErasure(ctx.db, input.reference);
-  const reason = cleanText(input.reason ?? "").slice(0, 2_000) || null;
+  const reason = cleanFreeText(input.reason ?? "", "reason").slice(0, 2_000) || null;
   if (erasure.status !== "PROPOSED") {
     throw new AppError(erasure.status === "CANCELLED" ? "ALREADY_DONE" : "WRONG_STATE", `${erasure.reference} was already ${erasure.status === "CANCELLED" ? "cancelled" : "confirmed"}, so it cannot be cancelled.`);
   }

@@ -15,7 +15,7 @@ import { formatDateTime } from "../format.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
 import { findPerson } from "../policy/access.ts";
 import { deleteRecordings } from "../retention/delete-recordings.ts";
-import { requireDpo } from "../guards.ts";
+import { requireDpo, withRefusalAudit } from "../guards.ts";
 import { buildErasureView, loadErasure, OMIT_IDS, type ErasureView } from "./erasure-view.ts";
 
 export interface ConfirmErasureResult {
@@ -28,6 +28,10 @@ export interface ConfirmErasureResult {
 }
 
 export async function confirmErasure(ctx: CoreContext, input: { actorEmail: string; reference: string }): Promise<ConfirmErasureResult> {
+  return withRefusalAudit(ctx, { actorEmail: input.actorEmail, action: "erasure.refused", command: "confirm-erasure", reference: input.reference }, () => attemptConfirmErasure(ctx, input));
+}
+
+async function attemptConfirmErasure(ctx: CoreContext, input: { actorEmail: string; reference: string }): Promise<ConfirmErasureResult> {
   const dpo = await requireDpo(ctx, input.actorEmail, "confirm erasures");
   const tz = ctx.policy.organisation.timeZone;
   const { row: erasure, recordingIds } = await loadErasure(ctx.db, input.reference);

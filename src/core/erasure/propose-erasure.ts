@@ -14,7 +14,7 @@ import { nextReference } from "../references.ts";
 import { sha256 } from "../retention/delete-recordings.ts";
 import { protectionReasons } from "../retention/protection.ts";
 import { recordingLine, type RecordingLine } from "../retention/recording-line.ts";
-import { requireDpo, requireReason } from "../guards.ts";
+import { requireDpo, requireReason, withRefusalAudit } from "../guards.ts";
 import { normaliseNumbers } from "../retention/subject-numbers.ts";
 import { buildErasureView, OMIT_IDS, type ErasureView } from "./erasure-view.ts";
 
@@ -37,6 +37,10 @@ export interface ProposeErasureResult {
 const MAX_RECORDINGS = 50_000;
 
 export async function proposeErasure(ctx: CoreContext, input: ProposeErasureInput): Promise<ProposeErasureResult> {
+  return withRefusalAudit(ctx, { actorEmail: input.actorEmail, action: "erasure.refused", command: "propose-erasure" }, () => attemptProposeErasure(ctx, input));
+}
+
+async function attemptProposeErasure(ctx: CoreContext, input: ProposeErasureInput): Promise<ProposeErasureResult> {
   const dpo = await requireDpo(ctx, input.actorEmail, "propose erasures");
   const numbers = normaliseNumbers(input.numbers);
   if (numbers.length === 0) throw new AppError("INVALID_INPUT", "Give the phone number whose recordings should be erased.", "number");

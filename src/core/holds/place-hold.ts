@@ -15,7 +15,7 @@ import { appendAudit } from "../audit/append-audit.ts";
 import { AppError } from "../errors.ts";
 import { maskPhoneNumber } from "../phone.ts";
 import { nextReference } from "../references.ts";
-import { requireDpo, requireReason } from "../guards.ts";
+import { requireDpo, requireReason, withRefusalAudit } from "../guards.ts";
 import { normaliseNumbers } from "../retention/subject-numbers.ts";
 import { loadHoldView, type HoldView } from "./hold-view.ts";
 
@@ -33,6 +33,10 @@ export interface PlaceHoldInput {
 const MAX_CALL_IDS = 200;
 
 export async function placeHold(ctx: CoreContext, input: PlaceHoldInput): Promise<HoldView> {
+  return withRefusalAudit(ctx, { actorEmail: input.actorEmail, action: "hold.refused", command: "place-hold" }, () => attemptPlaceHold(ctx, input));
+}
+
+async function attemptPlaceHold(ctx: CoreContext, input: PlaceHoldInput): Promise<HoldView> {
   const dpo = await requireDpo(ctx, input.actorEmail, "place holds on recordings");
   const kind = input.kind ?? "LEGAL";
   const reason = requireReason(input.reason, "Give a reason for the hold (at least 5 characters); it is kept in the audit log.");

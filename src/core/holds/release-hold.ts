@@ -12,7 +12,7 @@ import { AppError } from "../errors.ts";
 import { formatDateTime } from "../format.ts";
 import { findPerson } from "../policy/access.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
-import { requireDpo, requireReason } from "../guards.ts";
+import { requireDpo, requireReason, withRefusalAudit } from "../guards.ts";
 import { loadHoldView, parseHoldReference, type HoldView } from "./hold-view.ts";
 
 export interface ReleaseHoldInput {
@@ -25,6 +25,10 @@ export interface ReleaseHoldInput {
 export const INVESTIGATION_CLOSED = "investigation closed";
 
 export async function releaseHold(ctx: CoreContext, input: ReleaseHoldInput): Promise<{ hold: HoldView; endedCovert: string[] }> {
+  return withRefusalAudit(ctx, { actorEmail: input.actorEmail, action: "hold.refused", command: "release-hold", reference: input.reference }, () => attemptReleaseHold(ctx, input));
+}
+
+async function attemptReleaseHold(ctx: CoreContext, input: ReleaseHoldInput): Promise<{ hold: HoldView; endedCovert: string[] }> {
   const dpo = await requireDpo(ctx, input.actorEmail, "release holds");
   const reference = parseHoldReference(input.reference);
   const reason = requireReason(input.reason, "Give a reason for releasing the hold (at least 5 characters); it is kept in the audit log.");

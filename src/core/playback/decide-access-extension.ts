@@ -13,8 +13,9 @@ import { enqueueNotices } from "../notify/enqueue-notices.ts";
 import { authorisersFor, findPerson, personByEmail, purposeById } from "../policy/access.ts";
 import { MIN_DENIAL_REASON } from "../requests/record-decision.ts";
 import { loadRequest } from "../requests/load-request.ts";
-import { cleanText } from "../validation.ts";
+import { cleanFreeText } from "../validation.ts";
 import { issuePlaybackGrant } from "./issue-playback-grant.ts";
+import { withRefusalAudit } from "../guards.ts";
 
 export interface DecideAccessExtensionInput {
   extensionId: string;
@@ -26,8 +27,12 @@ export interface DecideAccessExtensionInput {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function decideAccessExtension(ctx: CoreContext, input: DecideAccessExtensionInput): Promise<{ status: "APPROVED" | "DENIED" }> {
+  return withRefusalAudit(ctx, { actorEmail: input.deciderEmail, action: "extension.refused", command: "decide-access-extension" }, () => attemptDecideAccessExtension(ctx, input));
+}
+
+async function attemptDecideAccessExtension(ctx: CoreContext, input: DecideAccessExtensionInput): Promise<{ status: "APPROVED" | "DENIED" }> {
   const decider = personByEmail(ctx.policy, input.deciderEmail);
-  const reason = cleanText(input.reason ?? "").slice(0, 2000) || null;
+  const reason = cleanFreeText(input.reason ?? "", "reason").slice(0, 2000) || null;
   if (input.outcome === "deny" && (reason ?? "").length < MIN_DENIAL_REASON) {
     throw new AppError("REASON_REQUIRED", "Please give a reason for refusing more time; the requester will see it.", "reason");
   }

@@ -10,7 +10,8 @@ import { AppError } from "../errors.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
 import { authorisersFor, findPerson, personByEmail, purposeById } from "../policy/access.ts";
 import { lockRequest } from "../requests/request-lifecycle.ts";
-import { cleanText } from "../validation.ts";
+import { cleanFreeText } from "../validation.ts";
+import { withRefusalAudit } from "../guards.ts";
 
 export interface RequestAccessExtensionInput {
   requestId: string;
@@ -21,8 +22,12 @@ export interface RequestAccessExtensionInput {
 export const MIN_EXTENSION_REASON = 10;
 
 export async function requestAccessExtension(ctx: CoreContext, input: RequestAccessExtensionInput): Promise<{ extensionId: string }> {
+  return withRefusalAudit(ctx, { actorEmail: input.requesterEmail, action: "extension.refused", command: "request-access-extension", requestId: input.requestId }, () => attemptRequestAccessExtension(ctx, input));
+}
+
+async function attemptRequestAccessExtension(ctx: CoreContext, input: RequestAccessExtensionInput): Promise<{ extensionId: string }> {
   const requester = personByEmail(ctx.policy, input.requesterEmail);
-  const reason = cleanText(input.reason).slice(0, 2000);
+  const reason = cleanFreeText(input.reason, "reason").slice(0, 2000);
   if (reason.length < MIN_EXTENSION_REASON) {
     throw new AppError("REASON_TOO_SHORT", `Please say why you need more time (at least ${MIN_EXTENSION_REASON} characters).`, "reason");
   }

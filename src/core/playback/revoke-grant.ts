@@ -11,7 +11,8 @@ import { AppError } from "../errors.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
 import { authorisersFor, isDpo, personByEmail, purposeById } from "../policy/access.ts";
 import { parseRequestKey } from "../requests/load-request.ts";
-import { cleanText } from "../validation.ts";
+import { cleanFreeText } from "../validation.ts";
+import { withRefusalAudit } from "../guards.ts";
 
 export interface RevokeGrantInput {
   /** A grant id, or a request reference/id to revoke all its live grants. */
@@ -21,8 +22,12 @@ export interface RevokeGrantInput {
 }
 
 export async function revokeGrant(ctx: CoreContext, input: RevokeGrantInput): Promise<{ revoked: number }> {
+  return withRefusalAudit(ctx, { actorEmail: input.actorEmail, action: "grant.refused", command: "revoke-grant", reference: input.grantOrRequestId }, () => attemptRevokeGrant(ctx, input));
+}
+
+async function attemptRevokeGrant(ctx: CoreContext, input: RevokeGrantInput): Promise<{ revoked: number }> {
   const actor = personByEmail(ctx.policy, input.actorEmail);
-  const reason = cleanText(input.reason);
+  const reason = cleanFreeText(input.reason, "reason");
   if (reason.length < 5) throw new AppError("REASON_REQUIRED", "Please give a reason for revoking access.", "reason");
   return transact(ctx, async (tx) => {
     const now = ctx.clock.now();

@@ -12,10 +12,15 @@ import { holdsRole, personByEmail } from "../policy/access.ts";
 import { completeFulfilment, findCandidates } from "./fulfilment-steps.ts";
 import { lockRequest, moveRequest } from "./request-lifecycle.ts";
 import { loadRequestView, type RequestView } from "./request-view.ts";
+import { withRefusalAudit } from "../guards.ts";
 
 export type FulfilRequestInput = { requestId: string; fulfillerEmail: string } & ({ recordingId: string } | { notFound: true });
 
 export async function fulfilRequest(ctx: CoreContext, input: FulfilRequestInput): Promise<RequestView> {
+  return withRefusalAudit(ctx, { actorEmail: input.fulfillerEmail, action: "fulfilment.refused", command: "fulfil-request", requestId: input.requestId }, () => attemptFulfilRequest(ctx, input));
+}
+
+async function attemptFulfilRequest(ctx: CoreContext, input: FulfilRequestInput): Promise<RequestView> {
   const fulfiller = personByEmail(ctx.policy, input.fulfillerEmail);
   const requestId = await transact(ctx, async (tx) => {
     const now = ctx.clock.now();

@@ -11,6 +11,7 @@ import { personByEmail } from "../policy/access.ts";
 import { beginFulfilment } from "./fulfilment-steps.ts";
 import { lockRequest, moveRequest } from "./request-lifecycle.ts";
 import { loadRequestView, type RequestView } from "./request-view.ts";
+import { withRefusalAudit } from "../guards.ts";
 
 export interface RecordConsentInput {
   requestId: string;
@@ -19,6 +20,10 @@ export interface RecordConsentInput {
 }
 
 export async function recordConsent(ctx: CoreContext, input: RecordConsentInput): Promise<RequestView> {
+  return withRefusalAudit(ctx, { actorEmail: input.employeeEmail, action: "request.refused", command: "record-consent", requestId: input.requestId }, () => attemptRecordConsent(ctx, input));
+}
+
+async function attemptRecordConsent(ctx: CoreContext, input: RecordConsentInput): Promise<RequestView> {
   const employee = personByEmail(ctx.policy, input.employeeEmail);
   const requestId = await transact(ctx, async (tx) => {
     const now = ctx.clock.now();

@@ -9,12 +9,12 @@ import type { CoreContext } from "../context.ts";
 import { transact } from "../context.ts";
 import { appendAudit } from "../audit/append-audit.ts";
 import { AppError } from "../errors.ts";
-import { parseInput } from "../guards.ts";
+import { parseInput, withRefusalAudit } from "../guards.ts";
 import { formatDateTime } from "../format.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
 import { describeSlot, filledSlots, findPerson, holdsRole, personByEmail, purposeById } from "../policy/access.ts";
 import type { Person } from "../policy/schema.ts";
-import { cleanText } from "../validation.ts";
+import { cleanFreeText } from "../validation.ts";
 import { afterAuthorisation } from "./fulfilment-steps.ts";
 import { lockRequest, moveRequest } from "./request-lifecycle.ts";
 import type { RequestWithDecisions } from "./load-request.ts";
@@ -33,10 +33,14 @@ export type RecordDecisionInput = z.input<typeof recordDecisionInput>;
 export const MIN_DENIAL_REASON = 5;
 
 export async function recordDecision(ctx: CoreContext, raw: RecordDecisionInput): Promise<RequestView> {
+  return withRefusalAudit(ctx, { actorEmail: raw.deciderEmail, action: "decision.refused", command: "record-decision", requestId: raw.requestId }, () => attemptRecordDecision(ctx, raw));
+}
+
+async function attemptRecordDecision(ctx: CoreContext, raw: RecordDecisionInput): Promise<RequestView> {
   const input = parseInput(recordDecisionInput, raw);
   const { policy } = ctx;
   const decider = personByEmail(policy, input.deciderEmail);
-  const reason = cleanText(input.reason ?? "") || null;
+  const reason = cleanFreeText(input.reason ?? "", "reason") || null;
   if (input.outcome === "deny" && (reason ?? "").length < MIN_DENIAL_REASON) {
     throw new AppError("REASON_REQUIRED", "Please give a reason for the denial; the requester and the audit log will see it.", "reason");
   }

@@ -7,7 +7,7 @@ import type { CoreContext, Tx } from "../context.ts";
 import { transact } from "../context.ts";
 import { appendAudit } from "../audit/append-audit.ts";
 import { AppError } from "../errors.ts";
-import { parseInput } from "../guards.ts";
+import { parseInput, withRefusalAudit } from "../guards.ts";
 import { zonedInstant } from "../format.ts";
 import { nextReference } from "../references.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
@@ -16,7 +16,7 @@ import { authorisersFor, filledSlots, findPerson, mayRequest, personByEmail, pur
 import { subtractDuration } from "../policy/duration.ts";
 import { retentionFor } from "../policy/retention.ts";
 import type { Person, Policy, Purpose } from "../policy/schema.ts";
-import { cleanText } from "../validation.ts";
+import { cleanFreeText, cleanText } from "../validation.ts";
 import { loadRequestView, type RequestView } from "./request-view.ts";
 
 export const submitRequestInput = z.object({
@@ -45,6 +45,10 @@ export type SubmitRequestInput = z.input<typeof submitRequestInput>;
 export type ParsedRequestInput = z.output<typeof submitRequestInput>;
 
 export async function submitRequest(ctx: CoreContext, raw: SubmitRequestInput): Promise<RequestView> {
+  return withRefusalAudit(ctx, { actorEmail: raw.requesterEmail, action: "request.refused", command: "submit-request" }, () => attemptSubmitRequest(ctx, raw));
+}
+
+async function attemptSubmitRequest(ctx: CoreContext, raw: SubmitRequestInput): Promise<RequestView> {
   const input = parseRequestInput(raw);
   const { policy } = ctx;
   const requester = personByEmail(policy, input.requesterEmail);
@@ -131,8 +135,8 @@ export function prepareRequest(ctx: CoreContext, requester: Person, purpose: Pur
   if (!number && !extension && !purpose.ownCallsOnly) {
     throw new AppError("INVALID_INPUT", "Give the external number or the extension, so the call can be found.", "number");
   }
-  const parties = cleanText(input.parties ?? "") || null;
-  const reason = cleanText(input.reason);
+  const parties = cleanFreeText(input.parties ?? "", "parties") || null;
+  const reason = cleanFreeText(input.reason, "reason");
   if (reason.length < purpose.minReasonLength) {
     throw new AppError("REASON_TOO_SHORT", `Please explain a little more: "${purpose.label}" needs a reason of at least ${purpose.minReasonLength} characters (you wrote ${reason.length}).`, "reason");
   }

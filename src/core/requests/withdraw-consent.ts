@@ -17,6 +17,7 @@ import { enqueueNotices, type NoticeOrder } from "../notify/enqueue-notices.ts";
 import { personByEmail } from "../policy/access.ts";
 import { lockRequest, moveRequest, type RequestStatus } from "./request-lifecycle.ts";
 import { loadRequestView, type RequestView } from "./request-view.ts";
+import { withRefusalAudit } from "../guards.ts";
 
 export interface WithdrawConsentInput {
   requestId: string;
@@ -38,6 +39,10 @@ export function consentInUse(request: Pick<RequestView, "status">): boolean {
 const WITHDRAWN_REASON = "The member of staff on the call withdrew their consent.";
 
 export async function withdrawConsent(ctx: CoreContext, input: WithdrawConsentInput): Promise<RequestView> {
+  return withRefusalAudit(ctx, { actorEmail: input.employeeEmail, action: "request.refused", command: "withdraw-consent", requestId: input.requestId }, () => attemptWithdrawConsent(ctx, input));
+}
+
+async function attemptWithdrawConsent(ctx: CoreContext, input: WithdrawConsentInput): Promise<RequestView> {
   const employee = personByEmail(ctx.policy, input.employeeEmail);
   const tz = ctx.policy.organisation.timeZone;
   const requestId = await transact(ctx, async (tx) => {

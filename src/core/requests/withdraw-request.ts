@@ -7,8 +7,13 @@ import { enqueueNotices } from "../notify/enqueue-notices.ts";
 import { personByEmail } from "../policy/access.ts";
 import { lockRequest, moveRequest, OPEN_STATUSES } from "./request-lifecycle.ts";
 import { loadRequestView, type RequestView } from "./request-view.ts";
+import { withRefusalAudit } from "../guards.ts";
 
 export async function withdrawRequest(ctx: CoreContext, input: { requestId: string; requesterEmail: string }): Promise<RequestView> {
+  return withRefusalAudit(ctx, { actorEmail: input.requesterEmail, action: "request.refused", command: "withdraw-request", requestId: input.requestId }, () => attemptWithdrawRequest(ctx, input));
+}
+
+async function attemptWithdrawRequest(ctx: CoreContext, input: { requestId: string; requesterEmail: string }): Promise<RequestView> {
   const person = personByEmail(ctx.policy, input.requesterEmail);
   const requestId = await transact(ctx, async (tx) => {
     const now = ctx.clock.now();

@@ -8,7 +8,7 @@ import { transact } from "../context.ts";
 import { appendAudit } from "../audit/append-audit.ts";
 import { countDueByRule, totalDue, type DueByRule } from "./find-due-recordings.ts";
 import { readJobLease, RETENTION_SWEEP_JOB } from "../jobs/job-lease.ts";
-import { requireDpo } from "../guards.ts";
+import { requireDpo, withRefusalAudit } from "../guards.ts";
 import { retentionRules } from "./retention-rules.ts";
 
 export interface RetentionPreview {
@@ -22,6 +22,10 @@ export interface RetentionPreview {
 }
 
 export async function previewRetention(ctx: CoreContext, input: { actorEmail: string }): Promise<RetentionPreview> {
+  return withRefusalAudit(ctx, { actorEmail: input.actorEmail, action: "retention.refused", command: "preview-retention" }, () => attemptPreviewRetention(ctx, input));
+}
+
+async function attemptPreviewRetention(ctx: CoreContext, input: { actorEmail: string }): Promise<RetentionPreview> {
   const dpo = await requireDpo(ctx, input.actorEmail, "preview the retention sweep");
   const now = ctx.clock.now();
   const byRule = await countDueByRule(ctx.db, retentionRules(ctx.policy, now), now);

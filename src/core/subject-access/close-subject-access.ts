@@ -11,9 +11,10 @@ import { appendAudit } from "../audit/append-audit.ts";
 import { calendarText, isoDate } from "../calendar.ts";
 import { AppError } from "../errors.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
-import { cleanText } from "../validation.ts";
+import { cleanFreeText } from "../validation.ts";
 import { buildSubjectAccessView, loadSubjectAccess, type SubjectAccessView } from "./subject-access-view.ts";
 import { lockSubjectAccess, maskNumbersIn, requireOpen, requireSubjectAccessOwner, subjectAccessTeam, todayFor } from "./subject-access-rules.ts";
+import { withRefusalAudit } from "../guards.ts";
 
 export type CloseOutcome = "complete" | "refuse" | "partial" | "withdrawn";
 
@@ -42,12 +43,16 @@ const STATUS: Record<CloseOutcome, SubjectAccessStatus> = { complete: "COMPLETED
 const OUTCOME_TEXT: Record<CloseOutcome, string> = { complete: "answered in full", refuse: "refused", partial: "partly refused", withdrawn: "withdrawn" };
 
 export async function closeSubjectAccess(ctx: CoreContext, input: CloseSubjectAccessInput): Promise<SubjectAccessView> {
+  return withRefusalAudit(ctx, { actorEmail: input.actorEmail, action: "subject-access.refused", command: "close-subject-access", reference: input.reference }, () => attemptCloseSubjectAccess(ctx, input));
+}
+
+async function attemptCloseSubjectAccess(ctx: CoreContext, input: CloseSubjectAccessInput): Promise<SubjectAccessView> {
   const actor = requireSubjectAccessOwner(ctx.policy, input.actorEmail);
   if (!(input.outcome in STATUS)) throw new AppError("INVALID_INPUT", "Close it as complete, refuse, partial or withdrawn.", "outcome");
   if (input.grounds !== undefined && !(input.grounds in REFUSAL_GROUNDS)) {
     throw new AppError("INVALID_INPUT", `The grounds must be one of: ${Object.keys(REFUSAL_GROUNDS).join(", ")}.`, "grounds");
   }
-  const reason = maskNumbersIn(cleanText(input.reason ?? ""));
+  const reason = maskNumbersIn(cleanFreeText(input.reason ?? "", "reason"));
   if (reason.length > 1000) throw new AppError("INVALID_INPUT", "The reason is too long (at most 1,000 characters).", "reason");
   const refusing = input.outcome === "refuse" || input.outcome === "partial";
   if (refusing && !input.grounds && reason.length < 10) {

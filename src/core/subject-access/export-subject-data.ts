@@ -10,7 +10,7 @@ import type { CoreContext } from "../context.ts";
 import { appendAudit } from "../audit/append-audit.ts";
 import { buildZip } from "../documents/zip.ts";
 import { AppError } from "../errors.ts";
-import { requireDpo } from "../guards.ts";
+import { requireDpo, withRefusalAudit } from "../guards.ts";
 import { recordFile, storeThenRecord, type DeliveredFileRef } from "../files/deliver-file.ts";
 import { maskPhoneNumber, tryNormalisePhoneNumber } from "../phone.ts";
 import { findSubjectRecordings } from "./find-subject-recordings.ts";
@@ -31,6 +31,10 @@ export interface SubjectDataExport extends DeliveredFileRef {
 }
 
 export async function exportSubjectData(ctx: CoreContext, input: ExportSubjectDataInput): Promise<SubjectDataExport> {
+  return withRefusalAudit(ctx, { actorEmail: input.actorEmail, action: "subject-access.refused", command: "export-subject-data" }, () => attemptExportSubjectData(ctx, input));
+}
+
+async function attemptExportSubjectData(ctx: CoreContext, input: ExportSubjectDataInput): Promise<SubjectDataExport> {
   const actor = await requireDpo(ctx, input.actorEmail, "export a subject's data");
   if (!ctx.files) throw new AppError("STORAGE_ERROR", "Callgate has nowhere to keep files for download.");
   if (input.numbers.length === 0) throw new AppError("INVALID_INPUT", "Give at least one phone number.", "numbers");

@@ -12,9 +12,10 @@ import { appendAudit } from "../audit/append-audit.ts";
 import { calendarText, isoDate } from "../calendar.ts";
 import { AppError } from "../errors.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
-import { cleanText } from "../validation.ts";
+import { cleanFreeText } from "../validation.ts";
 import { buildSubjectAccessView, loadSubjectAccess, type SubjectAccessView } from "./subject-access-view.ts";
 import { dueOnFor, firstPeriodEnds, lockSubjectAccess, maskNumbersIn, maxExtensionMonths, requireOpen, requireSubjectAccessOwner, subjectAccessTeam, todayFor } from "./subject-access-rules.ts";
+import { withRefusalAudit } from "../guards.ts";
 
 export interface ExtendSubjectAccessInput {
   actorEmail: string;
@@ -26,13 +27,17 @@ export interface ExtendSubjectAccessInput {
 }
 
 export async function extendSubjectAccess(ctx: CoreContext, input: ExtendSubjectAccessInput): Promise<SubjectAccessView> {
+  return withRefusalAudit(ctx, { actorEmail: input.actorEmail, action: "subject-access.refused", command: "extend-subject-access", reference: input.reference }, () => attemptExtendSubjectAccess(ctx, input));
+}
+
+async function attemptExtendSubjectAccess(ctx: CoreContext, input: ExtendSubjectAccessInput): Promise<SubjectAccessView> {
   const actor = requireSubjectAccessOwner(ctx.policy, input.actorEmail);
   const max = maxExtensionMonths(ctx.policy);
   if (max === 0) throw new AppError("WRONG_STATE", "This organisation's policy does not allow subject access requests to be extended.");
   if (!Number.isInteger(input.months) || input.months < 1 || input.months > max) {
     throw new AppError("INVALID_INPUT", max === 1 ? "The policy allows an extension of 1 month." : `Give the extension as a whole number of months, 1 to ${max}.`, "months");
   }
-  const reason = maskNumbersIn(cleanText(input.reason ?? ""));
+  const reason = maskNumbersIn(cleanFreeText(input.reason ?? "", "reason"));
   if (reason.length < 10) throw new AppError("REASON_REQUIRED", "Give the reason for the extension (at least 10 characters): the subject must be told why.", "reason");
   if (reason.length > 1000) throw new AppError("INVALID_INPUT", "The reason is too long (at most 1,000 characters).", "reason");
 

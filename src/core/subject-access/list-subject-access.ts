@@ -6,6 +6,7 @@
 import type { CoreContext } from "../context.ts";
 import { buildSubjectAccessView, loadSubjectAccess, sortItems, SUBJECT_ACCESS_DETAIL, type SubjectAccessView } from "./subject-access-view.ts";
 import { requireSubjectAccessOwner } from "./subject-access-rules.ts";
+import { withRefusalAudit } from "../guards.ts";
 
 export interface ListSubjectAccessInput {
   actorEmail: string;
@@ -15,6 +16,10 @@ export interface ListSubjectAccessInput {
 }
 
 export async function listSubjectAccess(ctx: CoreContext, input: ListSubjectAccessInput): Promise<SubjectAccessView[]> {
+  return withRefusalAudit(ctx, { actorEmail: input.actorEmail, action: "subject-access.refused", command: "list-subject-access" }, () => attemptListSubjectAccess(ctx, input));
+}
+
+async function attemptListSubjectAccess(ctx: CoreContext, input: ListSubjectAccessInput): Promise<SubjectAccessView[]> {
   requireSubjectAccessOwner(ctx.policy, input.actorEmail);
   const limit = Math.min(Math.max(input.limit ?? 50, 1), 200);
   const include = SUBJECT_ACCESS_DETAIL;
@@ -24,6 +29,10 @@ export async function listSubjectAccess(ctx: CoreContext, input: ListSubjectAcce
 }
 
 export async function showSubjectAccess(ctx: CoreContext, input: { actorEmail: string; reference: string }): Promise<SubjectAccessView> {
+  return withRefusalAudit(ctx, { actorEmail: input.actorEmail, action: "subject-access.refused", command: "show-subject-access", reference: input.reference }, () => attemptShowSubjectAccess(ctx, input));
+}
+
+async function attemptShowSubjectAccess(ctx: CoreContext, input: { actorEmail: string; reference: string }): Promise<SubjectAccessView> {
   requireSubjectAccessOwner(ctx.policy, input.actorEmail);
   return buildSubjectAccessView(ctx, await loadSubjectAccess(ctx.db, input.reference));
 }

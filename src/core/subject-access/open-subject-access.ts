@@ -14,11 +14,11 @@ import type { CoreContext } from "../context.ts";
 import { transact } from "../context.ts";
 import { appendAudit } from "../audit/append-audit.ts";
 import { AppError } from "../errors.ts";
-import { parseInput } from "../guards.ts";
+import { parseInput, withRefusalAudit } from "../guards.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
 import { maskPhoneNumber, tryNormalisePhoneNumber } from "../phone.ts";
 import { nextReference } from "../references.ts";
-import { cleanText } from "../validation.ts";
+import { cleanFreeText } from "../validation.ts";
 import { calendarDate, calendarText, isoDate, parseCalendarDate } from "../calendar.ts";
 import { findSubjectRecordings } from "./find-subject-recordings.ts";
 import { buildSubjectAccessView, loadSubjectAccess, type SubjectAccessView } from "./subject-access-view.ts";
@@ -41,13 +41,17 @@ export const openSubjectAccessInput = z.strictObject({
 export type OpenSubjectAccessInput = z.input<typeof openSubjectAccessInput>;
 
 export async function openSubjectAccess(ctx: CoreContext, raw: OpenSubjectAccessInput): Promise<SubjectAccessView> {
+  return withRefusalAudit(ctx, { actorEmail: raw.actorEmail, action: "subject-access.refused", command: "open-subject-access" }, () => attemptOpenSubjectAccess(ctx, raw));
+}
+
+async function attemptOpenSubjectAccess(ctx: CoreContext, raw: OpenSubjectAccessInput): Promise<SubjectAccessView> {
   const input = parseInput(openSubjectAccessInput, raw);
   const actor = requireSubjectAccessOwner(ctx.policy, input.actorEmail);
 
-  const subjectName = cleanText(input.subjectName);
+  const subjectName = cleanFreeText(input.subjectName, "subjectName");
   if (subjectName.length < 2) throw new AppError("INVALID_INPUT", "Give the data subject's name.", "subjectName");
   const numbers = normaliseNumbers(input.numbers);
-  const identity = input.identityVerification === undefined ? "" : maskNumbersIn(cleanText(input.identityVerification));
+  const identity = input.identityVerification === undefined ? "" : maskNumbersIn(cleanFreeText(input.identityVerification, "identityVerification"));
   const receivedOn = readReceivedOn(input.receivedOn);
   const today = todayFor(ctx);
   if (receivedOn.getTime() > today.getTime()) {

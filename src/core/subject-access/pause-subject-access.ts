@@ -10,9 +10,10 @@ import { appendAudit } from "../audit/append-audit.ts";
 import { calendarText, isoDate } from "../calendar.ts";
 import { AppError } from "../errors.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
-import { cleanText } from "../validation.ts";
+import { cleanFreeText } from "../validation.ts";
 import { buildSubjectAccessView, loadSubjectAccess, type SubjectAccessView } from "./subject-access-view.ts";
 import { lockSubjectAccess, maskNumbersIn, requireOpen, requireSubjectAccessOwner, subjectAccessTeam, todayFor } from "./subject-access-rules.ts";
+import { withRefusalAudit } from "../guards.ts";
 
 export interface PauseSubjectAccessInput {
   actorEmail: string;
@@ -25,6 +26,10 @@ export interface PauseSubjectAccessInput {
 }
 
 export async function pauseSubjectAccess(ctx: CoreContext, input: PauseSubjectAccessInput): Promise<SubjectAccessView> {
+  return withRefusalAudit(ctx, { actorEmail: input.actorEmail, action: "subject-access.refused", command: "pause-subject-access", reference: input.reference }, () => attemptPauseSubjectAccess(ctx, input));
+}
+
+async function attemptPauseSubjectAccess(ctx: CoreContext, input: PauseSubjectAccessInput): Promise<SubjectAccessView> {
   const actor = requireSubjectAccessOwner(ctx.policy, input.actorEmail);
   if (!ctx.policy.subjectAccess.pauseClockForIdentity) {
     throw new AppError("WRONG_STATE", "This organisation's policy does not pause the clock while waiting for identity or clarification, so the deadline stands.");
@@ -32,7 +37,7 @@ export async function pauseSubjectAccess(ctx: CoreContext, input: PauseSubjectAc
   if (input.waitingFor !== "identity" && input.waitingFor !== "clarification") {
     throw new AppError("INVALID_INPUT", "Say whether you are waiting for identity or for clarification.", "waitingFor");
   }
-  const reason = maskNumbersIn(cleanText(input.reason ?? ""));
+  const reason = maskNumbersIn(cleanFreeText(input.reason ?? "", "reason"));
   if (reason.length < 5) throw new AppError("REASON_REQUIRED", "Say what you have asked the subject for (at least 5 characters).", "reason");
   if (reason.length > 500) throw new AppError("INVALID_INPUT", "The reason is too long (at most 500 characters).", "reason");
 

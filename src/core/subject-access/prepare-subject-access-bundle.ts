@@ -29,6 +29,7 @@ import { buildCoveringLetter } from "./subject-access-letter.ts";
 import { buildSubjectAccessView, loadSubjectAccess, type SubjectAccessView, type SubjectAccessWithDetail } from "./subject-access-view.ts";
 import { lockSubjectAccess, requireOpen, requireSubjectAccessOwner, subjectAccessTeam, todayFor } from "./subject-access-rules.ts";
 import { MAX_ZIP_AUDIO_BYTES, readSubjectAudio, subjectCallsCsv, type SubjectCall } from "./subject-files.ts";
+import { withRefusalAudit } from "../guards.ts";
 
 export type BundleMode = "zip" | "links";
 
@@ -54,6 +55,10 @@ export interface PreparedBundle {
 }
 
 export async function prepareSubjectAccessBundle(ctx: CoreContext, input: PrepareSubjectAccessBundleInput): Promise<PreparedBundle> {
+  return withRefusalAudit(ctx, { actorEmail: input.actorEmail, action: "subject-access.refused", command: "prepare-subject-access-bundle", reference: input.reference }, () => attemptPrepareSubjectAccessBundle(ctx, input));
+}
+
+async function attemptPrepareSubjectAccessBundle(ctx: CoreContext, input: PrepareSubjectAccessBundleInput): Promise<PreparedBundle> {
   const actor = requireSubjectAccessOwner(ctx.policy, input.actorEmail);
   if (input.mode !== "zip" && input.mode !== "links") throw new AppError("INVALID_INPUT", "Choose zip (one archive) or links (a download per file).", "mode");
   if (!ctx.files) throw new AppError("STORAGE_ERROR", "Callgate has nowhere to keep files for download.");

@@ -10,10 +10,11 @@ import { transact } from "../context.ts";
 import { appendAudit } from "../audit/append-audit.ts";
 import { AppError } from "../errors.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
-import { cleanText } from "../validation.ts";
+import { cleanFreeText } from "../validation.ts";
 import { calendarText, daysBetween, isoDate, parseCalendarDate } from "../calendar.ts";
 import { buildSubjectAccessView, loadSubjectAccess, type SubjectAccessView } from "./subject-access-view.ts";
 import { dueOnFor, IDENTITY_PAUSE_REASON, lockSubjectAccess, maskNumbersIn, requireOpen, requireSubjectAccessOwner, subjectAccessTeam, todayFor } from "./subject-access-rules.ts";
+import { withRefusalAudit } from "../guards.ts";
 
 export interface ResumeSubjectAccessInput {
   actorEmail: string;
@@ -27,9 +28,13 @@ export interface ResumeSubjectAccessInput {
 }
 
 export async function resumeSubjectAccess(ctx: CoreContext, input: ResumeSubjectAccessInput): Promise<SubjectAccessView> {
+  return withRefusalAudit(ctx, { actorEmail: input.actorEmail, action: "subject-access.refused", command: "resume-subject-access", reference: input.reference }, () => attemptResumeSubjectAccess(ctx, input));
+}
+
+async function attemptResumeSubjectAccess(ctx: CoreContext, input: ResumeSubjectAccessInput): Promise<SubjectAccessView> {
   const actor = requireSubjectAccessOwner(ctx.policy, input.actorEmail);
-  const identity = maskNumbersIn(cleanText(input.identityVerification ?? ""));
-  const clarification = maskNumbersIn(cleanText(input.clarification ?? ""));
+  const identity = maskNumbersIn(cleanFreeText(input.identityVerification ?? "", "identityVerification"));
+  const clarification = maskNumbersIn(cleanFreeText(input.clarification ?? "", "clarification"));
   if (identity.length > 500 || clarification.length > 500) throw new AppError("INVALID_INPUT", "That is too long (at most 500 characters).", identity.length > 500 ? "identityVerification" : "clarification");
   const today = todayFor(ctx);
   let arrivedOn = today;

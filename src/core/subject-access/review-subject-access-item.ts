@@ -11,9 +11,10 @@ import type { CoreContext } from "../context.ts";
 import { transact } from "../context.ts";
 import { appendAudit } from "../audit/append-audit.ts";
 import { AppError } from "../errors.ts";
-import { cleanText } from "../validation.ts";
+import { cleanFreeText } from "../validation.ts";
 import { buildSubjectAccessView, loadSubjectAccess, type SubjectAccessView } from "./subject-access-view.ts";
 import { lockSubjectAccess, maskNumbersIn, requireOpen, requireSubjectAccessOwner } from "./subject-access-rules.ts";
+import { withRefusalAudit } from "../guards.ts";
 
 export type ItemReview = "third-party" | "withhold" | "release";
 
@@ -28,9 +29,13 @@ export interface ReviewSubjectAccessItemInput {
 }
 
 export async function reviewSubjectAccessItem(ctx: CoreContext, input: ReviewSubjectAccessItemInput): Promise<SubjectAccessView> {
+  return withRefusalAudit(ctx, { actorEmail: input.actorEmail, action: "subject-access.refused", command: "review-subject-access-item", reference: input.reference }, () => attemptReviewSubjectAccessItem(ctx, input));
+}
+
+async function attemptReviewSubjectAccessItem(ctx: CoreContext, input: ReviewSubjectAccessItemInput): Promise<SubjectAccessView> {
   const actor = requireSubjectAccessOwner(ctx.policy, input.actorEmail);
   if (!["third-party", "withhold", "release"].includes(input.review)) throw new AppError("INVALID_INPUT", "Mark the item as third-party, withhold or release.", "review");
-  const note = maskNumbersIn(cleanText(input.note ?? ""));
+  const note = maskNumbersIn(cleanFreeText(input.note ?? "", "note"));
   if (note.length > 500) throw new AppError("INVALID_INPUT", "The note is too long (at most 500 characters).", "note");
   if (input.review === "withhold" && note.length < 5) throw new AppError("REASON_REQUIRED", "Say why this call is withheld (at least 5 characters): the covering letter tells the subject.", "note");
 

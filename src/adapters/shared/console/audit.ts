@@ -62,6 +62,8 @@ export function auditSummaryReply(s: AuditSummary, png?: Buffer): ConsoleReply {
   const reviews = s.covert.active.filter((c) => c.reviewOverdue);
   if (reviews.length) blocks.push(warning(`Covert monitoring review overdue: ${reviews.map((c) => `${c.reference} (review was due ${c.reviewOnText})`).join(", ")}.`));
   const findings = a.heavyRequesters.items.length + (a.outsideHours.total ? 1 : 0) + a.repeatedNumbers.items.length + a.approverPairs.items.length;
+  const repeatedRefusals = s.refused.repeated.items.length;
+  if (repeatedRefusals) blocks.push(warning(`${repeatedRefusals} ${repeatedRefusals === 1 ? "person was" : "people were"} refused again and again: see "Refused attempts" below.`));
   if (findings) blocks.push(warning(`${findings} pattern${findings === 1 ? "" : "s"} worth a look: see "Anomalies" below.`));
 
   blocks.push(
@@ -121,7 +123,11 @@ export function auditSummaryReply(s: AuditSummary, png?: Buffer): ConsoleReply {
   blocks.push(text(`Anomalies (${anomalyLines.length})`));
   if (anomalyLines.length) blocks.push(list(limited(anomalyLines, anomalyLines.length)));
   blocks.push(note(`Rules: ${[a.heavyRequesters.rule, a.outsideHours.rule, a.repeatedNumbers.rule, a.approverPairs.rule].join(" ")}`));
-  blocks.push(note(`Generated ${s.generatedAtText} for ${s.generatedBy.name}. Phone numbers are masked. Subject access, retention and covert monitoring are organisation-wide; filters narrow the request figures.`));
+  blocks.push(text(`Refused attempts (${s.refused.total})`));
+  if (s.refused.total) blocks.push(list(limited(s.refused.byAction.map((r) => `${r.action}, ${r.code}: ${r.count}`), s.refused.byAction.length)));
+  if (repeatedRefusals) blocks.push(list(limited(s.refused.repeated.items.map((p) => `Refused ${p.refusals} times: ${p.name} (${p.codes.join(", ")}; ${p.actions.join(", ")})`), repeatedRefusals)));
+  blocks.push(note(`Rule: ${s.refused.repeated.rule}`));
+  blocks.push(note(`Generated ${s.generatedAtText} for ${s.generatedBy.name}. Phone numbers are masked. Subject access, retention, covert monitoring and refused attempts are organisation-wide; filters narrow the request figures.`));
 
   const terms = s.query.terms;
   return {
