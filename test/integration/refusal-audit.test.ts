@@ -165,7 +165,7 @@ describe.each(DATABASE_KINDS)("refusals on record on %s", (kind) => {
     expect(summary.refused.repeated.items).toEqual([{ email: P.requester, name: "Ben Hughes", refusals: 3, codes: ["SELF_APPROVAL"], actions: ["decision.refused"] }]);
   });
 
-  it("records an open of an ended link against its requester, and nothing for an unknown token", async () => {
+  it("records an open of an ended link against its requester once an hour, and nothing for an unknown token", async () => {
     t.ctx.recordings = {} as RecordingStore;
     await addRecording(t.ctx, { startedAt: CALL_AT });
     const request = await submitRequest(t.ctx, safeguarding());
@@ -182,5 +182,12 @@ describe.each(DATABASE_KINDS)("refusals on record on %s", (kind) => {
     expect((await openPlayback(t.ctx, { token: "B".repeat(43), ...client })).outcome).toBe("unknown");
     const after = (await entries()).slice(before);
     expect(after).toMatchObject([{ actor: P.requester, action: "playback.refused", requestId: request.id, details: { code: "LINK_ENDED", reason: "revoked" } }]);
+
+    // Reloads within the hour are covered by that entry; the next hour's open is recorded again.
+    await openPlayback(t.ctx, { token, ...client });
+    expect((await entries()).slice(before)).toHaveLength(1);
+    t.clock.set(new Date(t.clock.now().getTime() + 61 * 60_000));
+    await openPlayback(t.ctx, { token, ...client });
+    expect((await entries()).slice(before).map((e) => e.action)).toEqual(["playback.refused", "playback.refused"]);
   });
 });

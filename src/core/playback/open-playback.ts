@@ -29,7 +29,7 @@ import { enqueueNotices } from "../notify/enqueue-notices.ts";
 import { maskPhoneNumber } from "../phone.ts";
 import { findPerson, peopleWithRoles, purposeById } from "../policy/access.ts";
 import { browserHashOf, describeBrowser, newBrowserSecret, type PlaybackBinding } from "./playback-browser.ts";
-import { refuseEndedPlayback } from "./refuse-ended-playback.ts";
+import { matchEndedPlaybackWork, refuseEndedPlayback } from "./refuse-ended-playback.ts";
 import { assertNotRevokedMeanwhile, lookUpGrant, RevokedMeanwhile, type GrantRow, type PlaybackEnded, type PlaybackUnknown } from "./playback-grant.ts";
 
 /** Client details the HTTP layer saw; recorded with each open. */
@@ -76,7 +76,7 @@ type Access = "bound" | "once" | "first";
 export async function openPlayback(ctx: CoreContext, input: OpenPlaybackInput): Promise<OpenPlaybackResult> {
   if (!ctx.recordings) throw new AppError("STORAGE_ERROR", "Recording storage is not configured, so recordings cannot be played.");
   const lookup = await lookUpGrant(ctx, input.token);
-  if (!lookup.found) return lookup.unknown;
+  if (!lookup.found) return matchEndedPlaybackWork(ctx, lookup.unknown);
   if (lookup.ended) return refuseEndedPlayback(ctx, lookup.grant, lookup.ended, input);
   const grant = lookup.grant;
   if (grant.recordingId === null) throw new Error("unreachable: a deleted recording has ended");
