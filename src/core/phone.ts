@@ -55,7 +55,8 @@ export function formatPhoneNumber(e164: string | null | undefined): string | nul
 export function maskPhoneNumbersInText(text: string, region: CountryCode = "GB"): string {
   if (!/\d/.test(text)) return text;
   // "leniency" is the matcher's documented option, missing from its type declarations.
-  const matcher = new PhoneNumberMatcher(text, { defaultCountry: region, v2: true, leniency: "POSSIBLE" } as { defaultCountry: CountryCode; v2: true });
+  // A "+" not followed by a digit ("+ 01427 700700") would make the matcher read an international number that is no number; same length, so offsets hold.
+  const matcher = new PhoneNumberMatcher(text.replace(/\+(?!\d)/g, " "), { defaultCountry: region, v2: true, leniency: "POSSIBLE" } as { defaultCountry: CountryCode; v2: true });
   let out = "";
   let cursor = 0;
   while (matcher.hasNext()) {
