@@ -7,12 +7,11 @@
  */
 import type { CoreContext } from "../context.ts";
 import { transact } from "../context.ts";
-import { appendAudit } from "../audit/append-audit.ts";
 import { formatDateTime } from "../format.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
 import { findPerson, peopleWithRoles } from "../policy/access.ts";
 import { browserHashOf, describeBrowser } from "./playback-browser.ts";
-import { lookUpGrant, type PlaybackEnded, type PlaybackUnknown } from "./playback-grant.ts";
+import { auditGrantEvent, lookUpGrant, type PlaybackEnded, type PlaybackUnknown } from "./playback-grant.ts";
 
 export interface CompletePlaybackSignInInput {
   token: string;
@@ -46,7 +45,7 @@ export async function completePlaybackSignIn(ctx: CoreContext, input: CompletePl
       await tx.$executeRaw`
         UPDATE "PlaybackGrant" SET "browserHashes" = array_append("browserHashes", ${hash})
         WHERE id = ${grant.id}::uuid AND NOT (${hash} = ANY("browserHashes"))`;
-      await appendAudit(tx, { at: now, actor: grant.requesterEmail, action: "playback.signed-in", subjectType: "grant", subjectId: grant.id, requestId: grant.requestId, purposeId: grant.purposeId, details });
+      await auditGrantEvent(tx, grant, { at: now, action: "playback.signed-in", details });
     });
     return { outcome: "allowed" };
   }
@@ -55,16 +54,7 @@ export async function completePlaybackSignIn(ctx: CoreContext, input: CompletePl
   const requesterName = findPerson(ctx.policy, grant.requesterEmail)?.name ?? grant.requesterEmail;
   const seenAtText = formatDateTime(now, ctx.policy.organisation.timeZone);
   await transact(ctx, async (tx) => {
-    await appendAudit(tx, {
-      at: now,
-      actor: grant.requesterEmail,
-      action: "playback.refused",
-      subjectType: "grant",
-      subjectId: grant.id,
-      requestId: grant.requestId,
-      purposeId: grant.purposeId,
-      details: { code, signedInAs: email ?? "(no e-mail)", ...details },
-    });
+    await auditGrantEvent(tx, grant, { at: now, action: "playback.refused", details: { code, signedInAs: email ?? "(no e-mail)", ...details } });
     const dpos = peopleWithRoles(ctx.policy, ctx.policy.compliance.dpoRoles).map((p) => p.email);
     await enqueueNotices(
       tx,

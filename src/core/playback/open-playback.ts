@@ -22,7 +22,6 @@
 import { randomUUID } from "node:crypto";
 import type { CoreContext, Tx } from "../context.ts";
 import { transact } from "../context.ts";
-import { appendAudit } from "../audit/append-audit.ts";
 import { AppError } from "../errors.ts";
 import { formatDateTime } from "../format.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
@@ -30,7 +29,7 @@ import { maskPhoneNumber } from "../phone.ts";
 import { findPerson, peopleWithRoles, purposeById } from "../policy/access.ts";
 import { browserHashOf, describeBrowser, newBrowserSecret, type PlaybackBinding } from "./playback-browser.ts";
 import { matchEndedPlaybackWork, refuseEndedPlayback } from "./refuse-ended-playback.ts";
-import { assertNotRevokedMeanwhile, lookUpGrant, RevokedMeanwhile, type GrantRow, type PlaybackEnded, type PlaybackUnknown } from "./playback-grant.ts";
+import { assertNotRevokedMeanwhile, auditGrantEvent, lookUpGrant, RevokedMeanwhile, type GrantRow, type PlaybackEnded, type PlaybackUnknown } from "./playback-grant.ts";
 
 /** Client details the HTTP layer saw; recorded with each open. */
 export interface OpenPlaybackInput {
@@ -112,23 +111,17 @@ export async function openPlayback(ctx: CoreContext, input: OpenPlaybackInput): 
         if (count !== 1) return null;
       }
       const view = await tx.playbackView.create({ data: { grantId: grant.id, openedAt: now, browserHash: hash }, select: { id: true } });
-      await appendAudit(tx, {
+      await auditGrantEvent(tx, grant, {
         at: now,
-        actor: grant.requesterEmail,
         action: "playback.opened",
-        subjectType: "grant",
-        subjectId: grant.id,
-        requestId: grant.requestId,
-        purposeId: grant.purposeId,
         details: {
           recordingId: grant.recordingId,
           callId: grant.callId,
           viewId: view.id,
           browser: access === "first" ? "bound now" : access === "once" ? "allowed once by the requester" : "bound",
-          clientIp: input.clientIp ?? "unknown",
-          userAgent: (input.userAgent ?? "").slice(0, 300),
           grantExpiresAt: grant.expiresAt.toISOString(),
         },
+        client: input,
       });
       await assertNotRevokedMeanwhile(tx, grant.id, now);
       return view.id;
@@ -170,16 +163,7 @@ async function refuse(ctx: CoreContext, grant: GrantRow, input: OpenPlaybackInpu
   const now = ctx.clock.now();
   const browserText = describeBrowser(input.userAgent);
   await transact(ctx, async (tx) => {
-    await appendAudit(tx, {
-      at: now,
-      actor: grant.requesterEmail,
-      action: "playback.refused",
-      subjectType: "grant",
-      subjectId: grant.id,
-      requestId: grant.requestId,
-      purposeId: grant.purposeId,
-      details: { code: "OTHER_BROWSER", browser: browserText, clientIp: input.clientIp ?? "unknown", userAgent: (input.userAgent ?? "").slice(0, 300) },
-    });
+    await auditGrantEvent(tx, grant, { at: now, action: "playback.refused", details: { code: "OTHER_BROWSER", browser: browserText }, client: input });
     if (grant.pendingBrowserHash === hash) return;
     await askRequesterToConfirm(ctx, tx, grant, { hash, now, browserText, clientIp: input.clientIp });
   });

@@ -8,6 +8,8 @@ import { z } from "zod";
 import type { CoreContext, Tx } from "../context.ts";
 import { formatDateTime } from "../format.ts";
 import { dpoNames } from "../policy/access.ts";
+import { appendAudit } from "../audit/append-audit.ts";
+import type { AuditAction } from "../audit/audit-actions.ts";
 import { hashToken } from "./issue-playback-grant.ts";
 
 /** A playback token as issue-playback-grant mints it: 32 random bytes in base64url. */
@@ -153,4 +155,30 @@ export function audioContentType(blobName: string): string {
   const extension = blobName.slice(blobName.lastIndexOf(".") + 1).toLowerCase();
   const types: Record<string, string> = { wav: "audio/wav", mp3: "audio/mpeg", m4a: "audio/mp4", mp4: "audio/mp4", ogg: "audio/ogg", opus: "audio/ogg", webm: "audio/webm" };
   return types[extension] ?? "application/octet-stream";
+}
+
+/** The grant fields an audit entry about it names. */
+type AuditedGrant = Pick<GrantRow, "id" | "requestId" | "requesterEmail" | "purposeId">;
+
+/**
+ * Writes an audit entry about what happened to a grant through its link. The
+ * actor is always the grant's requester: the link is theirs, whoever holds it.
+ * `client` adds the address and browser the request came from.
+ */
+export function auditGrantEvent(
+  tx: Tx,
+  grant: AuditedGrant,
+  entry: { at: Date; action: AuditAction; details: Record<string, unknown>; client?: { clientIp?: string | null; userAgent?: string | null } },
+): ReturnType<typeof appendAudit> {
+  const client = entry.client ? { clientIp: entry.client.clientIp ?? "unknown", userAgent: (entry.client.userAgent ?? "").slice(0, 300) } : {};
+  return appendAudit(tx, {
+    at: entry.at,
+    actor: grant.requesterEmail,
+    action: entry.action,
+    subjectType: "grant",
+    subjectId: grant.id,
+    requestId: grant.requestId,
+    purposeId: grant.purposeId,
+    details: { ...entry.details, ...client },
+  });
 }

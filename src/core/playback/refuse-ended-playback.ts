@@ -13,8 +13,7 @@
  */
 import type { CoreContext } from "../context.ts";
 import { transact } from "../context.ts";
-import { appendAudit } from "../audit/append-audit.ts";
-import type { PlaybackEnded } from "./playback-grant.ts";
+import { auditGrantEvent, type PlaybackEnded } from "./playback-grant.ts";
 
 /** The grant as open-playback looked it up. */
 export interface EndedGrant {
@@ -32,16 +31,7 @@ export async function refuseEndedPlayback(ctx: CoreContext, grant: EndedGrant, e
   const now = ctx.clock.now();
   if (await recordedRecently(ctx, grant.id, now)) return ended;
   await transact(ctx, (tx) =>
-    appendAudit(tx, {
-      at: now,
-      actor: grant.requesterEmail,
-      action: "playback.refused",
-      subjectType: "grant",
-      subjectId: grant.id,
-      requestId: grant.requestId,
-      purposeId: grant.purposeId,
-      details: { code: "LINK_ENDED", reason: ended.reason, clientIp: client.clientIp ?? "unknown", userAgent: (client.userAgent ?? "").slice(0, 300) },
-    }),
+    auditGrantEvent(tx, grant, { at: now, action: "playback.refused", details: { code: "LINK_ENDED", reason: ended.reason }, client }),
   );
   return ended;
 }

@@ -15,11 +15,10 @@
  */
 import type { CoreContext } from "../context.ts";
 import { transact } from "../context.ts";
-import { appendAudit } from "../audit/append-audit.ts";
 import { AppError, isAppError } from "../errors.ts";
 import type { BlobRange, ByteRange } from "../ports/recording-store.ts";
 import { browserHashOf } from "./playback-browser.ts";
-import { assertNotRevokedMeanwhile, audioContentType, lookUpGrant, RevokedMeanwhile, type PlaybackEnded, type PlaybackUnknown } from "./playback-grant.ts";
+import { assertNotRevokedMeanwhile, audioContentType, auditGrantEvent, lookUpGrant, RevokedMeanwhile, type PlaybackEnded, type PlaybackUnknown } from "./playback-grant.ts";
 
 /** Default longest response: 1 MiB (about a minute of telephone-quality WAV). */
 export const DEFAULT_MAX_CHUNK_BYTES = 1024 * 1024;
@@ -73,21 +72,7 @@ export async function streamPlaybackAudio(ctx: CoreContext, input: StreamPlaybac
         // Only the first request of the view to get here writes; concurrent first requests do not.
         const { count } = await tx.playbackView.updateMany({ where: { id: grant.viewId!, audioStartedAt: null }, data: { audioStartedAt: now } });
         if (count !== 1) return;
-        await appendAudit(tx, {
-          at: now,
-          actor: grant.requesterEmail,
-          action: "playback.audio-started",
-          subjectType: "grant",
-          subjectId: grant.id,
-          requestId: grant.requestId,
-          purposeId: grant.purposeId,
-          details: {
-            recordingId: grant.recordingId,
-            viewId: grant.viewId,
-            clientIp: input.clientIp ?? "unknown",
-            userAgent: (input.userAgent ?? "").slice(0, 300),
-          },
-        });
+        await auditGrantEvent(tx, grant, { at: now, action: "playback.audio-started", details: { recordingId: grant.recordingId, viewId: grant.viewId }, client: input });
         await assertNotRevokedMeanwhile(tx, grant.id, now);
       });
     } catch (error) {
