@@ -4,10 +4,13 @@
  */
 import { Command } from "commander";
 import { isAppError } from "../core/errors.ts";
-import { commandModules } from "./commands/index.ts";
+import { commandGroups } from "./commands/index.ts";
 
 const program = new Command("callgate").description("Callgate administration: policy, recordings and audit").showHelpAfterError();
-for (const register of commandModules) register(program);
+// Only the group being run is loaded; anything else (help, a typo) loads them all, so commander can list them.
+const group = process.argv[2];
+const wanted = group !== undefined && Object.hasOwn(commandGroups, group) ? [commandGroups[group]!] : Object.values(commandGroups);
+for (const load of wanted) (await load())(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,16 +1,21 @@
-/** Every CLI command module; each adds its subcommands to the program. */
+/**
+ * Every CLI command group, by the name typed after `callgate`. Each group's
+ * module is imported only when that group runs (or when help lists them all),
+ * so `callgate policy check` does not load the database and storage drivers.
+ */
 import type { Command } from "commander";
-import { registerAuditCommands } from "./audit.ts";
-import { registerGrantCommands } from "./grants.ts";
-import { registerPolicyCommands } from "./policy.ts";
-import { registerRecordingsCommands } from "./recordings.ts";
-import { registerErasureCommands } from "./erasure.ts";
-import { registerHoldCommands } from "./holds.ts";
-import { registerRetentionCommands } from "./retention.ts";
-import { registerSarCommands } from "./sar.ts";
-import { registerDisclosureCommands } from "./disclosure.ts";
-import { registerCovertCommands } from "./covert.ts";
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commandModules: RegisterCommand[] = [registerPolicyCommands, registerRecordingsCommands, registerAuditCommands, registerGrantCommands, registerRetentionCommands, registerHoldCommands, registerErasureCommands, registerSarCommands, registerDisclosureCommands, registerCovertCommands];
+export const commandGroups: Record<string, () => Promise<RegisterCommand>> = {
+  policy: async () => (await import("./policy.ts")).registerPolicyCommands,
+  recordings: async () => (await import("./recordings.ts")).registerRecordingsCommands,
+  audit: async () => (await import("./audit.ts")).registerAuditCommands,
+  grants: async () => (await import("./grants.ts")).registerGrantCommands,
+  retention: async () => (await import("./retention.ts")).registerRetentionCommands,
+  holds: async () => (await import("./holds.ts")).registerHoldCommands,
+  erasure: async () => (await import("./erasure.ts")).registerErasureCommands,
+  sar: async () => (await import("./sar.ts")).registerSarCommands,
+  disclosure: async () => (await import("./disclosure.ts")).registerDisclosureCommands,
+  covert: async () => (await import("./covert.ts")).registerCovertCommands,
+};
