@@ -15,6 +15,7 @@ export default defineConfig({
   engine: "js",
   async adapter() {
     if (!url) throw new Error("Set DATABASE_URL to the PostgreSQL database to migrate (the embedded database migrates itself at start).");
-    return new PrismaPg({ connectionString: url });
+    // A short idle timeout: the CLI exits as soon as it is done, not ten seconds later when the pool lets go.
+    return new PrismaPg({ connectionString: url, idleTimeoutMillis: 100 });
   },
 });

@@ -1,11 +1,15 @@
 /**
- * Once per test run: a throwaway PostgreSQL template database migrated with the
- * real Prisma CLI (`prisma migrate deploy`), which each test file clones.
+ * Once per test run: a throwaway PostgreSQL template database, which each test
+ * file clones. It is migrated the way the embedded database migrates itself
+ * (the same folders, Prisma's own `_prisma_migrations` table): in a second,
+ * where the Prisma CLI takes over ten to exit. test/integration/migrations.test.ts
+ * checks that `prisma migrate deploy` builds the very same schema.
  */
-import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
+import { applyMigrations } from "../../src/infra/db/migrations.ts";
+import { pgRunner } from "../../src/infra/db/open-database.ts";
 
 const adminUrl = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
@@ -15,8 +19,13 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
   await admin.connect();
   await admin.query(`CREATE DATABASE ${template}`);
   await admin.end();
-  const url = withDatabase(adminUrl, template);
-  execFileSync("npx", ["prisma", "migrate", "deploy"], { env: { ...process.env, DATABASE_URL: url }, stdio: "pipe" });
+  const migrator = new pg.Client({ connectionString: withDatabase(adminUrl, template) });
+  await migrator.connect();
+  try {
+    await applyMigrations(pgRunner(migrator));
+  } finally {
+    await migrator.end();
+  }
   project.provide("pgAdminUrl", adminUrl);
   project.provide("pgTemplate", template);
   return async () => {
