@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { verifyAuditChain } from "../../src/core/audit/verify-audit-chain.ts";
 import { expireGrants } from "../../src/core/jobs/expire-grants.ts";
 import { decideAccessExtension } from "../../src/core/playback/decide-access-extension.ts";

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { appendAudit } from "../../src/core/audit/append-audit.ts";
 import type { AuditAction } from "../../src/core/audit/audit-actions.ts";
 import { verifyAuditChain } from "../../src/core/audit/verify-audit-chain.ts";

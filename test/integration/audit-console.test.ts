@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { auditConsole } from "../../src/adapters/shared/console/audit.ts";
 import { CONSOLE_MODULES } from "../../src/adapters/shared/console/modules.ts";
 import { runConsole, type ConsoleSession } from "../../src/adapters/shared/console/run-console.ts";

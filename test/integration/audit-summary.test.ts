@@ -5,7 +5,7 @@
  */
 import { parse as parseCsv } from "csv-parse/sync";
 import { extractText, getDocumentProxy } from "unpdf";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { appendAudit } from "../../src/core/audit/append-audit.ts";
 import type { AuditAction } from "../../src/core/audit/audit-actions.ts";
 import { renderRequestsChart } from "../../src/core/audit/audit-chart.ts";

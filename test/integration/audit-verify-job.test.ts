@@ -2,7 +2,7 @@
  * The daily full check of the audit chain: once a day across instances, and
  * every DPO told at once when someone has altered the log.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { verifyAuditChainIfDue } from "../../src/core/jobs/verify-audit-chain-daily.ts";
 import { useTestCore } from "../support/core.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";

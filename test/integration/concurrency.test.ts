@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { verifyAuditChain } from "../../src/core/audit/verify-audit-chain.ts";
 import { isAppError } from "../../src/core/errors.ts";
 import { chasePendingRequests } from "../../src/core/jobs/chase-pending-requests.ts";

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { covertConsole } from "../../src/adapters/shared/console/covert.ts";
 import { runConsole } from "../../src/adapters/shared/console/run-console.ts";
 import { verifyAuditChain } from "../../src/core/audit/verify-audit-chain.ts";

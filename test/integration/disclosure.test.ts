@@ -7,7 +7,7 @@ import { formPurposes } from "../../src/adapters/shared/presentation.ts";
 import { verifyAuditChain } from "../../src/core/audit/verify-audit-chain.ts";
 import { listDisclosures } from "../../src/core/disclosure/list-disclosures.ts";
 import { checkPermittedRecipient } from "../../src/core/disclosure/permitted-recipients.ts";
-import { submitDisclosure, type SubmitDisclosureInput } from "../../src/core/disclosure/submit-disclosure.ts";
+import { submitDisclosure } from "../../src/core/disclosure/submit-disclosure.ts";
 import { AppError } from "../../src/core/errors.ts";
 import { findPerson } from "../../src/core/policy/access.ts";
 import { DISCLOSURE_PURPOSE_ID, policySchema } from "../../src/core/policy/schema.ts";
@@ -19,6 +19,7 @@ import { DATABASE_KINDS } from "../support/databases.ts";
 import { expectCode } from "../support/expect-code.ts";
 import { startTestStorage, type TestStorage } from "../support/storage.ts";
 import { P, testPolicy, testPolicyInput } from "../support/test-policy.ts";
+import { policeDisclosure } from "../support/inputs.ts";
 
 const CALL_AT = new Date("2026-11-18T14:32:00Z");
 
@@ -29,21 +30,7 @@ const policy = testPolicy({
   },
 });
 
-const police = (over: Partial<SubmitDisclosureInput> = {}): SubmitDisclosureInput => ({
-  requesterEmail: P.dpo,
-  date: "2026-11-18",
-  time: "14:30",
-  number: "020 7946 0001",
-  askingOrganisation: "Thames Valley Police",
-  askingPerson: "DC Jane Smith",
-  purpose: "Investigation of threats made to a member of staff",
-  lawfulBasis: "Schedule 2 Part 1 paragraph 2 DPA 2018 (crime and taxation)",
-  recipientName: "DC Jane Smith",
-  recipientJobTitle: "Detective Constable",
-  conditionAccepted: true,
-  releaseMode: "link",
-  ...over,
-});
+const police = policeDisclosure;
 
 async function pdfText(body: Buffer | Uint8Array): Promise<string> {
   const { text } = await extractText(await getDocumentProxy(new Uint8Array(body)), { mergePages: true });

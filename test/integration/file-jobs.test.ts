@@ -18,24 +18,11 @@ import { testCore, type TestCore } from "../support/core.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";
 import { startTestStorage, type TestStorage } from "../support/storage.ts";
 import { P, testPolicy } from "../support/test-policy.ts";
+import { policeDisclosure } from "../support/inputs.ts";
 
 const policy = testPolicy({ disclosure: { authoriserRoles: ["dpo", "ceo"] } });
 
-const police = (over: Partial<SubmitDisclosureInput> = {}): SubmitDisclosureInput => ({
-  requesterEmail: P.dpo,
-  date: "2026-11-18",
-  time: "14:30",
-  number: "020 7946 0001",
-  askingOrganisation: "Thames Valley Police",
-  askingPerson: "DC Jane Smith",
-  purpose: "Investigation of threats made to a member of staff",
-  lawfulBasis: "Schedule 2 Part 1 paragraph 2 DPA 2018 (crime and taxation)",
-  recipientName: "DC Jane Smith",
-  recipientJobTitle: "Detective Constable",
-  conditionAccepted: true,
-  releaseMode: "zip",
-  ...over,
-});
+const police = (over: Partial<SubmitDisclosureInput> = {}) => policeDisclosure({ releaseMode: "zip", ...over });
 
 /** Holds storage calls until the test opens it; `holdFirst` holds only that many, letting later ones through. */
 class Gate {

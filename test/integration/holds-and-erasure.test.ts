@@ -3,7 +3,7 @@
  * through the DPO console, against Azurite and both databases.
  */
 import { createHash } from "node:crypto";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { runConsole, type ConsoleSession } from "../../src/adapters/shared/console/run-console.ts";
 import type { CoreContext } from "../../src/core/context.ts";
 import { cancelErasure } from "../../src/core/erasure/cancel-erasure.ts";

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { expireGrants } from "../../src/core/jobs/expire-grants.ts";
 import { chasePendingRequests } from "../../src/core/jobs/chase-pending-requests.ts";
 import { deliverNotifications } from "../../src/core/notify/deliver-notifications.ts";

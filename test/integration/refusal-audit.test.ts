@@ -10,7 +10,7 @@ import { revokeGrant } from "../../src/core/playback/revoke-grant.ts";
 import type { RecordingStore } from "../../src/core/ports/recording-store.ts";
 import { fulfilRequest } from "../../src/core/requests/fulfil-request.ts";
 import { recordDecision } from "../../src/core/requests/record-decision.ts";
-import { submitRequest, type SubmitRequestInput } from "../../src/core/requests/submit-request.ts";
+import { submitRequest } from "../../src/core/requests/submit-request.ts";
 import { withdrawRequest } from "../../src/core/requests/withdraw-request.ts";
 import { openSubjectAccess } from "../../src/core/subject-access/open-subject-access.ts";
 import { CARD_NUMBER_MESSAGE } from "../../src/core/validation.ts";
@@ -18,22 +18,13 @@ import { addRecording, useTestCore } from "../support/core.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";
 import { auditText, expectCode } from "../support/expect-code.ts";
 import { P } from "../support/test-policy.ts";
+import { safeguardingRequest } from "../support/inputs.ts";
 
 const CALL_AT = new Date("2026-11-19T14:35:00Z");
 /** A Visa test number: Luhn-valid, 16 digits. */
 const CARD = "4111 1111 1111 1111";
 
-const safeguarding = (over: Partial<SubmitRequestInput> = {}): SubmitRequestInput => ({
-  requesterEmail: P.requester,
-  purposeId: "safeguarding",
-  date: "2026-11-19",
-  time: "14:30",
-  windowMinutes: 30,
-  direction: "inbound",
-  number: "020 7946 0001",
-  reason: "Parent reported an abusive call to the office",
-  ...over,
-});
+const safeguarding = safeguardingRequest;
 
 describe.each(DATABASE_KINDS)("refusals on record on %s", (kind) => {
   const t = useTestCore(kind);

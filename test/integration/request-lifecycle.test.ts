@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { verifyAuditChain } from "../../src/core/audit/verify-audit-chain.ts";
 import { hashToken } from "../../src/core/playback/issue-playback-grant.ts";
 import { fulfilRequest } from "../../src/core/requests/fulfil-request.ts";
@@ -6,26 +6,17 @@ import { listMyRequests } from "../../src/core/requests/list-my-requests.ts";
 import { listPendingActions } from "../../src/core/requests/list-pending-actions.ts";
 import { recordConsent } from "../../src/core/requests/record-consent.ts";
 import { recordDecision } from "../../src/core/requests/record-decision.ts";
-import { submitRequest, type SubmitRequestInput } from "../../src/core/requests/submit-request.ts";
+import { submitRequest } from "../../src/core/requests/submit-request.ts";
 import { withdrawRequest } from "../../src/core/requests/withdraw-request.ts";
 import { addRecording, useTestCore } from "../support/core.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";
 import { expectCode } from "../support/expect-code.ts";
 import { P } from "../support/test-policy.ts";
+import { safeguardingRequest } from "../support/inputs.ts";
 
 const CALL_AT = new Date("2026-11-19T14:35:00Z");
 
-const safeguarding = (over: Partial<SubmitRequestInput> = {}): SubmitRequestInput => ({
-  requesterEmail: P.requester,
-  purposeId: "safeguarding",
-  date: "2026-11-19",
-  time: "14:30",
-  windowMinutes: 30,
-  direction: "inbound",
-  number: "020 7946 0001",
-  reason: "Parent reported an abusive call to the office",
-  ...over,
-});
+const safeguarding = safeguardingRequest;
 
 describe.each(DATABASE_KINDS)("request lifecycle on %s", (kind) => {
   const t = useTestCore(kind);

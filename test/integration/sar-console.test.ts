@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ConsoleReply } from "../../src/adapters/shared/console/reply.ts";
 import { runConsole } from "../../src/adapters/shared/console/run-console.ts";
 import { groupNumbers, sarConsole } from "../../src/adapters/shared/console/sar.ts";
