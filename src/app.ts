@@ -27,9 +27,9 @@ import { seedDemoRecordings } from "./infra/demo/seed-demo-recordings.ts";
 import { createHttpServer, type HttpServer } from "./infra/http/server.ts";
 import type { Logger } from "./infra/logger.ts";
 import { mountPlayback } from "./infra/http/playback/index.ts";
+import { openIdSignIn } from "./infra/http/playback/sign-in.ts";
 import { startScheduler } from "./infra/scheduler.ts";
 
-import { openIdSignIn } from "./infra/http/playback/sign-in.ts";
 export interface RunningCallgate {
   url: string;
   ctx: CoreContext;
