@@ -1,6 +1,6 @@
 import { unzipSync } from "fflate";
 import { extractText, getDocumentProxy } from "unpdf";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { runConsole } from "../../src/adapters/shared/console/run-console.ts";
 import { disclosureConsole } from "../../src/adapters/shared/console/disclosure.ts";
 import { formPurposes } from "../../src/adapters/shared/presentation.ts";
@@ -14,7 +14,7 @@ import { DISCLOSURE_PURPOSE_ID, policySchema } from "../../src/core/policy/schem
 import { fulfilRequest } from "../../src/core/requests/fulfil-request.ts";
 import { recordDecision } from "../../src/core/requests/record-decision.ts";
 import { submitRequest } from "../../src/core/requests/submit-request.ts";
-import { addRecording, testCore, type TestCore } from "../support/core.ts";
+import { addRecording, useTestCore } from "../support/core.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";
 import { expectCode } from "../support/expect-code.ts";
 import { startTestStorage, type TestStorage } from "../support/storage.ts";
@@ -73,19 +73,15 @@ describe("the built-in disclosure purpose", () => {
 
 describe.each(DATABASE_KINDS)("disclosure to a third party on %s", (kind) => {
   let storage: TestStorage;
-  let t: TestCore;
+  const t = useTestCore(kind, { policy });
   beforeAll(async () => {
     storage = await startTestStorage();
   });
   afterAll(async () => {
     await storage.stop();
   });
-  beforeEach(async () => {
-    t = await testCore(kind, { policy });
+  beforeEach(() => {
     storage.attach(t.ctx);
-  });
-  afterEach(async () => {
-    await t.close();
   });
 
   it("refuses a disclosure whose recipient has not accepted the condition of use", async () => {

@@ -4,7 +4,7 @@
  * audit log's lock that every state change waits on. Real Azurite behind a
  * gate the test opens, both databases.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sendAuditExport } from "../../src/core/audit/export-audit.ts";
 import { verifyAuditChain } from "../../src/core/audit/verify-audit-chain.ts";
 import type { CoreContext } from "../../src/core/context.ts";
@@ -14,7 +14,7 @@ import type { FileStore } from "../../src/core/ports/file-store.ts";
 import type { RecordingStore } from "../../src/core/ports/recording-store.ts";
 import { recordDecision } from "../../src/core/requests/record-decision.ts";
 import { submitRequest } from "../../src/core/requests/submit-request.ts";
-import { testCore, type TestCore } from "../support/core.ts";
+import { useTestCore } from "../support/core.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";
 import { startTestStorage, type TestStorage } from "../support/storage.ts";
 import { P, testPolicy } from "../support/test-policy.ts";
@@ -94,18 +94,12 @@ async function unrelatedRequest(storage: TestStorage, ctx: CoreContext) {
 
 describe.each(DATABASE_KINDS)("file jobs on %s", (kind) => {
   let storage: TestStorage;
-  let t: TestCore;
+  const t = useTestCore(kind, { policy });
   beforeAll(async () => {
     storage = await startTestStorage();
   });
   afterAll(async () => {
     await storage.stop();
-  });
-  beforeEach(async () => {
-    t = await testCore(kind, { policy });
-  });
-  afterEach(async () => {
-    await t.close();
   });
 
   it("does not let a slow blob store stall the decision that completes a disclosure, nor an unrelated decision", async () => {
