@@ -54,8 +54,9 @@ export function formatPhoneNumber(e164: string | null | undefined): string | nul
  */
 export function maskPhoneNumbersInText(text: string, region: CountryCode = "GB"): string {
   if (!/\d/.test(text)) return text;
+  // A "+" not followed by a digit ("+ 01427 700700") would make the matcher read an international number that is no number;
+  // blanked, same length, so offsets hold.
   // "leniency" is the matcher's documented option, missing from its type declarations.
-  // A "+" not followed by a digit ("+ 01427 700700") would make the matcher read an international number that is no number; same length, so offsets hold.
   const matcher = new PhoneNumberMatcher(text.replace(/\+(?!\d)/g, " "), { defaultCountry: region, v2: true, leniency: "POSSIBLE" } as { defaultCountry: CountryCode; v2: true });
   let out = "";
   let cursor = 0;
@@ -64,6 +65,18 @@ export function maskPhoneNumbersInText(text: string, region: CountryCode = "GB")
     out += text.slice(cursor, match.startsAt) + maskPhoneNumber(match.number.number);
     cursor = match.endsAt;
   }
-  if (cursor === 0) return text;
-  return out + text.slice(cursor);
+  return maskDigitRuns(out + text.slice(cursor), region);
+}
+
+/**
+ * The safety net behind the matcher, which gives up on a number beside stray
+ * brackets ("() 01427 700700", "[[ +44 7700 900123"): any run of nine or more
+ * digits, spaced or bracketed, that could be a number is masked. Hyphens,
+ * dots and colons do not join a run, so dates, times and references stay.
+ */
+function maskDigitRuns(text: string, region: CountryCode): string {
+  return text.replace(/\+?\d(?:[ \t()[\]{}]*\d){8,}/g, (run) => {
+    const parsed = parsePhoneNumberFromString(run.replace(/[^\d+]/g, ""), region);
+    return parsed?.isPossible() ? maskPhoneNumber(parsed.number) : run;
+  });
 }
