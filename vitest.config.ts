@@ -25,7 +25,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "services",
-          include: ["test/{integration,contract,e2e}/**/*.test.ts"],
+          include: ["test/{integration,scenarios,contract,e2e}/**/*.test.ts"],
           globalSetup: ["test/support/global-setup.ts"],
           setupFiles: ["test/support/file-setup.ts"],
         },
