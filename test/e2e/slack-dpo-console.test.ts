@@ -7,8 +7,8 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Command } from "commander";
-import { CONSOLE_MODULES } from "../../src/adapters/shared/console/modules.ts";
-import type { ConsoleSession } from "../../src/adapters/shared/console/run-console.ts";
+import { CONSOLE_MODULES } from "../../src/commands/index.ts";
+import type { ConsoleSession } from "../../src/commands/run-console.ts";
 import { postConsoleReply, SENT_TO_DM } from "../../src/adapters/slack/console-dm.ts";
 import type { SlackDeps } from "../../src/adapters/slack/deps.ts";
 import { SlackDirectory } from "../../src/adapters/slack/directory.ts";

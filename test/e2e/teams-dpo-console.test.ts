@@ -9,8 +9,8 @@
  */
 import { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CONSOLE_MODULES } from "../../src/adapters/shared/console/modules.ts";
-import type { ConsoleSession } from "../../src/adapters/shared/console/run-console.ts";
+import { CONSOLE_MODULES } from "../../src/commands/index.ts";
+import type { ConsoleSession } from "../../src/commands/run-console.ts";
 import { pngSize } from "../../src/adapters/teams/cards/chart-image.ts";
 import { CARD_BUDGET, IMAGE_BUDGET, sizeOf } from "../../src/adapters/teams/cards/console-reply.ts";
 import { VERBS } from "../../src/adapters/teams/ids.ts";

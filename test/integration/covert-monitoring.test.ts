@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { covertConsole } from "../../src/adapters/shared/console/covert.ts";
-import { runConsole } from "../../src/adapters/shared/console/run-console.ts";
+import { covertConsole } from "../../src/commands/covert.ts";
+import { runConsole } from "../../src/commands/run-console.ts";
 import { verifyAuditChain } from "../../src/core/audit/verify-audit-chain.ts";
 import { authoriseCovertMonitoring, type AuthoriseCovertMonitoringInput } from "../../src/core/covert/authorise-covert-monitoring.ts";
 import { endCovertMonitoring } from "../../src/core/covert/end-covert-monitoring.ts";

@@ -1,8 +1,8 @@
 import { unzipSync } from "fflate";
 import { extractText, getDocumentProxy } from "unpdf";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { runConsole } from "../../src/adapters/shared/console/run-console.ts";
-import { disclosureConsole } from "../../src/adapters/shared/console/disclosure.ts";
+import { runConsole } from "../../src/commands/run-console.ts";
+import { disclosureConsole } from "../../src/commands/disclosure.ts";
 import { formPurposes } from "../../src/adapters/shared/presentation.ts";
 import { verifyAuditChain } from "../../src/core/audit/verify-audit-chain.ts";
 import { listDisclosures } from "../../src/core/disclosure/list-disclosures.ts";

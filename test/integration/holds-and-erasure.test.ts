@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { runConsole, type ConsoleSession } from "../../src/adapters/shared/console/run-console.ts";
+import { runConsole, type ConsoleSession } from "../../src/commands/run-console.ts";
 import type { CoreContext } from "../../src/core/context.ts";
 import { cancelErasure } from "../../src/core/erasure/cancel-erasure.ts";
 import { confirmErasure } from "../../src/core/erasure/confirm-erasure.ts";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { ConsoleReply } from "../../src/adapters/shared/console/reply.ts";
-import { runConsole } from "../../src/adapters/shared/console/run-console.ts";
-import { groupNumbers, sarConsole } from "../../src/adapters/shared/console/sar.ts";
+import type { ConsoleReply } from "../../src/commands/reply.ts";
+import { runConsole } from "../../src/commands/run-console.ts";
+import { groupNumbers, sarConsole } from "../../src/commands/sar.ts";
 import { addRecording, useTestCore } from "../support/core.ts";
 import { startTestStorage, type TestStorage } from "../support/storage.ts";
 import { P } from "../support/test-policy.ts";

@@ -6,8 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "../../src/core/errors.ts";
 import type { CoreContext } from "../../src/core/context.ts";
-import { runConsole, type ConsoleModule, type ConsoleSession } from "../../src/adapters/shared/console/run-console.ts";
-import { text } from "../../src/adapters/shared/console/reply.ts";
+import { runConsole, type ConsoleModule, type ConsoleSession } from "../../src/commands/run-console.ts";
+import { text } from "../../src/commands/reply.ts";
 
 const session: ConsoleSession = { ctx: {} as CoreContext, actorEmail: "dpo@example.org", publicUrl: "https://callgate.test" };
 

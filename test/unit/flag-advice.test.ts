@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { withFlagAdvice } from "../../src/adapters/shared/flag-advice.ts";
+import { withFlagAdvice } from "../../src/commands/flag-advice.ts";
 import { AppError } from "../../src/core/errors.ts";
 
 const failWith = (error: Error) => () => Promise.reject(error);

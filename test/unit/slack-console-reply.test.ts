@@ -7,8 +7,8 @@
  */
 import { describe, expect, it } from "vitest";
 import type { CoreContext } from "../../src/core/context.ts";
-import { fields, list, note, text, warning, type ConsoleReply } from "../../src/adapters/shared/console/reply.ts";
-import { runConsole, type ConsoleModule } from "../../src/adapters/shared/console/run-console.ts";
+import { fields, list, note, text, warning, type ConsoleReply } from "../../src/commands/reply.ts";
+import { runConsole, type ConsoleModule } from "../../src/commands/run-console.ts";
 import { ACTIONS } from "../../src/adapters/slack/ids.ts";
 import { renderConsoleReply } from "../../src/adapters/slack/render/console-reply.ts";
 import { messageProblems } from "../support/fake-slack/block-kit-rules.ts";

@@ -7,7 +7,7 @@
  */
 import { Resvg } from "@resvg/resvg-js";
 import { describe, expect, it } from "vitest";
-import { fields, list, note, text, warning, type ConsoleReply } from "../../src/adapters/shared/console/reply.ts";
+import { fields, list, note, text, warning, type ConsoleReply } from "../../src/commands/reply.ts";
 import { compactPng, pngSize } from "../../src/adapters/teams/cards/chart-image.ts";
 import { CARD_BUDGET, consoleReplyCard, IMAGE_BUDGET, sizeOf } from "../../src/adapters/teams/cards/console-reply.ts";
 import { VERBS } from "../../src/adapters/teams/ids.ts";

@@ -8,8 +8,8 @@
  * The command line is never logged: it may hold a phone number or a name.
  */
 import { isAppError } from "../../core/errors.ts";
-import { runConsole, type ConsoleSession } from "../shared/console/run-console.ts";
-import type { ConsoleReply } from "../shared/console/reply.ts";
+import { runConsole, type ConsoleSession } from "../../commands/run-console.ts";
+import type { ConsoleReply } from "../../commands/reply.ts";
 import { tellPrivately, type Respond, type SlackDeps } from "./deps.ts";
 import { truncate } from "./render/blocks.ts";
 import { renderConsoleReply } from "./render/console-reply.ts";

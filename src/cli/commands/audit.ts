@@ -24,8 +24,8 @@ import { summariseAudit } from "../../core/audit/summarise-audit.ts";
 import { acknowledgeAuditBreak } from "../../core/audit/acknowledge-audit-break.ts";
 import { verifyAuditChainFully } from "../../core/audit/verify-audit-chain.ts";
 import { anchorAuditChainNow } from "../../core/jobs/anchor-audit-chain.ts";
-import { auditSummaryReply } from "../../adapters/shared/console/audit.ts";
-import type { ConsoleReply } from "../../adapters/shared/console/reply.ts";
+import { auditSummaryReply } from "../../commands/audit.ts";
+import type { ConsoleReply } from "../../commands/reply.ts";
 import { openCliContext } from "../open-context.ts";
 import type { RegisterCommand } from "./index.ts";
 

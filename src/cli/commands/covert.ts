@@ -4,7 +4,7 @@
  * rules as the chat console.
  */
 import type { Command } from "commander";
-import { addCovertAuthoriseOptions, covertAuthoriseInput, covertFields, type CovertAuthoriseOptions } from "../../adapters/shared/console/covert.ts";
+import { addCovertAuthoriseOptions, covertAuthoriseInput, covertFields, type CovertAuthoriseOptions } from "../../commands/covert.ts";
 import { authoriseCovertMonitoring } from "../../core/covert/authorise-covert-monitoring.ts";
 import type { CovertView } from "../../core/covert/covert-view.ts";
 import { endCovertMonitoring } from "../../core/covert/end-covert-monitoring.ts";
@@ -12,7 +12,7 @@ import { listCovertAuthorisations } from "../../core/covert/list-covert-authoris
 import { reviewCovertMonitoring } from "../../core/covert/review-covert-monitoring.ts";
 import { withCliContext } from "../open-context.ts";
 import type { RegisterCommand } from "./index.ts";
-import { withFlagAdvice } from "../../adapters/shared/flag-advice.ts";
+import { withFlagAdvice } from "../../commands/flag-advice.ts";
 
 export const registerCovertCommands: RegisterCommand = (program: Command) => {
   const covert = program.command("covert").description("Covert monitoring authorisations (only where the policy allows it)");

@@ -6,7 +6,7 @@
  * direct message once the disclosure is authorised and the call is found.
  */
 import type { Command } from "commander";
-import { addDisclosureOptions, disclosureFields, disclosureInput, type DisclosureOptions } from "../../adapters/shared/console/disclosure.ts";
+import { addDisclosureOptions, disclosureFields, disclosureInput, type DisclosureOptions } from "../../commands/disclosure.ts";
 import { listDisclosures } from "../../core/disclosure/list-disclosures.ts";
 import { submitDisclosure } from "../../core/disclosure/submit-disclosure.ts";
 import { findPerson } from "../../core/policy/access.ts";

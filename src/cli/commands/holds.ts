@@ -9,7 +9,7 @@ import { releaseHold } from "../../core/holds/release-hold.ts";
 import type { HoldView } from "../../core/holds/hold-view.ts";
 import { withCliContext } from "../open-context.ts";
 import type { RegisterCommand } from "./index.ts";
-import { withFlagAdvice } from "../../adapters/shared/flag-advice.ts";
+import { withFlagAdvice } from "../../commands/flag-advice.ts";
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 

@@ -24,7 +24,7 @@ import { reviewSubjectAccessItem, type ItemReview } from "../../core/subject-acc
 import { daysLeftText, type SubjectAccessView } from "../../core/subject-access/subject-access-view.ts";
 import { withCliContext } from "../open-context.ts";
 import type { RegisterCommand } from "./index.ts";
-import { withFlagAdvice } from "../../adapters/shared/flag-advice.ts";
+import { withFlagAdvice } from "../../commands/flag-advice.ts";
 
 const AS = ["--as <email>", "your e-mail as the policy lists it (the DPO or a subject access owner)"] as const;
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];

@@ -9,7 +9,7 @@
  * into the same conversation.
  */
 import type { types } from "@slack/bolt";
-import type { ConsoleReply, ReplyAction, ReplyBlock } from "../../shared/console/reply.ts";
+import type { ConsoleReply, ReplyAction, ReplyBlock } from "../../../commands/reply.ts";
 import { ACTIONS } from "../ids.ts";
 import { actions, button, context, escapeMrkdwn, header, LIMITS, message, plain, truncate, type Block, type SlackMessage } from "./blocks.ts";
 

@@ -27,7 +27,7 @@
  * card fits.
  */
 import type { Action, IImage, IRichTextBlock, ITextRun } from "@microsoft/teams.cards";
-import type { ConsoleReply, ReplyAction, ReplyBlock } from "../../shared/console/reply.ts";
+import type { ConsoleReply, ReplyAction, ReplyBlock } from "../../../commands/reply.ts";
 import { VERBS } from "../ids.ts";
 import { compactPng } from "./chart-image.ts";
 import { card, execute, facts, showCard, type Card, type Element } from "./elements.ts";

@@ -9,7 +9,7 @@
  */
 import { z } from "zod";
 import { AppError } from "../../../core/errors.ts";
-import { runConsole } from "../../shared/console/run-console.ts";
+import { runConsole } from "../../../commands/run-console.ts";
 import { addressOf } from "../address.ts";
 import { consoleReplyCard } from "../cards/console-reply.ts";
 import type { VerbHandler } from "../deps.ts";

@@ -6,7 +6,7 @@
  * personal chat (see dispatch). The line may carry phone numbers, so it is
  * never logged.
  */
-import { runConsole } from "../../shared/console/run-console.ts";
+import { runConsole } from "../../../commands/run-console.ts";
 import { consoleReplyCard } from "../cards/console-reply.ts";
 import type { CommandHandler, MessageTurn, TeamsDeps } from "../deps.ts";
 import { COMMANDS } from "../ids.ts";

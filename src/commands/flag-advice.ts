@@ -8,7 +8,7 @@
  * the flag added: "Give the date received as a real date, for example
  * 20/11/2026 or 2026-11-20 (--received)."
  */
-import { AppError, isAppError } from "../../core/errors.ts";
+import { AppError, isAppError } from "../core/errors.ts";
 
 /** Runs `work`; an INVALID_INPUT naming a field in `flags` is rethrown with that flag appended to its message. */
 export async function withFlagAdvice<T>(flags: Readonly<Record<string, string>>, work: () => Promise<T>): Promise<T> {

@@ -5,15 +5,15 @@
  * `erasure cancel` finish it. The core checks the role.
  */
 import type { Command } from "commander";
-import { cancelErasure } from "../../../core/erasure/cancel-erasure.ts";
-import { confirmErasure } from "../../../core/erasure/confirm-erasure.ts";
-import { proposeErasure } from "../../../core/erasure/propose-erasure.ts";
-import type { ErasureView } from "../../../core/erasure/erasure-view.ts";
-import type { RecordingLine } from "../../../core/retention/recording-line.ts";
+import { cancelErasure } from "../core/erasure/cancel-erasure.ts";
+import { confirmErasure } from "../core/erasure/confirm-erasure.ts";
+import { proposeErasure } from "../core/erasure/propose-erasure.ts";
+import type { ErasureView } from "../core/erasure/erasure-view.ts";
+import type { RecordingLine } from "../core/retention/recording-line.ts";
 import { collect } from "./holds.ts";
 import type { ConsoleModule } from "./run-console.ts";
 import { fields, list, note, text, warning, type ReplyAction, type ReplyBlock } from "./reply.ts";
-import { withFlagAdvice } from "../flag-advice.ts";
+import { withFlagAdvice } from "./flag-advice.ts";
 
 /** Lines shown per list; the rest are counted. */
 const MAX_LINES = 20;

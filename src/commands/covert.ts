@@ -7,14 +7,14 @@
  * allows it and who may authorise.
  */
 import type { Command } from "commander";
-import { authoriseCovertMonitoring } from "../../../core/covert/authorise-covert-monitoring.ts";
-import type { CovertView } from "../../../core/covert/covert-view.ts";
-import { endCovertMonitoring } from "../../../core/covert/end-covert-monitoring.ts";
-import { listCovertAuthorisations } from "../../../core/covert/list-covert-authorisations.ts";
-import { reviewCovertMonitoring } from "../../../core/covert/review-covert-monitoring.ts";
+import { authoriseCovertMonitoring } from "../core/covert/authorise-covert-monitoring.ts";
+import type { CovertView } from "../core/covert/covert-view.ts";
+import { endCovertMonitoring } from "../core/covert/end-covert-monitoring.ts";
+import { listCovertAuthorisations } from "../core/covert/list-covert-authorisations.ts";
+import { reviewCovertMonitoring } from "../core/covert/review-covert-monitoring.ts";
 import type { ConsoleModule } from "./run-console.ts";
 import { fields, list, note, text, warning, type ConsoleReply, type ReplyBlock } from "./reply.ts";
-import { withFlagAdvice } from "../flag-advice.ts";
+import { withFlagAdvice } from "./flag-advice.ts";
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 

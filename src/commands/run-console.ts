@@ -9,10 +9,10 @@
  */
 import { Command, CommanderError } from "commander";
 import parseArgv from "string-argv";
-import type { CoreContext } from "../../../core/context.ts";
-import { isAppError } from "../../../core/errors.ts";
+import type { CoreContext } from "../core/context.ts";
+import { isAppError } from "../core/errors.ts";
 import { ConsoleInputError } from "./console-input-error.ts";
-import { CONSOLE_MODULES } from "./modules.ts";
+import { CONSOLE_MODULES } from "./index.ts";
 import { text, warning, type ConsoleReply } from "./reply.ts";
 
 /** Who typed the command, and where. */

@@ -4,13 +4,13 @@
  * HOLD-000001 --reason "..."`, and `holds [--all]`. The core checks the role.
  */
 import type { Command } from "commander";
-import { placeHold } from "../../../core/holds/place-hold.ts";
-import { listHolds, MAX_LISTED_HOLDS } from "../../../core/holds/list-holds.ts";
-import { releaseHold } from "../../../core/holds/release-hold.ts";
-import type { HoldView } from "../../../core/holds/hold-view.ts";
+import { placeHold } from "../core/holds/place-hold.ts";
+import { listHolds, MAX_LISTED_HOLDS } from "../core/holds/list-holds.ts";
+import { releaseHold } from "../core/holds/release-hold.ts";
+import type { HoldView } from "../core/holds/hold-view.ts";
 import type { ConsoleModule } from "./run-console.ts";
 import { fields, list, note, text, type ConsoleReply } from "./reply.ts";
-import { withFlagAdvice } from "../flag-advice.ts";
+import { withFlagAdvice } from "./flag-advice.ts";
 
 /** Collects a repeatable option (`--number a --number b`). */
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];

@@ -7,11 +7,11 @@
  * which are delivered by direct message (a download link), never in the channel.
  */
 import type { Command } from "commander";
-import { renderRequestsChart } from "../../../core/audit/audit-chart.ts";
-import { chainText, describeSarState, formatMinutes, sendAuditExport } from "../../../core/audit/export-audit.ts";
-import { summariseAudit, type AuditSummary } from "../../../core/audit/summarise-audit.ts";
-import { formatDateTime } from "../../../core/format.ts";
-import { AppError } from "../../../core/errors.ts";
+import { renderRequestsChart } from "../core/audit/audit-chart.ts";
+import { chainText, describeSarState, formatMinutes, sendAuditExport } from "../core/audit/export-audit.ts";
+import { summariseAudit, type AuditSummary } from "../core/audit/summarise-audit.ts";
+import { formatDateTime } from "../core/format.ts";
+import { AppError } from "../core/errors.ts";
 import type { ConsoleModule } from "./run-console.ts";
 import { fields, list, note, text, warning, type ConsoleReply, type ReplyBlock } from "./reply.ts";
 

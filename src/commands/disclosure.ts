@@ -8,11 +8,11 @@
  * `disclosure list [--open]`. The core checks who may do what.
  */
 import type { Command } from "commander";
-import { listDisclosures } from "../../../core/disclosure/list-disclosures.ts";
-import { submitDisclosure } from "../../../core/disclosure/submit-disclosure.ts";
-import type { DisclosureView } from "../../../core/disclosure/disclosure-view.ts";
-import { findPerson } from "../../../core/policy/access.ts";
-import { AppError } from "../../../core/errors.ts";
+import { listDisclosures } from "../core/disclosure/list-disclosures.ts";
+import { submitDisclosure } from "../core/disclosure/submit-disclosure.ts";
+import type { DisclosureView } from "../core/disclosure/disclosure-view.ts";
+import { findPerson } from "../core/policy/access.ts";
+import { AppError } from "../core/errors.ts";
 // Types only from run-console.ts: it imports the module list, which imports this file (the CLI loads it first).
 import type { ConsoleModule } from "./run-console.ts";
 import { fields, list, note, text, type ConsoleReply } from "./reply.ts";

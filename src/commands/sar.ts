@@ -16,22 +16,22 @@
  * buttons for the sensible next steps.
  */
 import type { Command } from "commander";
-import { tryNormalisePhoneNumber } from "../../../core/phone.ts";
-import { closeSubjectAccess, REFUSAL_GROUNDS, type CloseOutcome, type RefusalGround } from "../../../core/subject-access/close-subject-access.ts";
-import { exportSubjectData } from "../../../core/subject-access/export-subject-data.ts";
-import { extendSubjectAccess } from "../../../core/subject-access/extend-subject-access.ts";
-import { listSubjectAccess, showSubjectAccess } from "../../../core/subject-access/list-subject-access.ts";
-import { openSubjectAccess } from "../../../core/subject-access/open-subject-access.ts";
-import { pauseSubjectAccess } from "../../../core/subject-access/pause-subject-access.ts";
-import { prepareSubjectAccessBundle } from "../../../core/subject-access/prepare-subject-access-bundle.ts";
-import { resumeSubjectAccess } from "../../../core/subject-access/resume-subject-access.ts";
-import { reviewSubjectAccessItem, type ItemReview } from "../../../core/subject-access/review-subject-access-item.ts";
-import { daysLeftText, type SubjectAccessItemView, type SubjectAccessView } from "../../../core/subject-access/subject-access-view.ts";
-import { formatSize } from "../../../core/files/file-view.ts";
+import { tryNormalisePhoneNumber } from "../core/phone.ts";
+import { closeSubjectAccess, REFUSAL_GROUNDS, type CloseOutcome, type RefusalGround } from "../core/subject-access/close-subject-access.ts";
+import { exportSubjectData } from "../core/subject-access/export-subject-data.ts";
+import { extendSubjectAccess } from "../core/subject-access/extend-subject-access.ts";
+import { listSubjectAccess, showSubjectAccess } from "../core/subject-access/list-subject-access.ts";
+import { openSubjectAccess } from "../core/subject-access/open-subject-access.ts";
+import { pauseSubjectAccess } from "../core/subject-access/pause-subject-access.ts";
+import { prepareSubjectAccessBundle } from "../core/subject-access/prepare-subject-access-bundle.ts";
+import { resumeSubjectAccess } from "../core/subject-access/resume-subject-access.ts";
+import { reviewSubjectAccessItem, type ItemReview } from "../core/subject-access/review-subject-access-item.ts";
+import { daysLeftText, type SubjectAccessItemView, type SubjectAccessView } from "../core/subject-access/subject-access-view.ts";
+import { formatSize } from "../core/files/file-view.ts";
 import { ConsoleInputError } from "./console-input-error.ts";
 import type { ConsoleModule } from "./run-console.ts";
 import { fields, list, note, text, warning, type ConsoleReply, type ReplyAction, type ReplyBlock } from "./reply.ts";
-import { withFlagAdvice } from "../flag-advice.ts";
+import { withFlagAdvice } from "./flag-advice.ts";
 
 /** Items listed in chat; `sar show` in the CLI and the bundle have them all. */
 const SHOWN_ITEMS = 20;

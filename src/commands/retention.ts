@@ -3,8 +3,8 @@
  * many recordings are past retention under each rule, how many a hold or an
  * open request keeps, and when the sweep last ran. The core checks the role.
  */
-import { formatDateTime } from "../../../core/format.ts";
-import { previewRetention } from "../../../core/retention/preview-retention.ts";
+import { formatDateTime } from "../core/format.ts";
+import { previewRetention } from "../core/retention/preview-retention.ts";
 import type { ConsoleModule } from "./run-console.ts";
 import { fields, list, note, text, type ReplyBlock } from "./reply.ts";
 
