@@ -10,8 +10,10 @@ import { runFileJobs } from "./core/files/run-file-jobs.ts";
 import { anchorAuditChainIfDue } from "./core/jobs/anchor-audit-chain.ts";
 import { chasePendingRequests } from "./core/jobs/chase-pending-requests.ts";
 import { expireGrants } from "./core/jobs/expire-grants.ts";
+import { remindBreaches } from "./core/jobs/remind-breaches.ts";
 import { remindCovertReviews } from "./core/jobs/remind-covert-reviews.ts";
 import { remindSubjectAccess } from "./core/jobs/remind-subject-access.ts";
+import { warnCapacity } from "./core/jobs/warn-capacity.ts";
 import { sweepRetentionIfDue } from "./core/jobs/sweep-retention.ts";
 import { verifyAuditChainIfDue } from "./core/jobs/verify-audit-chain-daily.ts";
 import { deliverNotifications } from "./core/notify/deliver-notifications.ts";
@@ -98,6 +100,9 @@ export async function startCallgate(config: Config, logger: Logger, options: Sta
         { name: "expire-grants", everyMs: 30_000, run: () => expireGrants(ctx) },
         { name: "remind-subject-access", everyMs: 15 * 60_000, run: () => remindSubjectAccess(ctx) },
         { name: "remind-covert-reviews", everyMs: 15 * 60_000, run: () => remindCovertReviews(ctx) },
+        // Breach ICO deadlines are in hours: checked every 5 minutes (once across instances, JobLease).
+        { name: "remind-breaches", everyMs: 5 * 60_000, run: () => remindBreaches(ctx) },
+        { name: "warn-capacity", everyMs: 3_600_000, run: () => warnCapacity(ctx) },
         // Hourly checks; each runs once a day across all instances (JobLease).
         { name: "retention-sweep", everyMs: 3_600_000, run: () => sweepRetentionIfDue(ctx) },
         { name: "verify-audit-chain", everyMs: 3_600_000, run: () => verifyAuditChainIfDue(ctx) },

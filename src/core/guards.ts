@@ -12,7 +12,8 @@ import { transact } from "./context.ts";
 import { AppError, isAppError, type ErrorCode } from "./errors.ts";
 import { dpoNames, findPerson, isDpo, personByEmail } from "./policy/access.ts";
 import type { Person } from "./policy/schema.ts";
-import { cleanFreeText, formatZodIssue } from "./validation.ts";
+import { cardPaymentRoute } from "./policy/routes.ts";
+import { CARD_NUMBER_MESSAGE, cleanFreeText, formatZodIssue } from "./validation.ts";
 
 /**
  * The input as the schema reads it (defaults filled, strings trimmed), or
@@ -109,6 +110,7 @@ export type RefusalAction = Extract<
   | "erasure.refused"
   | "retention.refused"
   | "playback.refused"
+  | "breach.refused"
 >;
 
 /** What withRefusalAudit records of an attempt. Never the typed values: they may be what was refused. */
@@ -138,8 +140,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export async function withRefusalAudit<T>(ctx: CoreContext, refusal: RefusalAudit, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
-  } catch (error) {
-    if (!isAppError(error) || !isRefusalCode(error.code) || recorded.has(error)) throw error;
+  } catch (thrown) {
+    if (!isAppError(thrown) || !isRefusalCode(thrown.code) || recorded.has(thrown)) throw thrown;
+    // Someone typed a card number: tell them where card payments go instead, if the policy says.
+    const error = thrown.message === CARD_NUMBER_MESSAGE && cardPaymentRoute(ctx.policy) ? new AppError(thrown.code, thrown.message + cardPaymentRoute(ctx.policy), thrown.field, { cause: thrown }) : thrown;
     const person = typeof refusal.actorEmail === "string" ? findPerson(ctx.policy, refusal.actorEmail) : undefined;
     if (!person) throw error;
     const requestId = typeof refusal.requestId === "string" && UUID.test(refusal.requestId) ? refusal.requestId : null;

@@ -11,6 +11,7 @@ const SEQUENCES = {
   HOLD: "hold_reference_seq",
   ERA: "erasure_reference_seq",
   COV: "covert_reference_seq",
+  BRE: "breach_reference_seq",
 } as const;
 
 export type ReferencePrefix = keyof typeof SEQUENCES;

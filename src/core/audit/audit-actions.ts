@@ -84,6 +84,18 @@ export const AUDIT_ACTIONS = [
   "covert.ended",
   "covert.refused",
 
+  // Personal data breaches (UK GDPR Article 33) and the catalogue's capacity.
+  "breach.reported",
+  /** A reminder that the ICO deadline is near (details.hoursLeft), or passed (breach.overdue). */
+  "breach.reminded",
+  "breach.overdue",
+  /** The ICO decision: reported (with the ICO's reference) or judged not reportable (with the reason). */
+  "breach.ico-recorded",
+  "breach.closed",
+  "breach.refused",
+  /** The catalogue crossed a warning threshold of policy.capacity (details.percent). */
+  "capacity.warned",
+
   // Holds, erasure and the retention sweep.
   "hold.placed",
   "hold.released",

@@ -27,6 +27,8 @@ import { maskPhoneNumbersInText } from "../phone.ts";
 import { requireDpo } from "../guards.ts";
 import { dpoNames, findPerson } from "../policy/access.ts";
 import type { Person } from "../policy/schema.ts";
+import { buildBreachView, type BreachView } from "../breaches/breach-view.ts";
+import { capacityStatus, type CapacityStatus } from "../jobs/warn-capacity.ts";
 import { appendAudit } from "./append-audit.ts";
 import type { AuditAction } from "./audit-actions.ts";
 import { findAnomalies, type AuditAnomalies, type PersonRef } from "./audit-anomalies.ts";
@@ -94,6 +96,10 @@ export interface AuditSummary {
   covert: {
     active: Array<{ reference: string; authorisedBy: PersonRef; authoriserRole: string; extensions: string[]; staff: PersonRef[]; startsAtText: string; reviewOn: string; reviewOnText: string; reviewOverdue: boolean }>;
   };
+  /** Every personal data breach not yet closed, whatever the period (they stay until closed). */
+  breaches: { open: BreachView[]; overdue: number };
+  /** How full the catalogue is against policy.capacity; null when the policy states no limit. */
+  capacity: CapacityStatus | null;
   anomalies: AuditAnomalies;
   /** Refusals on record in the period, organisation-wide (refused-attempts.ts). */
   refused: RefusedAttempts;
@@ -201,7 +207,7 @@ export async function buildAuditSummary(ctx: CoreContext, query: AuditQuery, act
       WHERE a.action = ${LINK_ACTIONS.opened} AND a.at >= ${from} AND a.at < ${to} AND ${narrowed ? filter : Prisma.sql`TRUE`}
       GROUP BY a."subjectId") opened`;
 
-  const [breakdown, timing, slowest, links, opened, denials, sars, deletions, covert, anomalies, chain, refused] = await Promise.all([
+  const [breakdown, timing, slowest, links, opened, denials, sars, deletions, covert, anomalies, chain, refused, openBreaches, capacity] = await Promise.all([
     db.$queryRaw<{ week: string; purposeId: string; siteId: string | null; status: RequestStatus; n: number }[]>`
       SELECT to_char(date_trunc('week', r."createdAt" AT TIME ZONE ${tz}), 'YYYY-MM-DD') AS week,
              r."purposeId", r."siteId", r.status::text AS status, count(*)::int AS n
@@ -235,6 +241,8 @@ export async function buildAuditSummary(ctx: CoreContext, query: AuditQuery, act
     findAnomalies(db, policy, scope, query.period),
     verifyAuditChainIncrementally(ctx),
     findRefusedAttempts(db, policy, query.period),
+    db.breach.findMany({ where: { status: "OPEN" }, orderBy: [{ deadlineAt: "asc" }, { reference: "asc" }] }),
+    capacityStatus(ctx),
   ]);
 
   const sum = (rows: typeof breakdown, key: (row: (typeof breakdown)[number]) => string) => {
@@ -311,6 +319,11 @@ export async function buildAuditSummary(ctx: CoreContext, query: AuditQuery, act
         reviewOverdue: daysBetween(today, c.reviewOn) < 0,
       })),
     },
+    breaches: (() => {
+      const open = openBreaches.map((b) => buildBreachView(policy, b, now));
+      return { open, overdue: open.filter((b) => b.overdue).length };
+    })(),
+    capacity: capacity ?? null,
     anomalies,
     refused,
     chain,

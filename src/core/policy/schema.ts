@@ -71,6 +71,8 @@ const personSchema = z.strictObject({
   sites: z.array(id).default([]),
   /** Phone extensions the person answers, so their own calls can be found. */
   extensions: z.array(extension).default([]),
+  /** E-mail of the person's line manager, told of a breach they report where `breaches.notifyLineManager` says so (ECS). */
+  lineManager: email.optional(),
 });
 
 const approvalSlotSchema = z.strictObject({
@@ -103,6 +105,57 @@ const purposeSchema = z.strictObject({
   accessWindow: duration.optional(),
 });
 
+/**
+ * Personal data breaches (UK GDPR Article 33): who is told of a report, who
+ * may close one, how long the organisation has to tell the ICO and when it
+ * is reminded. Anyone in the policy may report a breach.
+ */
+const breachesSchema = z.strictObject({
+  /** Roles told of every breach reported; defaults to the DPO's roles. */
+  notifyRoles: z.array(id).min(1).optional(),
+  /** Also tell the reporter's line manager (people[].lineManager), as ECS asks. */
+  notifyLineManager: z.boolean().default(false),
+  /** Roles that may record the ICO decision and close a breach; defaults to the DPO's roles. */
+  closeRoles: z.array(id).min(1).optional(),
+  /** From discovery to the ICO deadline (Article 33: 72 hours). */
+  reportWithin: duration.default(parseDuration("72 hours")!),
+  /** Remind when this many hours are left (and once when overdue). */
+  remindHoursBefore: z.array(z.number().int().min(1).max(72)).max(5).default([24, 4]),
+  /** The policy the organisation handles breaches under, named in notices (North Wales Housing: the Information Security and Data Breach Policy). */
+  procedure: z.string().min(1).max(200).optional(),
+});
+
+const BREACH_DEFAULTS = { notifyLineManager: false, reportWithin: parseDuration("72 hours")!, remindHoursBefore: [24, 4] };
+
+/** A stated storage limit (North Wales Housing §1.4: 100,000 recordings within 90 days). */
+const capacitySchema = z.strictObject({
+  maxRecordings: z.number().int().positive(),
+  /** The rolling window the limit counts over, e.g. "90 days". */
+  per: duration,
+  /** Percentages of the limit at which the DPO is warned, once per crossing. */
+  warnAt: z.array(z.number().int().min(1).max(100)).min(1).max(5).default([80, 95]),
+});
+
+const contactSchema = z.strictObject({
+  name: z.string().min(1).max(200),
+  address: z.string().min(1).max(500).optional(),
+  phone: z.string().min(1).max(100).optional(),
+  email: email.optional(),
+  website: z.string().min(1).max(200).optional(),
+});
+
+/** Where the policy sends people for things Callgate does not do itself. All optional. */
+const routesSchema = z.strictObject({
+  /** The complaints procedure, and the roles that handle complaints (North Wales Housing: Customer Service Team Leader with the DPO). */
+  complaints: z.strictObject({ procedure: z.string().min(1).max(200), handledBy: z.array(id).default([]), contact: z.string().max(300).optional() }).optional(),
+  /** The policy misuse is dealt with under ("the Trust Disciplinary policy"). */
+  disciplinary: z.strictObject({ policy: z.string().min(1).max(200) }).optional(),
+  /** The supervisory authority's contact details (the Information Commissioner's Office). */
+  ico: contactSchema.optional(),
+  /** How card payments are taken instead of on a recorded line ("Allpay"). */
+  cardPayments: z.strictObject({ handledBy: z.string().min(1).max(200), instructions: z.string().max(300).optional() }).optional(),
+});
+
 const policyObject = z
   .strictObject({
     version: z.literal(1),
@@ -122,6 +175,17 @@ const policyObject = z
       roles: z.array(id).min(1),
       /** The widest time window a requester may search. */
       maxWindowHours: z.number().positive().max(24 * 31).default(24),
+      /**
+       * `if-known`: the requester may leave the call's time out, and the whole
+       * day is searched (ECS, North Wales Housing: "date and time if known").
+       */
+      callTime: z.enum(["required", "if-known"]).default("required"),
+      /**
+       * The most days a requester may give as a range (from one date to
+       * another) when they do not know the call's day; 0 allows no range.
+       * A day without a time, or a range, is capped by this, not by maxWindowHours.
+       */
+      maxRangeDays: z.number().int().min(0).max(31).default(0),
       /** Remind authorisers when a request has waited this long. */
       remindAfter: duration.default(parseDuration("1 day")!),
       /** Close a request nobody has decided after this long. */
@@ -178,6 +242,9 @@ const policyObject = z
       /** Roles with the Data Protection Officer's powers (audit, holds, erasure). */
       dpoRoles: z.array(id).min(1),
     }),
+    breaches: breachesSchema.default(BREACH_DEFAULTS),
+    capacity: capacitySchema.optional(),
+    routes: routesSchema.default({}),
   });
 
 /**
@@ -296,4 +363,15 @@ function checkReferences(policy: z.output<typeof policyObject>, ctx: z.Refinemen
     issue(["covertMonitoring", "authoriserRoles"], "covert monitoring is allowed, so name the roles that authorise it");
   }
   roleRefs(policy.compliance.dpoRoles, ["compliance", "dpoRoles"]);
+  policy.people.forEach((p, i) => {
+    if (!p.lineManager) return;
+    if (p.lineManager === p.email) issue(["people", i, "lineManager"], `${p.email} cannot be their own line manager`);
+    else if (!policy.people.some((q) => q.email === p.lineManager)) issue(["people", i, "lineManager"], `line manager ${p.lineManager} is not listed under people`);
+  });
+  if (policy.breaches.notifyRoles) roleRefs(policy.breaches.notifyRoles, ["breaches", "notifyRoles"]);
+  if (policy.breaches.closeRoles) roleRefs(policy.breaches.closeRoles, ["breaches", "closeRoles"]);
+  if (policy.breaches.reportWithin.unit !== "hours" && policy.breaches.reportWithin.unit !== "days") {
+    issue(["breaches", "reportWithin"], 'write the ICO deadline in hours or days (for example "72 hours")');
+  }
+  if (policy.routes.complaints) roleRefs(policy.routes.complaints.handledBy, ["routes", "complaints", "handledBy"]);
 }
