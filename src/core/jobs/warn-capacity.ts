@@ -69,11 +69,14 @@ async function checkCapacity(ctx: CoreContext, now: Date): Promise<{ warned: num
   const highest = crossed[crossed.length - 1];
   if (highest === undefined) return { warned: [] };
   const warned = await transact(ctx, async (tx) => {
-    const { count } = await tx.capacityWarning.createMany({ data: crossed.map((percent) => ({ percent, warnedAt: now, count: status.count })), skipDuplicates: true });
-    if (count === 0) return [];
-    // Claimed at least one new crossing: find which, so only the new ones are told.
-    const rows = await tx.capacityWarning.findMany({ where: { percent: { in: crossed }, warnedAt: now } });
-    const fresh = rows.map((r) => r.percent).sort((a, b) => a - b);
+    // Claim the crossings not yet warned of; RETURNING names exactly the ones this run claimed.
+    const rows = await tx.$queryRaw<{ percent: number }[]>`
+      INSERT INTO "CapacityWarning" (percent, "warnedAt", count)
+      SELECT unnest(${crossed}::int[]), ${now}, ${status.count}
+      ON CONFLICT (percent) DO NOTHING
+      RETURNING percent`;
+    if (rows.length === 0) return [];
+    const fresh = rows.map((r) => Number(r.percent)).sort((a, b) => a - b);
     const top = fresh[fresh.length - 1]!;
     const dpos = peopleWithRoles(ctx.policy, ctx.policy.compliance.dpoRoles).map((p) => p.email);
     await appendAudit(tx, { at: now, actor: "system", action: "capacity.warned", subjectType: "capacity", details: { percent: top, crossed: fresh, count: status.count, maxRecordings: capacity.maxRecordings, per: formatDuration(capacity.per), told: dpos } });
