@@ -8,6 +8,7 @@ import { transact } from "../context.ts";
 import { appendAudit } from "../audit/append-audit.ts";
 import { AppError } from "../errors.ts";
 import { parseInput, withRefusalAudit } from "../guards.ts";
+import { addDays, daysBetween, isoDate, parseCalendarDate, todayIn } from "../calendar.ts";
 import { zonedInstant } from "../format.ts";
 import { nextReference } from "../references.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
@@ -26,8 +27,18 @@ export const submitRequestInput = z.object({
   siteId: z.string().max(100).optional(),
   /** The call's date, YYYY-MM-DD, in the organisation's time zone. */
   date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Give the date as a calendar date."),
-  /** Approximate time, HH:MM (24-hour), in the organisation's time zone. */
-  time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Give the time as HH:MM, for example 14:30."),
+  /**
+   * Approximate time, HH:MM (24-hour), in the organisation's time zone. Left
+   * out (or empty) only where `requesting.callTime` is `if-known`: then the
+   * whole day is searched.
+   */
+  time: z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), z.string().trim().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Give the time as HH:MM, for example 14:30.").optional()),
+  /**
+   * The last day of a range (YYYY-MM-DD), where the requester knows only
+   * that the call was between `date` and this day; allowed up to
+   * `requesting.maxRangeDays` days. Whole days are searched.
+   */
+  dateTo: z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Give the last day as a calendar date.").optional()),
   /** How far either side of `time` the call may have been. */
   windowMinutes: z.number().int().min(5, "The window must be at least 5 minutes either side.").max(24 * 60).default(30),
   direction: z.enum(["inbound", "outbound", "internal"]).optional(),
@@ -116,14 +127,7 @@ export function prepareRequest(ctx: CoreContext, requester: Person, purpose: Pur
     throw new AppError("INVALID_INPUT", `"${purpose.label}" allows only ${purpose.requestTypes.join(" or ")} requests.`, "type");
   }
 
-  const centre = zonedInstant(input.date, input.time, policy.organisation.timeZone);
-  if (Number.isNaN(centre.getTime())) throw new AppError("INVALID_INPUT", "That date does not exist.", "date");
-  const windowStart = new Date(centre.getTime() - input.windowMinutes * 60_000);
-  const windowEnd = new Date(centre.getTime() + input.windowMinutes * 60_000);
-  if ((input.windowMinutes * 2) / 60 > policy.requesting.maxWindowHours) {
-    throw new AppError("WINDOW_TOO_WIDE", `The time window is too wide: this organisation allows at most ${policy.requesting.maxWindowHours} hours in all. Narrow it down so only the call you need is found.`, "windowMinutes");
-  }
-  if (windowStart > now) throw new AppError("DATE_IN_FUTURE", "That date and time are in the future.", "date");
+  const { windowStart, windowEnd } = searchWindow(policy, input, now);
   const oldest = subtractDuration(now, retentionFor(policy, { siteId }));
   if (windowEnd < oldest) {
     throw new AppError("DATE_TOO_OLD", "That call is older than the organisation keeps recordings, so it will have been deleted.", "date");
@@ -231,6 +235,49 @@ export async function createRequest(tx: Tx, draft: RequestDraft, now: Date): Pro
     ...draft.authorisers.map((a) => ({ to: a.email, kind: "approval-needed" as const, requestId: request.id })),
   ]);
   return { id: request.id, reference, created: true };
+}
+
+/**
+ * The time window a request searches: `time` ± `windowMinutes` (capped by
+ * `requesting.maxWindowHours`); or, where the policy lets the time be left
+ * out ("date and time if known"), the whole day; or a range of whole days
+ * from `date` to `dateTo`, capped by `requesting.maxRangeDays` rather than
+ * by maxWindowHours (a range is the requester saying they do not know the
+ * hour, so an hours cap would forbid what the policy allows).
+ */
+export function searchWindow(policy: Policy, input: ParsedRequestInput, now: Date): { windowStart: Date; windowEnd: Date } {
+  const tz = policy.organisation.timeZone;
+  const first = parseCalendarDate(input.date);
+  if (!first) throw new AppError("INVALID_INPUT", "That date does not exist.", "date");
+  if (input.dateTo !== undefined) {
+    const { maxRangeDays } = policy.requesting;
+    if (maxRangeDays === 0) throw new AppError("INVALID_INPUT", "This organisation asks for the day of the call, not a range of days: leave the last day empty.", "dateTo");
+    const last = parseCalendarDate(input.dateTo);
+    if (!last) throw new AppError("INVALID_INPUT", "That last day does not exist.", "dateTo");
+    if (input.time !== undefined) throw new AppError("INVALID_INPUT", "With a range of days, leave the time empty: every call in those days is searched.", "time");
+    const days = daysBetween(first, last) + 1;
+    if (days < 1) throw new AppError("INVALID_INPUT", "The last day must be on or after the first day.", "dateTo");
+    if (days > maxRangeDays) {
+      throw new AppError("WINDOW_TOO_WIDE", `The range is too wide: this organisation allows at most ${maxRangeDays} day${maxRangeDays === 1 ? "" : "s"}. Narrow it down so only the call you need is found.`, "dateTo");
+    }
+    if (last.getTime() > todayIn(tz, now).getTime()) throw new AppError("DATE_IN_FUTURE", "The last day is in the future.", "dateTo");
+    return { windowStart: zonedInstant(input.date, "00:00", tz), windowEnd: zonedInstant(isoDate(addDays(last, 1)), "00:00", tz) };
+  }
+  if (input.time === undefined) {
+    if (policy.requesting.callTime !== "if-known") throw new AppError("INVALID_INPUT", "Give the approximate time of the call as HH:MM, for example 14:30.", "time");
+    const windowStart = zonedInstant(input.date, "00:00", tz);
+    if (windowStart > now) throw new AppError("DATE_IN_FUTURE", "That date is in the future.", "date");
+    return { windowStart, windowEnd: zonedInstant(isoDate(addDays(first, 1)), "00:00", tz) };
+  }
+  const centre = zonedInstant(input.date, input.time, tz);
+  if (Number.isNaN(centre.getTime())) throw new AppError("INVALID_INPUT", "That date does not exist.", "date");
+  const windowStart = new Date(centre.getTime() - input.windowMinutes * 60_000);
+  const windowEnd = new Date(centre.getTime() + input.windowMinutes * 60_000);
+  if ((input.windowMinutes * 2) / 60 > policy.requesting.maxWindowHours) {
+    throw new AppError("WINDOW_TOO_WIDE", `The time window is too wide: this organisation allows at most ${policy.requesting.maxWindowHours} hours in all. Narrow it down so only the call you need is found.`, "windowMinutes");
+  }
+  if (windowStart > now) throw new AppError("DATE_IN_FUTURE", "That date and time are in the future.", "date");
+  return { windowStart, windowEnd };
 }
 
 /** The request an earlier try of this submission created, if any. */
