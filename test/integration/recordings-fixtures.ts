@@ -41,7 +41,7 @@ export function recordingsPolicy(): Policy {
     fulfilment: { mode: "automatic", roles: ["it-manager"] },
     retention: { default: "12 months", classes: { safeguarding: "6 years" } },
     subjectAccess: { ownerRoles: ["dpo"] },
-    disclosure: { authoriserRoles: ["dpo"] },
+    disclosure: { authoriserRoles: ["dpo"], recorderMayAuthorise: true },
     compliance: { dpoRoles: ["dpo"] },
   });
 }

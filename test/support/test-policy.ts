@@ -50,7 +50,7 @@ export const testPolicyInput: PolicyInput = {
   playback: { accessWindow: "7 days" },
   retention: { default: "12 months", sites: { south: "90 days" } },
   subjectAccess: { ownerRoles: ["dpo"] },
-  disclosure: { authoriserRoles: ["dpo"] },
+  disclosure: { authoriserRoles: ["dpo"], recorderMayAuthorise: true },
   compliance: { dpoRoles: ["dpo"] },
 };
 

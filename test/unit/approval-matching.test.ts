@@ -32,7 +32,7 @@ const base: PolicyInput = {
   fulfilment: { mode: "automatic", roles: ["director"] },
   retention: { default: "12 months" },
   subjectAccess: { ownerRoles: ["controller"] },
-  disclosure: { authoriserRoles: ["controller"] },
+  disclosure: { authoriserRoles: ["controller"], recorderMayAuthorise: true },
   compliance: { dpoRoles: ["controller"] },
 };
 

@@ -16,7 +16,8 @@ import type { FileToDeliver } from "../files/deliver-file.ts";
 import type { FileJobWork } from "../files/run-file-jobs.ts";
 import { findPerson } from "../policy/access.ts";
 import { loadRequest } from "../requests/load-request.ts";
-import { disclosureDetails } from "./disclosure-details.ts";
+import { describeAskingParty, disclosureDetails } from "./disclosure-details.ts";
+import { findRecipientEntry, recipientCategoryText } from "./permitted-recipients.ts";
 import { buildDisclosureForm } from "./disclosure-form.ts";
 import type { DisclosureReleasePayload } from "./release-disclosure.ts";
 
@@ -38,9 +39,18 @@ export async function prepareDisclosureFiles(ctx: CoreContext, job: FileJob): Pr
     return { name: person?.name ?? d.deciderEmail, roles: roles.join(", ") || "authoriser", decidedAt: d.decidedAt };
   });
   const disclosedAt = ctx.clock.now();
+  const recorderName = findPerson(policy, request.requesterEmail)?.name ?? request.requesterEmail;
+  // The policy's sole DPO may record and decide an outside party's request; the form and the audit say so.
+  const recorderDecided = !disclosure.requestedByEmail && decisions.some((d) => d.deciderEmail === request.requesterEmail);
+  const requestedBy = disclosure.requestedByEmail ? `${findPerson(policy, disclosure.requestedByEmail)?.name ?? disclosure.requestedByEmail}, ${policy.organisation.name}` : describeAskingParty(disclosure);
+  const recordedAndAuthorisedBy = recorderDecided ? `requested by ${requestedBy}; recorded and authorised by ${recorderName}` : undefined;
+  const recipient = disclosure.recipientEntryId ? findRecipientEntry(policy.disclosure.permittedRecipients, disclosure.recipientEntryId) : undefined;
   const form = await buildDisclosureForm(policy, {
     reference: request.reference,
-    requesterName: findPerson(policy, request.requesterEmail)?.name ?? request.requesterEmail,
+    requesterName: recorderName,
+    ...(disclosure.requestedByEmail ? { staffRequesterName: findPerson(policy, disclosure.requestedByEmail)?.name ?? disclosure.requestedByEmail } : {}),
+    ...(recipient ? { recipient: { label: recipient.label, category: recipientCategoryText(disclosure.recipientCategory), lawfulBasis: recipient.lawfulBasis } } : {}),
+    ...(recordedAndAuthorisedBy ? { recordedAndAuthorisedBy } : {}),
     requestedAt: request.createdAt,
     call: { startedAt: recording.startedAt, number: recording.externalNumber ?? request.externalNumber, extension: recording.extension, callId: recording.callId, durationSeconds: recording.durationSeconds },
     ...disclosureDetails(disclosure),
@@ -79,7 +89,12 @@ export async function prepareDisclosureFiles(ctx: CoreContext, job: FileJob): Pr
         details: {
           ...about,
           releaseMode: zip ? "zip" : "link",
+          agreedPurpose: disclosure.disclosurePurpose,
           lawfulBasis: disclosure.lawfulBasis,
+          ...(disclosure.recipientEntryId ? { recipientEntryId: disclosure.recipientEntryId, recipientCategory: disclosure.recipientCategory } : {}),
+          requestedBy,
+          recordedBy: request.requesterEmail,
+          ...(recordedAndAuthorisedBy ? { recordedAndAuthorisedBy } : {}),
           recordingId: recording.id,
           callId: recording.callId,
           formSha256,
@@ -100,3 +115,4 @@ function audioExtension(recording: Recording): string {
   const byType: Record<string, string> = { "audio/wav": ".wav", "audio/x-wav": ".wav", "audio/mpeg": ".mp3", "audio/mp4": ".m4a", "audio/ogg": ".ogg" };
   return byType[recording.contentType ?? ""] ?? ".audio";
 }
+

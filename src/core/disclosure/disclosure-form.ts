@@ -10,12 +10,20 @@ import { buildPdf } from "../documents/pdf.ts";
 import { formatDate, formatDateTime } from "../format.ts";
 import { formatPhoneNumber } from "../phone.ts";
 import type { Policy } from "../policy/schema.ts";
+import { calendarText } from "../calendar.ts";
 import type { DisclosureDetails } from "./disclosure-details.ts";
 
 export interface DisclosureFormData extends DisclosureDetails {
   reference: string;
+  /** Who recorded it in Callgate. */
   requesterName: string;
+  /** The member of staff who asked on the third party's behalf, if one did. */
+  staffRequesterName?: string;
   requestedAt: Date;
+  /** The permitted recipient the asking organisation falls under: its label, category words and the policy's basis. */
+  recipient?: { label: string; category: string | null; lawfulBasis: string | null };
+  /** Set when the recorder also decided (policy `disclosure.recorderMayAuthorise`): what the record says. */
+  recordedAndAuthorisedBy?: string;
   call: { startedAt: Date; number: string | null; extension: string | null; callId: string; durationSeconds: number };
   /** When the access link stops working, in link mode. */
   linkExpiresAt?: Date;
@@ -55,12 +63,21 @@ export function buildDisclosureForm(policy: Policy, d: DisclosureFormData): Prom
       .heading("2. Person requesting the recording")
       .fields([
         ["Name", d.askingPerson],
+        ["Role or job title", d.askingRole ?? "Not given"],
         ["Organisation", d.askingOrganisation],
+        ["Contact", d.askingContact ?? "Not given"],
+        ...(d.staffRequesterName ? ([["Asked for by (member of staff)", d.staffRequesterName]] as [string, string][]) : []),
       ])
       .heading("3. The purpose for which the recording is requested")
       .fields([
         ["Purpose", d.purpose],
         ["Lawful basis or exemption", d.lawfulBasis],
+        ...(d.recipient
+          ? ([
+              ["Permitted recipient under the policy", d.recipient.category ? `${d.recipient.label} (${d.recipient.category})` : d.recipient.label],
+              ...(d.recipient.lawfulBasis && d.recipient.lawfulBasis !== d.lawfulBasis ? [["Lawful basis the policy gives", d.recipient.lawfulBasis]] : []),
+            ] as [string, string][])
+          : []),
       ])
       .heading("4. Is this on behalf of a third party?")
       .fields([
@@ -69,12 +86,15 @@ export function buildDisclosureForm(policy: Policy, d: DisclosureFormData): Prom
       ])
       .heading("5. Date of request")
       .fields([
-        ["Date of request", formatDate(d.requestedAt, tz)],
-        ["Recorded in Callgate by", d.requesterName],
+        ["Date of request", d.requestReceivedOn ? calendarText(d.requestReceivedOn) : formatDate(d.requestedAt, tz)],
+        ["Recorded in Callgate", `${formatDate(d.requestedAt, tz)} by ${d.requesterName}`],
       ])
       .heading("Condition of release")
       .paragraph(conditionText(policy))
-      .fields([["Condition accepted by the recipient", "Yes"]])
+      .fields([
+        ["Purpose agreed on release", d.purpose],
+        ["Condition accepted by the recipient", "Yes"],
+      ])
       .heading("Release")
       .fields([
         ["Name and job title of the person in receipt of the recording", `${d.recipientName}, ${d.recipientJobTitle}`],
@@ -85,9 +105,14 @@ export function buildDisclosureForm(policy: Policy, d: DisclosureFormData): Prom
       .paragraph(`I, ${names}, authorise the release of the above recording in accordance with ${org}'s call recording policy and procedure.`)
       .fields([
         ["Authorised by", names],
+        ...(d.recordedAndAuthorisedBy ? ([["Recorded and authorised by one person", `${capitalise(d.recordedAndAuthorisedBy)}, as the policy allows for a request made by an outside party`]] as [string, string][]) : []),
         ["Date of authorisation", lastAuthorisation ? formatDateTime(lastAuthorisation, tz) : ""],
       ])
       .gap()
       .note(`Completed by Callgate on ${formatDateTime(d.disclosedAt, tz)} for request ${d.reference}. The authorisation was given in Callgate and is recorded in its audit log.`);
   });
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

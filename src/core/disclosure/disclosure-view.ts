@@ -11,7 +11,8 @@ import { maskPhoneNumber } from "../phone.ts";
 import { findPerson } from "../policy/access.ts";
 import type { Policy } from "../policy/schema.ts";
 import { buildRequestView } from "../requests/request-view.ts";
-import { disclosureDetails, type DisclosureDetails } from "./disclosure-details.ts";
+import { describeAskingParty, disclosureDetails, type DisclosureDetails } from "./disclosure-details.ts";
+import { findRecipientEntry, RECIPIENT_CATEGORY_LABELS } from "./permitted-recipients.ts";
 
 export interface DisclosureView extends DisclosureDetails {
   requestId: string;
@@ -23,6 +24,12 @@ export interface DisclosureView extends DisclosureDetails {
   maskedNumber: string;
   extension: string | null;
   createdAtText: string;
+  /** Who asked: "Sgt Alun Jones (Custody Sergeant), North Wales Police", or the member of staff who asked on its behalf. */
+  requestedByText: string;
+  /** The permitted recipient matched, e.g. "Police forces (law enforcement)"; null where the policy names none. */
+  recipientText: string | null;
+  /** Whether the person who recorded it may decide it too (the policy's `disclosure.recorderMayAuthorise`, an outside party's request). */
+  recorderMayDecide: boolean;
   /** Who authorised it, once authorised. */
   authorisedBy: string[];
   disclosedAtText: string | null;
@@ -42,6 +49,9 @@ export function buildDisclosureView(policy: Policy, row: DisclosureRow): Disclos
     statusText: row.disclosedAt ? "Authorised and disclosed" : request.status === "FULFILLED" ? "Authorised; the disclosure form is being prepared" : request.statusText,
     requesterName: request.requester.name,
     ...disclosureDetails(row),
+    requestedByText: row.requestedByEmail ? `${findPerson(policy, row.requestedByEmail)?.name ?? row.requestedByEmail} (staff) for ${describeAskingParty(row)}` : describeAskingParty(row),
+    recipientText: recipientText(policy, row),
+    recorderMayDecide: policy.disclosure.recorderMayAuthorise && !row.requestedByEmail,
     windowText: formatWindow(row.request.windowStart, row.request.windowEnd, tz),
     maskedNumber: maskPhoneNumber(row.request.externalNumber),
     extension: row.request.extension,
@@ -56,4 +66,11 @@ export async function loadDisclosureView(ctx: CoreContext, requestId: string): P
   const row = await ctx.db.disclosure.findUnique({ where: { requestId }, include: { request: { include: { decisions: true } } } });
   if (!row) throw new AppError("NOT_FOUND", "There is no such disclosure.");
   return buildDisclosureView(ctx.policy, row);
+}
+
+function recipientText(policy: Policy, row: Disclosure): string | null {
+  if (!row.recipientEntryId) return null;
+  const label = findRecipientEntry(policy.disclosure.permittedRecipients, row.recipientEntryId)?.label ?? row.recipientEntryId;
+  const category = row.recipientCategory ? RECIPIENT_CATEGORY_LABELS[row.recipientCategory as keyof typeof RECIPIENT_CATEGORY_LABELS] : undefined;
+  return category && row.recipientCategory !== "unspecified" ? `${label} (${category})` : label;
 }

@@ -4,7 +4,7 @@
  * lasts and how long recordings are kept. Validated once, at start.
  */
 import { z } from "zod";
-import { parseDuration, type PolicyDuration } from "./duration.ts";
+import { addDuration, parseDuration, type PolicyDuration } from "./duration.ts";
 
 const id = z
   .string()
@@ -74,6 +74,13 @@ const personSchema = z.strictObject({
   /** E-mail of the person's line manager, told of a breach they report where `breaches.notifyLineManager` says so (ECS). */
   lineManager: email.optional(),
 });
+
+/** How a subject access request reached the organisation. */
+export const SUBJECT_ACCESS_CHANNELS = ["letter", "email", "phone", "in-person", "web-form"] as const;
+/** Grounds for refusing a subject access request in whole or part. */
+export const SUBJECT_ACCESS_REFUSAL_GROUNDS = ["others-rights", "investigation", "unfounded", "excessive", "other"] as const;
+/** What a subject may be given when a request is answered. */
+export const SUBJECT_ACCESS_OUTPUTS = ["audio-copy", "transcript", "links", "heard-in-person"] as const;
 
 const approvalSlotSchema = z.strictObject({
   /** Any one of these roles fills the slot. */
@@ -156,6 +163,95 @@ const routesSchema = z.strictObject({
   cardPayments: z.strictObject({ handledBy: z.string().min(1).max(200), instructions: z.string().max(300).optional() }).optional(),
 });
 
+/**
+ * A class a recording can be preserved under: kept past its retention for
+ * `period` from the day it is preserved (or until released, without one),
+ * and reviewed every `reviewEvery` (North Wales Housing: the Document and
+ * Data Retention Policy).
+ */
+const preservationClassSchema = z.strictObject({
+  id,
+  label: z.string().min(1).max(120),
+  period: duration.optional(),
+  reviewEvery: duration.default(parseDuration("12 months")!),
+});
+
+const preservationSchema = z.strictObject({
+  /** Roles that may preserve a recording (the DPO always may); a site-scoped role only its sites' recordings. */
+  roles: z.array(id).default([]),
+  classes: z.array(preservationClassSchema).default([]),
+  /** Remind whoever preserved a recording (and the DPO) this long before its review date. */
+  remindBeforeReview: duration.default(parseDuration("14 days")!),
+});
+
+const PRESERVATION_DEFAULTS = { roles: [], classes: [], remindBeforeReview: parseDuration("14 days")! };
+
+export const ARCHIVE_TIERS = ["Cool", "Cold", "Archive"] as const;
+
+const archiveSchema = z.strictObject({
+  /** Age (from the call) at which a recording's audio moves tier. */
+  after: duration,
+  /** Azure Blob access tier: Cool and Cold play at once; Archive must be rehydrated first (hours). */
+  tier: z.enum(ARCHIVE_TIERS).default("Cool"),
+});
+
+/**
+ * Kinds of body a disclosure may go to. `named-on-form` and `legal-obligation`
+ * entries are grounds rather than bodies: usually written with
+ * `anyOrganisation: true`, so the DPO chooses them by id for the request at hand.
+ */
+export const RECIPIENT_CATEGORIES = [
+  "law-enforcement",
+  "tax-authority",
+  "regulator",
+  "local-authority",
+  "service-provider",
+  "legal-obligation",
+  "data-subject",
+  "named-on-form",
+  "other",
+] as const;
+
+/**
+ * A body the policy lets recordings go to. An asking organisation is this
+ * recipient when its name contains the label, an alias or a `matches` phrase
+ * as whole words, ignoring case and punctuation ("North Wales Police" holds
+ * "police"; "H.M. Revenue & Customs" holds "hm revenue and customs").
+ */
+const recipientSchema = z.strictObject({
+  id,
+  label: z.string().trim().min(1).max(200),
+  category: z.enum(RECIPIENT_CATEGORIES, { message: `must be one of: ${RECIPIENT_CATEGORIES.join(", ")}` }),
+  /** Other names of the same body: "HMRC", "HM Revenue and Customs". */
+  aliases: z.array(z.string().trim().min(1).max(200)).default([]),
+  /** Words or phrases that make an organisation one of these bodies: "police", "constabulary". */
+  matches: z.array(z.string().trim().min(1).max(80)).default([]),
+  /** The lawful basis or exemption a disclosure to it relies on; the form's lawful basis defaults to it. */
+  lawfulBasis: z.string().trim().min(1).max(300).optional(),
+  /**
+   * Any organisation may be this recipient, when the person recording the
+   * disclosure chooses this entry (a third party named on an authorised form;
+   * a body the organisation is legally obliged to share with).
+   */
+  anyOrganisation: z.boolean().default(false),
+});
+
+/**
+ * A permitted recipient as the policy writes it: an entry with a category
+ * and aliases, or (the older form, still read) a plain sentence such as
+ * "Police (§8)", matched by its words.
+ */
+const plainRecipientSchema = z.string().trim().min(1, "must not be empty");
+const permittedRecipientSchema = z
+  .custom<string | z.input<typeof recipientSchema>>()
+  // Not a z.union: a union reports only "Invalid input"; this reports the entry's own problems.
+  .transform((value, ctx): string | z.output<typeof recipientSchema> => {
+    const parsed = typeof value === "string" ? plainRecipientSchema.safeParse(value) : recipientSchema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues) ctx.addIssue(issue as Parameters<typeof ctx.addIssue>[0]);
+    return z.NEVER;
+  });
+
 const policyObject = z
   .strictObject({
     version: z.literal(1),
@@ -205,14 +301,22 @@ const policyObject = z
       .strictObject({
         accessWindow: duration.default(parseDuration("7 days")!),
         allowDownload: z.literal(false).default(false),
+        /** A link ends when its recording is due for deletion; the requester is told this long before (jobs/notify-grant-deletion.ts). */
+        deletionNotice: duration.default(parseDuration("2 days")!),
       })
-      .default({ accessWindow: parseDuration("7 days")!, allowDownload: false }),
+      .default({ accessWindow: parseDuration("7 days")!, allowDownload: false, deletionNotice: parseDuration("2 days")! }),
     retention: z.strictObject({
       default: duration,
       /** Per-site retention, by site id. */
       sites: z.record(id, duration).default({}),
       /** Per-class retention (a recording's class is set at import), by class id. */
       classes: z.record(id, duration).default({}),
+      /** Who besides the DPO may keep a recording past its deletion, and under which classes (holds/preserve-recording.ts). */
+      preservation: preservationSchema.default(PRESERVATION_DEFAULTS),
+      /** Remind whoever preserved a recording (and the DPO) this long before its preservation ends and it becomes due for deletion. */
+      remindBeforeDeletion: duration.optional(),
+      /** Move recordings' audio to a cheaper Azure Blob tier after a period (ECS: "periodically archived"). */
+      archive: archiveSchema.optional(),
     }),
     subjectAccess: z.strictObject({
       /** Roles that own subject access requests. */
@@ -222,14 +326,33 @@ const policyObject = z
       pauseClockForIdentity: z.boolean().default(true),
       /** Where requests are sent, as the policy publishes it. */
       contact: z.string().optional(),
+      /**
+       * The ways the policy asks requests to come in (LIFE §7, ECS: in writing).
+       * A request by any other way is still logged, as the law allows, and the
+       * person logging it is told what the policy asks.
+       */
+      channels: z.array(z.enum(SUBJECT_ACCESS_CHANNELS)).min(1).default([...SUBJECT_ACCESS_CHANNELS]),
+      /** Whether a DPO who does not own a request may still close, refuse or extend it. */
+      dpoMayClose: z.boolean().default(true),
+      /** The grounds the policy lets an owner refuse on, in whole or part (LIFE §7: others' rights, an investigation). */
+      refusalGrounds: z.array(z.enum(SUBJECT_ACCESS_REFUSAL_GROUNDS)).min(1).default([...SUBJECT_ACCESS_REFUSAL_GROUNDS]),
+      /** What the organisation may give the subject (Oxford Open Learning: a transcript or recording; ECS: hear it). */
+      outputs: z.array(z.enum(SUBJECT_ACCESS_OUTPUTS)).min(1).default([...SUBJECT_ACCESS_OUTPUTS]),
     }),
     disclosure: z.strictObject({
       /** Roles that may authorise a disclosure to a third party. */
       authoriserRoles: z.array(id).min(1),
       /** Roles that may fill in a disclosure form; defaults to the DPO's roles and the authorisers'. */
       requestableBy: z.array(id).min(1).optional(),
-      /** Who may receive recordings, as the policy lists them. */
-      permittedRecipients: z.array(z.string()).default([]),
+      /** Who may receive recordings, as the policy lists them (entries with a category, or plain sentences). */
+      permittedRecipients: z.array(permittedRecipientSchema).default([]),
+      /**
+       * The person who records an outside party's request (the police, HMRC)
+       * may also decide it: a small organisation whose sole DPO or data
+       * controller both records and authorises. Never when the request comes
+       * from someone in the policy. Off by default (separation of duties).
+       */
+      recorderMayAuthorise: z.boolean().default(false),
     }),
     covertMonitoring: z
       .strictObject({
@@ -241,6 +364,10 @@ const policyObject = z
     compliance: z.strictObject({
       /** Roles with the Data Protection Officer's powers (audit, holds, erasure). */
       dpoRoles: z.array(id).min(1),
+      /** Roles that may propose, confirm and cancel an erasure (right to be forgotten); defaults to the DPO's roles. */
+      erasureRoles: z.array(id).min(1).optional(),
+      /** Roles that may export a subject's data (data portability); defaults to the DPO's roles. */
+      portabilityRoles: z.array(id).min(1).optional(),
     }),
     breaches: breachesSchema.default(BREACH_DEFAULTS),
     capacity: capacitySchema.optional(),
@@ -268,6 +395,9 @@ export type Role = Policy["roles"][number];
 export type Site = Policy["sites"][number];
 export type ApprovalSlot = Purpose["approvals"][number];
 export type RequestTypeName = (typeof REQUEST_TYPES)[number];
+/** A permitted recipient in its full form (a plain sentence is read as one by permitted-recipients.ts). */
+export type PermittedRecipient = z.output<typeof recipientSchema>;
+export type RecipientCategory = (typeof RECIPIENT_CATEGORIES)[number];
 
 /** The built-in purpose a disclosure to a third party (police, HMRC, an insurer) rides on. */
 export const DISCLOSURE_PURPOSE_ID = "third-party-disclosure";
@@ -358,6 +488,7 @@ function checkReferences(policy: z.output<typeof policyObject>, ctx: z.Refinemen
   roleRefs(policy.subjectAccess.ownerRoles, ["subjectAccess", "ownerRoles"]);
   roleRefs(policy.disclosure.authoriserRoles, ["disclosure", "authoriserRoles"]);
   if (policy.disclosure.requestableBy) roleRefs(policy.disclosure.requestableBy, ["disclosure", "requestableBy"]);
+  checkDisclosureDecidable(policy, issue);
   roleRefs(policy.covertMonitoring.authoriserRoles, ["covertMonitoring", "authoriserRoles"]);
   if (policy.covertMonitoring.allowed && policy.covertMonitoring.authoriserRoles.length === 0) {
     issue(["covertMonitoring", "authoriserRoles"], "covert monitoring is allowed, so name the roles that authorise it");
@@ -374,4 +505,61 @@ function checkReferences(policy: z.output<typeof policyObject>, ctx: z.Refinemen
     issue(["breaches", "reportWithin"], 'write the ICO deadline in hours or days (for example "72 hours")');
   }
   if (policy.routes.complaints) roleRefs(policy.routes.complaints.handledBy, ["routes", "complaints", "handledBy"]);
+  if (policy.compliance.erasureRoles) roleRefs(policy.compliance.erasureRoles, ["compliance", "erasureRoles"]);
+  if (policy.compliance.portabilityRoles) roleRefs(policy.compliance.portabilityRoles, ["compliance", "portabilityRoles"]);
+  checkRetentionExtras(policy, issue, roleRefs);
+}
+
+/** Preservation classes and roles, and the archive step, make sense together. */
+function checkRetentionExtras(
+  policy: z.output<typeof policyObject>,
+  issue: (path: (string | number)[], message: string) => void,
+  roleRefs: (roles: string[], path: (string | number)[]) => void,
+): void {
+  const { preservation, archive } = policy.retention;
+  roleRefs(preservation.roles, ["retention", "preservation", "roles"]);
+  const seen = new Set<string>();
+  preservation.classes.forEach((c, i) => {
+    if (seen.has(c.id)) issue(["retention", "preservation", "classes", i, "id"], `preservation class "${c.id}" is defined twice`);
+    seen.add(c.id);
+  });
+  if (preservation.roles.length > 0 && preservation.classes.length === 0) {
+    issue(["retention", "preservation", "classes"], "roles may preserve recordings, so name at least one class to preserve them under (an id, a label, and a period unless kept until released)");
+  }
+  if (archive) {
+    // Compared from a fixed day: calendar durations have no single length.
+    const from = new Date(Date.UTC(2026, 0, 1));
+    const periods = [policy.retention.default, ...Object.values(policy.retention.sites), ...Object.values(policy.retention.classes)];
+    const shortest = Math.min(...periods.map((d) => addDuration(from, d).getTime()));
+    if (addDuration(from, archive.after).getTime() >= shortest) {
+      issue(["retention", "archive", "after"], "recordings would be deleted before they are archived: make it shorter than every retention period");
+    }
+  }
+}
+
+/**
+ * A disclosure someone can record and someone can decide: an authoriser and a
+ * recorder exist, and unless the recorder may decide an outside party's
+ * request, some authoriser is not the only recorder. Recipient ids are unique.
+ */
+function checkDisclosureDecidable(policy: z.output<typeof policyObject>, issue: (path: (string | number)[], message: string) => void): void {
+  const d = policy.disclosure;
+  const holders = (roles: readonly string[]) => policy.people.filter((p) => p.roles.some((r) => roles.includes(r)));
+  const authorisers = holders(d.authoriserRoles);
+  const recorderRoles = d.requestableBy ?? [...new Set([...policy.compliance.dpoRoles, ...d.authoriserRoles])];
+  const recorders = holders(recorderRoles);
+  if (authorisers.length === 0) issue(["disclosure", "authoriserRoles"], "nobody holds a role that can authorise a disclosure; give the role to someone under people");
+  else if (recorders.length === 0) issue(["disclosure", "requestableBy"], "nobody holds a role that can record a disclosure, so none could ever be made");
+  else if (!d.recorderMayAuthorise && authorisers.length === 1 && recorders.length === 1 && recorders[0]!.email === authorisers[0]!.email) {
+    issue(
+      ["disclosure", "recorderMayAuthorise"],
+      `nobody could ever authorise a disclosure: ${authorisers[0]!.email} is the only person who may record one and the only authoriser, and may not decide a request they recorded. Set recorderMayAuthorise: true (the DPO records an outside party's request and decides it), or name another authoriser`,
+    );
+  }
+  const seen = new Set<string>();
+  d.permittedRecipients.forEach((r, i) => {
+    if (typeof r === "string") return;
+    if (seen.has(r.id)) issue(["disclosure", "permittedRecipients", i, "id"], `recipient "${r.id}" is defined twice`);
+    seen.add(r.id);
+  });
 }

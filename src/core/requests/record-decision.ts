@@ -15,6 +15,7 @@ import { enqueueNotices } from "../notify/enqueue-notices.ts";
 import { describeSlot, filledSlots, findPerson, holdsRole, personByEmail, purposeById } from "../policy/access.ts";
 import type { Person } from "../policy/schema.ts";
 import { cleanFreeText } from "../validation.ts";
+import { disclosureDecisionRule } from "../disclosure/disclosure-decision.ts";
 import { afterAuthorisation } from "./fulfilment-steps.ts";
 import { lockRequest, moveRequest } from "./request-lifecycle.ts";
 import type { RequestWithDecisions } from "./load-request.ts";
@@ -48,7 +49,9 @@ async function attemptRecordDecision(ctx: CoreContext, raw: RecordDecisionInput)
   const requestId = await transact(ctx, async (tx) => {
     const now = ctx.clock.now();
     const request = await lockRequest(tx, input.requestId);
-    guardDecision(ctx, request, decider);
+    // A disclosure's own rules: never by the member of staff who asked; by its recorder only where the policy allows.
+    const disclosureRule = request.status === "PENDING_APPROVAL" ? await disclosureDecisionRule(tx, policy, request, decider, input.outcome) : { recorderDecides: null };
+    guardDecision(ctx, request, decider, disclosureRule.recorderDecides !== null);
     const purpose = purposeById(policy, request.purposeId);
     const approvers = approversOf(ctx, request);
 
@@ -66,7 +69,7 @@ async function attemptRecordDecision(ctx: CoreContext, raw: RecordDecisionInput)
       subjectId: request.id,
       requestId: request.id,
       purposeId: request.purposeId,
-      details: { reference: request.reference, ...(reason ? { reason } : {}) },
+      details: { reference: request.reference, ...(reason ? { reason } : {}), ...(disclosureRule.recorderDecides ? { recordedAndDecidedBy: disclosureRule.recorderDecides } : {}) },
     });
 
     if (input.outcome === "deny") {
@@ -92,7 +95,7 @@ async function attemptRecordDecision(ctx: CoreContext, raw: RecordDecisionInput)
 }
 
 /** Throws the specific reason this person cannot decide this request now. */
-function guardDecision(ctx: CoreContext, request: RequestWithDecisions, decider: Person): void {
+function guardDecision(ctx: CoreContext, request: RequestWithDecisions, decider: Person, requesterMayDecide = false): void {
   const { policy } = ctx;
   const tz = policy.organisation.timeZone;
   if (request.status !== "PENDING_APPROVAL") {
@@ -100,7 +103,7 @@ function guardDecision(ctx: CoreContext, request: RequestWithDecisions, decider:
     const by = last ? ` by ${findPerson(policy, last.deciderEmail)?.name ?? last.deciderEmail} on ${formatDateTime(last.decidedAt, tz)}` : "";
     throw new AppError("ALREADY_DECIDED", `Request ${request.reference} has already been decided${by}: ${buildRequestView(policy, request).statusText.toLowerCase()}.`);
   }
-  if (decider.email === request.requesterEmail) {
+  if (decider.email === request.requesterEmail && !requesterMayDecide) {
     throw new AppError("SELF_APPROVAL", "You cannot authorise your own request. Another authoriser has been asked.");
   }
   const purpose = purposeById(policy, request.purposeId);

@@ -107,6 +107,14 @@ export interface PrepareOptions {
    * may belong to no site.
    */
   siteMayBeOpen?: boolean;
+  /**
+   * The requester may also authorise: a disclosure an outside party asked
+   * for, recorded by a sole DPO whom the policy lets decide it
+   * (`disclosure.recorderMayAuthorise`).
+   */
+  requesterMayAuthorise?: boolean;
+  /** People who may not authorise this request although their role could (a member of staff who asked for the disclosure). */
+  excludeAuthorisers?: readonly string[];
 }
 
 /**
@@ -152,7 +160,8 @@ export function prepareRequest(ctx: CoreContext, requester: Person, purpose: Pur
     employeeEmail = employee.email;
   }
 
-  const authorisers = authorisersFor(policy, purpose, siteId).filter((p) => p.email !== requester.email);
+  const excluded = new Set([...(options.requesterMayAuthorise ? [] : [requester.email]), ...(options.excludeAuthorisers ?? [])]);
+  const authorisers = authorisersFor(policy, purpose, siteId).filter((p) => !excluded.has(p.email));
   if (filledSlots(policy, purpose.approvals, authorisers, siteId) < purpose.approvals.length) {
     throw new AppError("FORBIDDEN", `Nobody other than you can authorise "${purpose.label}" requests${siteId ? ` for ${siteName(policy, siteId)}` : ""}, and you cannot authorise your own. Ask your Data Protection Officer.`, "purpose");
   }

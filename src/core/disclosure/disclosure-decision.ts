@@ -1,0 +1,36 @@
+/**
+ * Who may decide a disclosure, beyond the ordinary rules of record-decision:
+ * the member of staff who asked for it never may, and the person who recorded
+ * it may only where the policy says `disclosure.recorderMayAuthorise` and the
+ * outside party (the police, HMRC) asked directly. A small organisation's sole
+ * DPO can then record and decide, and the decision's audit entry says so.
+ */
+import type { Tx } from "../context.ts";
+import { AppError } from "../errors.ts";
+import { findPerson } from "../policy/access.ts";
+import type { Person, Policy } from "../policy/schema.ts";
+import type { RequestWithDecisions } from "../requests/load-request.ts";
+import { describeAskingParty } from "./disclosure-details.ts";
+import { isDisclosureRequest } from "./release-disclosure.ts";
+
+export interface DisclosureDecisionRule {
+  /**
+   * Set when the decider recorded the disclosure and may decide it: what the
+   * record says, e.g. "requested by Sgt Alun Jones (Custody Sergeant), North
+   * Wales Police; recorded and authorised by Carys Evans".
+   */
+  recorderDecides: string | null;
+}
+
+/** Throws SELF_APPROVAL for the member of staff who asked; says whether the recorder may decide. */
+export async function disclosureDecisionRule(tx: Tx, policy: Policy, request: RequestWithDecisions, decider: Person, outcome: "approve" | "deny"): Promise<DisclosureDecisionRule> {
+  if (!isDisclosureRequest(request)) return { recorderDecides: null };
+  const disclosure = await tx.disclosure.findUnique({ where: { requestId: request.id } });
+  if (!disclosure) return { recorderDecides: null };
+  if (disclosure.requestedByEmail === decider.email) {
+    throw new AppError("SELF_APPROVAL", "You asked for this disclosure, so you cannot authorise it. Another authoriser has been asked.");
+  }
+  if (decider.email !== request.requesterEmail || !policy.disclosure.recorderMayAuthorise || disclosure.requestedByEmail) return { recorderDecides: null };
+  const recorder = findPerson(policy, request.requesterEmail)?.name ?? request.requesterEmail;
+  return { recorderDecides: `requested by ${describeAskingParty(disclosure)}; recorded and ${outcome === "approve" ? "authorised" : "refused"} by ${recorder}` };
+}
