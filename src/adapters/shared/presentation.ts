@@ -19,6 +19,20 @@ export interface FormPurpose {
   requestTypes: readonly string[];
 }
 
+/**
+ * Whether the form may leave the call's time out and offer a range of days
+ * (requesting.callTime "if-known", requesting.maxRangeDays), as the policy says.
+ */
+export interface FormCallTime {
+  timeOptional: boolean;
+  /** 0: no "to" date is offered. */
+  maxRangeDays: number;
+}
+
+export function formCallTime(ctx: CoreContext): FormCallTime {
+  return { timeOptional: ctx.policy.requesting.callTime === "if-known", maxRangeDays: ctx.policy.requesting.maxRangeDays };
+}
+
 /** The purposes this person may use, as the core decides; FORBIDDEN if none. */
 export function formPurposes(ctx: CoreContext, person: Person): FormPurpose[] {
   const purposes = requestablePurposes(ctx.policy, person).map((p) => ({

@@ -15,6 +15,7 @@ export function formValues(values: StateValues): RequestFormValues {
   const window = Number(choice(FORM_BLOCKS.windowMinutes));
   return {
     date: at(FORM_BLOCKS.date)?.selected_date || undefined,
+    dateTo: at(FORM_BLOCKS.dateTo)?.selected_date || undefined,
     time: at(FORM_BLOCKS.time)?.selected_time || undefined,
     windowMinutes: Number.isFinite(window) && window > 0 ? window : undefined,
     direction: choice(FORM_BLOCKS.direction),

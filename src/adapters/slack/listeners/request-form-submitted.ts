@@ -31,6 +31,7 @@ export const requestFormSubmitted: ListenerRegistration = {
           type: values.type === "call-log" ? "call-log" : "recording",
           siteId: values.siteId,
           date: values.date ?? "",
+          dateTo: values.dateTo,
           time: values.time ?? "",
           windowMinutes: values.windowMinutes,
           direction: values.direction === "inbound" || values.direction === "outbound" || values.direction === "internal" ? values.direction : undefined,

@@ -10,7 +10,7 @@ import { parseRequestArguments } from "../arguments.ts";
 import { acknowledge, type ListenerRegistration } from "../deps.ts";
 import { COMMANDS } from "../ids.ts";
 import { parsePayload, slashCommand } from "../payloads.ts";
-import { formPurposes } from "../../shared/presentation.ts";
+import { formCallTime, formPurposes } from "../../shared/presentation.ts";
 import { requestFormView, type RequestFormValues } from "../render/request-form.ts";
 import type { types } from "@slack/bolt";
 
@@ -37,5 +37,5 @@ export const requestRecordingCommand: ListenerRegistration = {
 export function requestForm(ctx: CoreContext, person: Person, values: RequestFormValues): types.ModalView {
   const purposes = formPurposes(ctx, person);
   const siteId = values.siteId ?? (person.sites.length === 1 ? person.sites[0] : undefined);
-  return requestFormView({ purposes, sites: ctx.policy.sites, values: { ...values, siteId } });
+  return requestFormView({ purposes, sites: ctx.policy.sites, values: { ...values, siteId }, callTime: formCallTime(ctx) });
 }

@@ -5,7 +5,7 @@
  * reason prompt and, where it needs consent, the recorded employee's field.
  */
 import type { types } from "@slack/bolt";
-import type { FormPurpose } from "../../shared/presentation.ts";
+import type { FormCallTime, FormPurpose } from "../../shared/presentation.ts";
 import { ACTIONS, VIEWS } from "../ids.ts";
 import { context, escapeMrkdwn, option, plain, section, type Block } from "./blocks.ts";
 
@@ -13,6 +13,7 @@ import { context, escapeMrkdwn, option, plain, section, type Block } from "./blo
 /** What the form shows in its fields: from the slash command's arguments, or as the person left them. */
 export interface RequestFormValues {
   date?: string; // YYYY-MM-DD
+  dateTo?: string; // YYYY-MM-DD, where the policy allows a range
   time?: string; // HH:MM
   windowMinutes?: number;
   direction?: string;
@@ -31,11 +32,14 @@ export interface RequestFormOptions {
   /** The organisation's sites; the site field appears only when there are several. */
   sites: ReadonlyArray<{ id: string; name: string }>;
   values: RequestFormValues;
+  /** Time "if known" and a range of days, where the policy allows them (default: time required, no range). */
+  callTime?: FormCallTime;
 }
 
 /** Input block ids, named after the core's fields (AppError.field). */
 export const FORM_BLOCKS = {
   date: "date",
+  dateTo: "dateTo",
   time: "time",
   windowMinutes: "windowMinutes",
   direction: "direction",
@@ -62,6 +66,7 @@ const TYPES: Record<string, string> = { recording: "The recording", "call-log": 
 
 export function requestFormView(options: RequestFormOptions): types.ModalView {
   const { purposes, sites, values } = options;
+  const { timeOptional, maxRangeDays } = options.callTime ?? { timeOptional: false, maxRangeDays: 0 };
   const purpose = purposes.find((p) => p.id === values.purposeId) ?? purposes[0]!;
   const blocks: Block[] = [
     section("Tell us which call you need and why. Your request goes to the people the organisation's policy names to authorise it."),
@@ -72,7 +77,10 @@ export function requestFormView(options: RequestFormOptions): types.ModalView {
       initial_option: option(purpose.label, purpose.id),
     }, { dispatch: true }),
     input(FORM_BLOCKS.date, "Date of the call", { type: "datepicker", action_id: VALUE_ACTION, ...(values.date ? { initial_date: values.date } : {}), placeholder: plain("Choose the date", 150) }),
-    input(FORM_BLOCKS.time, "About what time?", { type: "timepicker", action_id: VALUE_ACTION, ...(values.time ? { initial_time: values.time } : {}), placeholder: plain("For example 14:30", 150) }, { hint: "The 24-hour clock, UK time." }),
+    ...(maxRangeDays > 0
+      ? [input(FORM_BLOCKS.dateTo, "Not sure of the day? The last day it could have been", { type: "datepicker", action_id: VALUE_ACTION, ...(values.dateTo ? { initial_date: values.dateTo } : {}), placeholder: plain("Choose the last day", 150) }, { optional: true, hint: `Every call from the first date to this one is searched (at most ${maxRangeDays} day${maxRangeDays === 1 ? "" : "s"}); leave the time empty.` })]
+      : []),
+    input(FORM_BLOCKS.time, timeOptional ? "About what time? (if known)" : "About what time?", { type: "timepicker", action_id: VALUE_ACTION, ...(values.time ? { initial_time: values.time } : {}), placeholder: plain("For example 14:30", 150) }, { hint: timeOptional ? "The 24-hour clock, UK time. Leave it empty to search the whole day." : "The 24-hour clock, UK time.", optional: timeOptional }),
     input(FORM_BLOCKS.windowMinutes, "Search either side of that time", selectOf(WINDOW_CHOICES.map((m) => [String(m), `± ${m} minutes`] as const), String(values.windowMinutes ?? 30))),
     input(FORM_BLOCKS.direction, "Direction", selectOf(DIRECTIONS, values.direction, "Either"), { optional: true }),
     input(FORM_BLOCKS.number, "External number", textInput(values.number, { max: 40, placeholder: "For example 01427 700700" }), { optional: true, hint: "As you would dial it. Give this or the extension." }),

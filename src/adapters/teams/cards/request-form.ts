@@ -10,7 +10,7 @@
  * and the member-of-staff field is there whenever a purpose needs consent.
  */
 import type { CardElement, IChoiceSetInput, IDateInput, ITextInput, ITimeInput } from "@microsoft/teams.cards";
-import type { FormPurpose } from "../../shared/presentation.ts";
+import type { FormCallTime, FormPurpose } from "../../shared/presentation.ts";
 import { VERBS } from "../ids.ts";
 import { attention, card, choice, execute, heading, subtle, text, type Card, type Element } from "./elements.ts";
 
@@ -19,6 +19,8 @@ import { attention, card, choice, execute, heading, subtle, text, type Card, typ
 export interface RequestFormValues {
   purposeId?: string;
   date?: string;
+  /** The last day of a range, where the policy allows one. */
+  dateTo?: string;
   time?: string;
   windowMinutes?: string;
   direction?: string;
@@ -37,11 +39,13 @@ export interface RequestFormOptions {
   /** People who may be the member of staff on the call (for consent). */
   staff: ReadonlyArray<{ email: string; name: string }>;
   values: RequestFormValues;
+  /** Time "if known" and a range of days, where the policy allows them (default: time required, no range). */
+  callTime?: FormCallTime;
   /** Errors by input id; "form" is shown at the top. */
   errors?: Partial<Record<keyof RequestFormValues | "form", string>>;
 }
 
-export const FORM_FIELDS = ["purposeId", "date", "time", "windowMinutes", "direction", "number", "extension", "parties", "siteId", "type", "employeeEmail", "reason"] as const;
+export const FORM_FIELDS = ["purposeId", "date", "dateTo", "time", "windowMinutes", "direction", "number", "extension", "parties", "siteId", "type", "employeeEmail", "reason"] as const;
 
 export const WINDOW_CHOICES = ["15", "30", "60"] as const;
 const DIRECTIONS = [
@@ -57,6 +61,7 @@ export const EXTENSION_PATTERN = "^[0-9*#]{1,10}$";
 
 export function requestFormCard(options: RequestFormOptions): Card {
   const { purposes, sites, staff, values, errors = {} } = options;
+  const { timeOptional, maxRangeDays } = options.callTime ?? { timeOptional: false, maxRangeDays: 0 };
   const purpose = purposes.find((p) => p.id === values.purposeId) ?? purposes[0]!;
   const err = (field: keyof RequestFormValues): Element[] => (errors[field] ? [attention(errors[field]!, `${field}Error`)] : []);
   const body: Element[] = [
@@ -67,7 +72,15 @@ export function requestFormCard(options: RequestFormOptions): Card {
     ...err("purposeId"),
     { type: "Input.Date", id: "date", label: "Date of the call", isRequired: true, errorMessage: "Choose the date of the call.", ...(values.date ? { value: values.date } : {}) } as IDateInput,
     ...err("date"),
-    { type: "Input.Time", id: "time", label: "About what time? (24-hour clock, UK time)", isRequired: true, errorMessage: "Give the time, for example 14:30.", ...(values.time ? { value: values.time } : {}) } as ITimeInput,
+    ...(maxRangeDays > 0
+      ? [
+          { type: "Input.Date", id: "dateTo", label: `Not sure of the day? The last day it could have been (at most ${maxRangeDays} day${maxRangeDays === 1 ? "" : "s"}; leave the time empty)`, ...(values.dateTo ? { value: values.dateTo } : {}) } as IDateInput,
+          ...err("dateTo"),
+        ]
+      : []),
+    timeOptional
+      ? ({ type: "Input.Time", id: "time", label: "About what time? (if known; leave it empty to search the whole day)", ...(values.time ? { value: values.time } : {}) } as ITimeInput)
+      : ({ type: "Input.Time", id: "time", label: "About what time? (24-hour clock, UK time)", isRequired: true, errorMessage: "Give the time, for example 14:30.", ...(values.time ? { value: values.time } : {}) } as ITimeInput),
     ...err("time"),
     choiceSet("windowMinutes", "Search either side of that time", WINDOW_CHOICES.map((m) => [m, `± ${m} minutes`] as const), values.windowMinutes ?? "30", { required: true }),
     ...err("windowMinutes"),

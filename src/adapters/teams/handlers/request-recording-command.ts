@@ -6,7 +6,7 @@
 import type { CoreContext } from "../../../core/context.ts";
 import type { Person } from "../../../core/policy/schema.ts";
 import type { Card } from "../cards/elements.ts";
-import { formPurposes } from "../../shared/presentation.ts";
+import { formCallTime, formPurposes } from "../../shared/presentation.ts";
 import { requestFormCard, type RequestFormOptions, type RequestFormValues } from "../cards/request-form.ts";
 import type { CommandHandler } from "../deps.ts";
 import { COMMANDS } from "../ids.ts";
@@ -28,5 +28,5 @@ export function requestForm(ctx: CoreContext, person: Person, values: RequestFor
   const purposes = formPurposes(ctx, person);
   const siteId = values.siteId ?? (person.sites.length === 1 ? person.sites[0] : undefined);
   const staff = ctx.policy.people.filter((p) => p.email !== person.email).map((p) => ({ email: p.email, name: p.name }));
-  return requestFormCard({ purposes, sites: ctx.policy.sites, staff, values: { ...values, ...(siteId ? { siteId } : {}) }, ...(errors ? { errors } : {}) });
+  return requestFormCard({ purposes, sites: ctx.policy.sites, staff, values: { ...values, ...(siteId ? { siteId } : {}) }, callTime: formCallTime(ctx), ...(errors ? { errors } : {}) });
 }

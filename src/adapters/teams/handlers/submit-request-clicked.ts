@@ -21,6 +21,7 @@ const field = (max: number) => z.string().max(max).optional().transform((v) => v
 const formData = z.object({
   purposeId: field(100),
   date: field(20),
+  dateTo: field(20),
   time: field(10),
   windowMinutes: field(6),
   direction: field(20),
@@ -51,6 +52,7 @@ export const submitRequestClicked: VerbHandler = {
         type: values.type === "call-log" ? "call-log" : "recording",
         siteId: values.siteId,
         date: values.date ?? "",
+        dateTo: values.dateTo,
         time: values.time ?? "",
         windowMinutes: window,
         direction,
