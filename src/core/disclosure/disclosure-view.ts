@@ -8,7 +8,7 @@ import type { CoreContext } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { formatDateTime, formatWindow } from "../format.ts";
 import { maskPhoneNumber } from "../phone.ts";
-import { findPerson } from "../policy/access.ts";
+import { authorisersFor, findPerson, purposeById } from "../policy/access.ts";
 import type { Policy } from "../policy/schema.ts";
 import { buildRequestView } from "../requests/request-view.ts";
 import { describeAskingParty, disclosureDetails, type DisclosureDetails } from "./disclosure-details.ts";
@@ -30,6 +30,11 @@ export interface DisclosureView extends DisclosureDetails {
   recipientText: string | null;
   /** Whether the person who recorded it may decide it too (the policy's `disclosure.recorderMayAuthorise`, an outside party's request). */
   recorderMayDecide: boolean;
+  /**
+   * Who may decide it: the purpose's authorisers for its site, less the member
+   * of staff who asked, and less its recorder unless `recorderMayDecide`.
+   */
+  authoriserEmails: string[];
   /** Who authorised it, once authorised. */
   authorisedBy: string[];
   disclosedAtText: string | null;
@@ -52,6 +57,9 @@ export function buildDisclosureView(policy: Policy, row: DisclosureRow): Disclos
     requestedByText: row.requestedByEmail ? `${findPerson(policy, row.requestedByEmail)?.name ?? row.requestedByEmail} (staff) for ${describeAskingParty(row)}` : describeAskingParty(row),
     recipientText: recipientText(policy, row),
     recorderMayDecide: policy.disclosure.recorderMayAuthorise && !row.requestedByEmail,
+    authoriserEmails: authorisersFor(policy, purposeById(policy, row.request.purposeId), row.request.siteId)
+      .map((p) => p.email)
+      .filter((e) => e !== row.requestedByEmail && (e !== row.request.requesterEmail || (policy.disclosure.recorderMayAuthorise && !row.requestedByEmail))),
     windowText: formatWindow(row.request.windowStart, row.request.windowEnd, tz),
     maskedNumber: maskPhoneNumber(row.request.externalNumber),
     extension: row.request.extension,
