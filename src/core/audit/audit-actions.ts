@@ -68,6 +68,7 @@ export const AUDIT_ACTIONS = [
   "subject-access.paused",
   "subject-access.resumed",
   "subject-access.identity-recorded",
+  "subject-access.information-added",
   "subject-access.extended",
   "subject-access.item-reviewed",
   "subject-access.bundle-prepared",

@@ -1,8 +1,12 @@
 /**
  * Closes a subject access request: answered in full, refused, partly refused
- * (with the grounds, recorded), or withdrawn by the subject. In the same
- * transaction the request's hold is released, so its recordings return to
- * the ordinary retention rules.
+ * (on one of the grounds the policy lists, recorded), or withdrawn by the
+ * subject. Answering records what the subject was given (an audio copy, a
+ * transcript, links, hearing it in person: several may apply, from the
+ * policy's `outputs`), and every close but a withdrawal records the owner's
+ * assessment note. Only the request's owner, or a DPO where the policy's
+ * `dpoMayClose` allows. In the same transaction the request's hold is
+ * released, so its recordings return to the ordinary retention rules.
  */
 import type { SubjectAccessStatus } from "../../generated/prisma/client.ts";
 import type { CoreContext } from "../context.ts";
@@ -15,6 +19,9 @@ import { cleanFreeText } from "../validation.ts";
 import { buildSubjectAccessView, loadSubjectAccess, type SubjectAccessView } from "./subject-access-view.ts";
 import { lockSubjectAccess, maskNumbersIn, requireOpen, requireSubjectAccessOwner, subjectAccessTeam, todayFor } from "./subject-access-rules.ts";
 import { withRefusalAudit } from "../guards.ts";
+import { SUBJECT_ACCESS_OUTPUTS } from "../policy/schema.ts";
+import { findSubjectAccess } from "./subject-access-rules.ts";
+import { requireCaseHandler } from "./subject-access-intake.ts";
 
 export type CloseOutcome = "complete" | "refuse" | "partial" | "withdrawn";
 
@@ -29,6 +36,16 @@ export const REFUSAL_GROUNDS = {
 
 export type RefusalGround = keyof typeof REFUSAL_GROUNDS;
 
+export type SubjectAccessOutput = (typeof SUBJECT_ACCESS_OUTPUTS)[number];
+
+/** What the subject may be given, in words. */
+export const OUTPUT_TEXT: Record<SubjectAccessOutput, string> = {
+  "audio-copy": "a copy of the recording",
+  transcript: "a transcript",
+  links: "playback links",
+  "heard-in-person": "heard the recording in person",
+};
+
 export interface CloseSubjectAccessInput {
   actorEmail: string;
   reference: string;
@@ -37,6 +54,10 @@ export interface CloseSubjectAccessInput {
   grounds?: RefusalGround;
   /** Free text: the detail of the grounds, or why the request was withdrawn. */
   reason?: string;
+  /** What the subject was given (one or more of the policy's outputs); from the prepared bundle if left out. */
+  outputs?: string[];
+  /** The owner's assessment: what was searched, what was found and why the outcome. Required except for a withdrawal (for a refusal, the reason serves if it is given). */
+  assessment?: string;
 }
 
 const STATUS: Record<CloseOutcome, SubjectAccessStatus> = { complete: "COMPLETED", refuse: "REFUSED", partial: "PARTIALLY_REFUSED", withdrawn: "WITHDRAWN" };
@@ -47,20 +68,30 @@ export async function closeSubjectAccess(ctx: CoreContext, input: CloseSubjectAc
 }
 
 async function attemptCloseSubjectAccess(ctx: CoreContext, input: CloseSubjectAccessInput): Promise<SubjectAccessView> {
-  const actor = requireSubjectAccessOwner(ctx.policy, input.actorEmail);
+  requireSubjectAccessOwner(ctx.policy, input.actorEmail);
+  const actor = requireCaseHandler(ctx.policy, input.actorEmail, await findSubjectAccess(ctx.db, input.reference));
   if (!(input.outcome in STATUS)) throw new AppError("INVALID_INPUT", "Close it as complete, refuse, partial or withdrawn.", "outcome");
-  if (input.grounds !== undefined && !(input.grounds in REFUSAL_GROUNDS)) {
-    throw new AppError("INVALID_INPUT", `The grounds must be one of: ${Object.keys(REFUSAL_GROUNDS).join(", ")}.`, "grounds");
+  const allowedGrounds = ctx.policy.subjectAccess.refusalGrounds;
+  if (input.grounds !== undefined && !(allowedGrounds as readonly string[]).includes(input.grounds)) {
+    throw new AppError("INVALID_INPUT", `The policy lets a request be refused only on these grounds: ${allowedGrounds.map((g) => `${g} (${REFUSAL_GROUNDS[g]})`).join("; ")}.`, "grounds");
   }
   const reason = maskNumbersIn(cleanFreeText(input.reason ?? "", "reason"));
   if (reason.length > 1000) throw new AppError("INVALID_INPUT", "The reason is too long (at most 1,000 characters).", "reason");
   const refusing = input.outcome === "refuse" || input.outcome === "partial";
-  if (refusing && !input.grounds && reason.length < 10) {
-    throw new AppError("REASON_REQUIRED", `Give the grounds for refusing (${Object.keys(REFUSAL_GROUNDS).join(", ")}) and, for "other", the reason in a sentence.`, "grounds");
+  const policyGroundsOnly = !allowedGrounds.includes("other");
+  if (refusing && !input.grounds && (reason.length < 10 || policyGroundsOnly)) {
+    throw new AppError("REASON_REQUIRED", policyGroundsOnly ? `Give the grounds for refusing, one of the policy's: ${allowedGrounds.join(", ")}.` : `Give the grounds for refusing (${allowedGrounds.join(", ")}) and, for "other", the reason in a sentence.`, "grounds");
   }
   if (refusing && input.grounds === "other" && reason.length < 10) {
     throw new AppError("REASON_REQUIRED", "Say which exemption applies and why (at least 10 characters).", "reason");
   }
+  const outputs = readOutputs(ctx.policy.subjectAccess.outputs, input.outputs);
+  if (outputs.length > 0 && (input.outcome === "refuse" || input.outcome === "withdrawn")) {
+    throw new AppError("INVALID_INPUT", `A request ${OUTCOME_TEXT[input.outcome]} gives the subject nothing: leave out what was given.`, "outputs");
+  }
+  const typedAssessment = maskNumbersIn(cleanFreeText(input.assessment ?? "", "assessment"));
+  if (typedAssessment.length > 2000) throw new AppError("INVALID_INPUT", "The assessment is too long (at most 2,000 characters).", "assessment");
+  const assessment = typedAssessment || (refusing ? reason : "");
   const outcomeReason = refusing ? [input.grounds ? REFUSAL_GROUNDS[input.grounds] : undefined, reason || undefined].filter(Boolean).join(": ") : reason || null;
 
   const id = await transact(ctx, async (tx) => {
@@ -77,8 +108,16 @@ async function attemptCloseSubjectAccess(ctx: CoreContext, input: CloseSubjectAc
         throw new AppError("WRONG_STATE", `${sar.reference} found ${items.length} call${items.length === 1 ? "" : "s"} but no bundle has been prepared. Prepare the bundle first.`, "outcome");
       }
     }
+    // After the state checks: a request that cannot close this way says so first.
+    if (input.outcome !== "withdrawn" && assessment.length < 10) {
+      throw new AppError("REASON_REQUIRED", "Write the assessment note (at least 10 characters): what was searched, what was found and why this outcome.", "assessment");
+    }
+    const given = outputs.length > 0 ? outputs : input.outcome === "complete" || input.outcome === "partial" ? outputsFromBundle(sar.deliveryMode) : [];
+    if (input.outcome === "complete" && given.length === 0 && (await tx.subjectAccessItem.count({ where: { sarId: sar.id, withheld: false } })) > 0) {
+      throw new AppError("INVALID_INPUT", `Say what the subject was given: ${ctx.policy.subjectAccess.outputs.join(", ")}.`, "outputs");
+    }
     const status = STATUS[input.outcome];
-    const { count } = await tx.subjectAccessRequest.updateMany({ where: { id: sar.id, status: "OPEN" }, data: { status, closedAt: now, closedBy: actor.email, outcomeReason } });
+    const { count } = await tx.subjectAccessRequest.updateMany({ where: { id: sar.id, status: "OPEN" }, data: { status, closedAt: now, closedBy: actor.email, outcomeReason, outputs: given, assessment: assessment || null, refusalGround: refusing ? (input.grounds ?? null) : null } });
     if (count !== 1) throw new AppError("CONFLICT", `${sar.reference} was closed by someone else a moment ago.`);
     const hold = await tx.hold.findUnique({ where: { subjectAccessId: sar.id } });
     const releaseReason = `${sar.reference} ${OUTCOME_TEXT[input.outcome]}`;
@@ -91,13 +130,14 @@ async function attemptCloseSubjectAccess(ctx: CoreContext, input: CloseSubjectAc
       action: "subject-access.closed",
       subjectType: "subject-access",
       subjectId: sar.id,
-      details: { reference: sar.reference, status, ...(input.grounds ? { grounds: input.grounds } : {}), ...(outcomeReason ? { reason: outcomeReason } : {}), dueOn: isoDate(sar.dueOn), late, holdReference: hold?.reference ?? null },
+      details: { reference: sar.reference, status, outputs: given, ...(assessment ? { assessment } : {}), ...(input.grounds ? { grounds: input.grounds } : {}), ...(outcomeReason ? { reason: outcomeReason } : {}), dueOn: isoDate(sar.dueOn), late, holdReference: hold?.reference ?? null },
     });
     if (hold && released) {
       await appendAudit(tx, { at: now, actor: actor.email, action: "hold.released", subjectType: "hold", subjectId: hold.id, details: { reference: hold.reference, kind: hold.kind, subjectAccess: sar.reference, reason: releaseReason } });
     }
     const lines = [
       `${actor.name} closed it: ${OUTCOME_TEXT[input.outcome]}${outcomeReason ? ` (${outcomeReason})` : ""}.`,
+      ...(given.length > 0 ? [`Given: ${given.map((o) => OUTPUT_TEXT[o as SubjectAccessOutput] ?? o).join(", ")}.`] : []),
       late ? `It was due by ${calendarText(sar.dueOn)}, so it was answered late.` : `It was due by ${calendarText(sar.dueOn)}.`,
       ...(hold && released ? [`Hold ${hold.reference} is released; its recordings follow the normal retention rules again.`] : []),
     ];
@@ -105,4 +145,23 @@ async function attemptCloseSubjectAccess(ctx: CoreContext, input: CloseSubjectAc
     return sar.id;
   });
   return buildSubjectAccessView(ctx, await loadSubjectAccess(ctx.db, id));
+}
+
+function readOutputs(allowed: readonly SubjectAccessOutput[], typed: readonly string[] | undefined): SubjectAccessOutput[] {
+  const out: SubjectAccessOutput[] = [];
+  for (const raw of typed ?? []) {
+    const value = raw.trim().toLowerCase();
+    if (!(allowed as readonly string[]).includes(value)) {
+      throw new AppError("INVALID_INPUT", `What the subject was given must be one of the policy's: ${allowed.map((o) => `${o} (${OUTPUT_TEXT[o]})`).join(", ")}.`, "outputs");
+    }
+    if (!out.includes(value as SubjectAccessOutput)) out.push(value as SubjectAccessOutput);
+  }
+  return out;
+}
+
+/** What a prepared bundle gave: the zip holds the audio, links play it. */
+function outputsFromBundle(deliveryMode: string | null): SubjectAccessOutput[] {
+  if (deliveryMode === "bundle") return ["audio-copy"];
+  if (deliveryMode === "links") return ["links"];
+  return [];
 }

@@ -16,6 +16,8 @@ import { cleanFreeText } from "../validation.ts";
 import { buildSubjectAccessView, loadSubjectAccess, type SubjectAccessView } from "./subject-access-view.ts";
 import { dueOnFor, firstPeriodEnds, lockSubjectAccess, maskNumbersIn, maxExtensionMonths, requireOpen, requireSubjectAccessOwner, subjectAccessTeam, todayFor } from "./subject-access-rules.ts";
 import { withRefusalAudit } from "../guards.ts";
+import { findSubjectAccess } from "./subject-access-rules.ts";
+import { requireCaseHandler } from "./subject-access-intake.ts";
 
 export interface ExtendSubjectAccessInput {
   actorEmail: string;
@@ -31,7 +33,8 @@ export async function extendSubjectAccess(ctx: CoreContext, input: ExtendSubject
 }
 
 async function attemptExtendSubjectAccess(ctx: CoreContext, input: ExtendSubjectAccessInput): Promise<SubjectAccessView> {
-  const actor = requireSubjectAccessOwner(ctx.policy, input.actorEmail);
+  requireSubjectAccessOwner(ctx.policy, input.actorEmail);
+  const actor = requireCaseHandler(ctx.policy, input.actorEmail, await findSubjectAccess(ctx.db, input.reference));
   const max = maxExtensionMonths(ctx.policy);
   if (max === 0) throw new AppError("WRONG_STATE", "This organisation's policy does not allow subject access requests to be extended.");
   if (!Number.isInteger(input.months) || input.months < 1 || input.months > max) {

@@ -76,6 +76,7 @@ async function attemptOpenSubjectAccess(ctx: CoreContext, raw: OpenSubjectAccess
         dueOn,
         ownerEmail: actor.email,
         openedAt: now,
+        awaitingInformation: identity ? [] : ["identity"],
       },
     });
     if (found.length > 0) await tx.subjectAccessItem.createMany({ data: found.map((r) => ({ sarId: sar.id, recordingId: r.id })) });
@@ -136,7 +137,8 @@ async function attemptOpenSubjectAccess(ctx: CoreContext, raw: OpenSubjectAccess
   return buildSubjectAccessView(ctx, await loadSubjectAccess(ctx.db, id));
 }
 
-function normaliseNumbers(typed: readonly string[]): string[] {
+/** The subject's numbers in E.164, each once; a bad one is named by position and last digits, never in full. */
+export function normaliseNumbers(typed: readonly string[]): string[] {
   const numbers: string[] = [];
   typed.forEach((text, i) => {
     const e164 = tryNormalisePhoneNumber(text);
@@ -151,7 +153,7 @@ function normaliseNumbers(typed: readonly string[]): string[] {
   return numbers;
 }
 
-function readReceivedOn(value: Date | string): Date {
+export function readReceivedOn(value: Date | string): Date {
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) throw new AppError("INVALID_INPUT", "That date received is not a real date.", "receivedOn");
     return calendarDate(value.getUTCFullYear(), value.getUTCMonth() + 1, value.getUTCDate());

@@ -54,12 +54,15 @@ async function attemptResumeSubjectAccess(ctx: CoreContext, input: ResumeSubject
     if (!sar.pausedSince) {
       if (!identity) throw new AppError("WRONG_STATE", `${sar.reference}'s clock is not paused. To record how identity was verified, give the identity check.`);
       if (sar.identityVerification) throw new AppError("ALREADY_DONE", `${sar.reference} already records identity as verified (${sar.identityVerification}).`);
-      await tx.subjectAccessRequest.update({ where: { id: sar.id }, data: { identityVerification: identity } });
+      await tx.subjectAccessRequest.update({ where: { id: sar.id }, data: { identityVerification: identity, awaitingInformation: sar.awaitingInformation.filter((m) => m !== "identity") } });
       await appendAudit(tx, { at: now, actor: actor.email, action: "subject-access.identity-recorded", subjectType: "subject-access", subjectId: sar.id, details: { reference: sar.reference, identityVerification: identity } });
       await enqueueNotices(tx, now, team.map((to) => ({ to, kind: "compliance-notice" as const, payload: { title: `Subject access request ${sar.reference}: identity verified`, lines: [`${actor.name} recorded: ${identity}.`] } })));
       return sar.id;
     }
 
+    if (sar.awaitingInformation.includes("calls")) {
+      throw new AppError("WRONG_STATE", `${sar.reference} is still awaiting what identifies the calls (a phone number, or the day with an approximate time or the extension): add that information, with the identity check if it has arrived, and the clock restarts.`);
+    }
     const waitedForIdentity = sar.pauseReason?.startsWith(IDENTITY_PAUSE_REASON) ?? false;
     if (waitedForIdentity && !sar.identityVerification && !identity) {
       throw new AppError("REASON_REQUIRED", `${sar.reference} is waiting for proof of identity: say how identity was verified (for example "passport seen in person").`, "identityVerification");
@@ -78,6 +81,7 @@ async function attemptResumeSubjectAccess(ctx: CoreContext, input: ResumeSubject
         pausedDays,
         dueOn,
         ...(identity && !sar.identityVerification ? { identityVerification: identity } : {}),
+        awaitingInformation: identity || sar.identityVerification ? sar.awaitingInformation.filter((m) => m !== "identity") : sar.awaitingInformation,
         // A new deadline gets its own reminders.
         ...(moved ? { reminded7At: null, reminded1At: null, overdueNotifiedAt: null } : {}),
       },

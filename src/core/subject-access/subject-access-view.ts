@@ -11,6 +11,7 @@ import { maskPhoneNumber } from "../phone.ts";
 import { findPerson } from "../policy/access.ts";
 import type { Policy } from "../policy/schema.ts";
 import { findSubjectAccess, firstPeriodEnds, maxExtensionMonths, todayFor } from "./subject-access-rules.ts";
+import { describeCall, readCallDescriptions } from "./subject-access-intake.ts";
 
 export type SubjectAccessStatus = SubjectAccessRequest["status"];
 
@@ -30,6 +31,8 @@ export interface SubjectAccessItemView {
   thirdPartyReview: boolean;
   withheld: boolean;
   note: string | null;
+  /** "number", or "description" (found by date, time, direction or extension: confirm it is the subject's). */
+  matchedBy: string;
 }
 
 export interface SubjectAccessView {
@@ -67,6 +70,19 @@ export interface SubjectAccessView {
   holdReleased: boolean;
   counts: { items: number; recordings: number; callLogs: number; thirdPartyReview: number; withheld: number };
   items: SubjectAccessItemView[];
+  /** How it came in (letter, email, phone, in-person, web-form); null if opened before intake existed. */
+  channel: string | null;
+  /** Who logged it, when not the owner. */
+  loggedBy: { email: string; name: string } | null;
+  /** What is still missing before it can go on ("calls", "identity"); empty when nothing is. */
+  awaitingInformation: string[];
+  /** The subject's contact details, as the owner sees them (phone masked). */
+  contact: { email: string | null; maskedPhone: string | null; address: string | null };
+  /** The calls as the subject described them, in words ("10/11/2026 around 14:30, inbound, extension 201"). */
+  callDescriptions: string[];
+  outputs: string[];
+  assessment: string | null;
+  refusalGround: string | null;
 }
 
 const STATUS_TEXT: Record<SubjectAccessStatus, string> = {
@@ -76,6 +92,8 @@ const STATUS_TEXT: Record<SubjectAccessStatus, string> = {
   REFUSED: "Refused",
   WITHDRAWN: "Withdrawn",
 };
+
+const MISSING_TEXT: Record<string, string> = { calls: "what identifies the calls", identity: "proof of identity" };
 
 type ItemWithRecording = SubjectAccessItem & { recording: Recording };
 export type SubjectAccessWithDetail = SubjectAccessRequest & { items: ItemWithRecording[]; hold: Hold | null };
@@ -120,6 +138,7 @@ export function buildItemViews(policy: Policy, items: readonly ItemWithRecording
     thirdPartyReview: item.thirdPartyReview,
     withheld: item.withheld,
     note: item.note,
+    matchedBy: item.matchedBy,
   }));
 }
 
@@ -147,7 +166,7 @@ export function buildSubjectAccessView(ctx: Pick<CoreContext, "policy" | "clock"
     daysLeft,
     overdue: daysLeft !== null && daysLeft < 0,
     status: sar.status,
-    statusText: paused ? `Open, clock paused (${sar.pauseReason ?? "waiting"})` : STATUS_TEXT[sar.status],
+    statusText: isOpen && sar.awaitingInformation.includes("calls") ? `Awaiting information (${sar.awaitingInformation.map((m) => MISSING_TEXT[m] ?? m).join(", ")})` : paused ? `Open, clock paused (${sar.pauseReason ?? "waiting"})` : STATUS_TEXT[sar.status],
     isOpen,
     paused,
     pausedSinceText: paused ? calendarText(sar.pausedSince!) : null,
@@ -172,6 +191,14 @@ export function buildSubjectAccessView(ctx: Pick<CoreContext, "policy" | "clock"
       withheld: items.filter((i) => i.withheld).length,
     },
     items,
+    channel: sar.channel,
+    loggedBy: sar.loggedBy && sar.loggedBy !== sar.ownerEmail ? { email: sar.loggedBy, name: findPerson(policy, sar.loggedBy)?.name ?? sar.loggedBy } : null,
+    awaitingInformation: sar.awaitingInformation,
+    contact: { email: sar.contactEmail, maskedPhone: sar.contactPhone ? maskPhoneNumber(sar.contactPhone) : null, address: sar.contactAddress },
+    callDescriptions: readCallDescriptions(sar.callDescriptions).map((d) => describeCall(d)),
+    outputs: sar.outputs,
+    assessment: sar.assessment,
+    refusalGround: sar.refusalGround,
   };
 }
 
