@@ -76,6 +76,20 @@ export function describeRecipients(list: readonly PolicyRecipientEntry[]): strin
     .join("; ");
 }
 
+/**
+ * One entry as `policy explain` should print it: "Police forces (law
+ * enforcement; also HMRC; any name holding police or constabulary); lawful
+ * basis: DPA 2018 Schedule 2 paragraph 2". A plain sentence prints as written.
+ */
+export function explainRecipient(entry: PolicyRecipientEntry): string {
+  if (typeof entry === "string") return entry;
+  const parts = [RECIPIENT_CATEGORY_LABELS[entry.category]];
+  if (entry.aliases.length) parts.push(`also ${entry.aliases.join(", ")}`);
+  if (entry.matches.length) parts.push(`any name holding ${entry.matches.join(" or ")}`);
+  if (entry.anyOrganisation) parts.push(`any organisation, when the person recording chooses "${entry.id}"`);
+  return `${entry.label} (${parts.join("; ")})${entry.lawfulBasis ? `; lawful basis: ${entry.lawfulBasis}` : ""}`;
+}
+
 /** Ids of the entries that admit any organisation once chosen. */
 export function groundIds(list: readonly PolicyRecipientEntry[]): string[] {
   return list.map(entryOf).filter((e) => e.anyOrganisation).map((e) => e.id);
