@@ -12,6 +12,10 @@ import { chasePendingRequests } from "./core/jobs/chase-pending-requests.ts";
 import { expireGrants } from "./core/jobs/expire-grants.ts";
 import { remindBreaches } from "./core/jobs/remind-breaches.ts";
 import { remindCovertReviews } from "./core/jobs/remind-covert-reviews.ts";
+import { archiveRecordings } from "./core/jobs/archive-recordings.ts";
+import { notifyGrantDeletion } from "./core/jobs/notify-grant-deletion.ts";
+import { rehydrateRecordings } from "./core/jobs/rehydrate-recordings.ts";
+import { remindPreservations } from "./core/jobs/remind-preservations.ts";
 import { remindSubjectAccess } from "./core/jobs/remind-subject-access.ts";
 import { warnCapacity } from "./core/jobs/warn-capacity.ts";
 import { sweepRetentionIfDue } from "./core/jobs/sweep-retention.ts";
@@ -100,6 +104,11 @@ export async function startCallgate(config: Config, logger: Logger, options: Sta
         { name: "expire-grants", everyMs: 30_000, run: () => expireGrants(ctx) },
         { name: "remind-subject-access", everyMs: 15 * 60_000, run: () => remindSubjectAccess(ctx) },
         { name: "remind-covert-reviews", everyMs: 15 * 60_000, run: () => remindCovertReviews(ctx) },
+        // Retention's companions: links told before deletion, preservation reminders, the archive tier and retrieval from it.
+        { name: "notify-grant-deletion", everyMs: 3_600_000, run: () => notifyGrantDeletion(ctx) },
+        { name: "remind-preservations", everyMs: 3_600_000, run: () => remindPreservations(ctx) },
+        { name: "archive-recordings", everyMs: 3_600_000, run: () => archiveRecordings(ctx) },
+        { name: "rehydrate-recordings", everyMs: 5 * 60_000, run: () => rehydrateRecordings(ctx) },
         // Breach ICO deadlines are in hours: checked every 5 minutes (once across instances, JobLease).
         { name: "remind-breaches", everyMs: 5 * 60_000, run: () => remindBreaches(ctx) },
         { name: "warn-capacity", everyMs: 3_600_000, run: () => warnCapacity(ctx) },

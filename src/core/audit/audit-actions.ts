@@ -38,6 +38,10 @@ export const AUDIT_ACTIONS = [
   "grant.issued",
   "grant.expired",
   "grant.revoked",
+  /** The requester was told the link ends early because the recording is due for deletion (details.endsAt). */
+  "grant.deletion-notified",
+  /** The access-granted notice of a link to an archived recording went out once the audio was retrieved. */
+  "grant.released",
   "playback.opened",
   /** The first audio fetch of one page view; the Range requests that follow are not audited. */
   "playback.audio-started",
@@ -101,6 +105,13 @@ export const AUDIT_ACTIONS = [
   "hold.placed",
   "hold.released",
   "hold.refused",
+  /** A recording kept past its deletion under a preservation class, by a role retention.preservation names (details.class, keepUntil, reviewOn). */
+  "hold.preserved",
+  /** Whoever preserved a recording recorded a review; details.reviewOn is the next. */
+  "hold.reviewed",
+  /** A preservation's review is near or due (details.stage), or its period is about to end (hold.deletion-reminded). */
+  "hold.review-reminded",
+  "hold.deletion-reminded",
   "erasure.proposed",
   "erasure.confirmed",
   "erasure.deleted",
@@ -125,8 +136,15 @@ export const AUDIT_ACTIONS = [
 
   // Recordings, chat identities and notifications.
   "catalogue.imported",
+  /** Audio moved to a cheaper storage tier under retention.archive (details.tier, count), one entry per batch. */
+  "recording.archived",
+  /** An archived recording is being brought back to the Hot tier for someone waiting (details.callId, why). */
+  "recording.rehydration-requested",
+  "recording.rehydrated",
   "identity.linked",
   "notification.failed",
+  /** A notice for someone no chat platform can reach yet now waits for their first contact with the bot (delivered then). */
+  "notification.waiting",
 ] as const;
 
 /** One of AUDIT_ACTIONS. */

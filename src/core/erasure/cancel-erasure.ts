@@ -3,7 +3,8 @@ import type { CoreContext } from "../context.ts";
 import { transact } from "../context.ts";
 import { appendAudit } from "../audit/append-audit.ts";
 import { AppError } from "../errors.ts";
-import { requireDpo, withRefusalAudit } from "../guards.ts";
+import { withRefusalAudit } from "../guards.ts";
+import { requireCompliancePower } from "../retention/compliance-roles.ts";
 import { cleanFreeText } from "../validation.ts";
 import { buildErasureView, loadErasure, OMIT_IDS, type ErasureView } from "./erasure-view.ts";
 
@@ -12,7 +13,7 @@ export async function cancelErasure(ctx: CoreContext, input: { actorEmail: strin
 }
 
 async function attemptCancelErasure(ctx: CoreContext, input: { actorEmail: string; reference: string; reason?: string }): Promise<ErasureView> {
-  const dpo = await requireDpo(ctx, input.actorEmail, "cancel erasures");
+  const dpo = await requireCompliancePower(ctx, input.actorEmail, "erasure", "cancel erasures");
   const { row: erasure, recordingIds } = await loadErasure(ctx.db, input.reference);
   const reason = cleanFreeText(input.reason ?? "", "reason").slice(0, 2_000) || null;
   if (erasure.status !== "PROPOSED") {

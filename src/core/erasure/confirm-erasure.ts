@@ -15,7 +15,8 @@ import { formatDateTime } from "../format.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
 import { findPerson } from "../policy/access.ts";
 import { deleteRecordings } from "../retention/delete-recordings.ts";
-import { requireDpo, withRefusalAudit } from "../guards.ts";
+import { withRefusalAudit } from "../guards.ts";
+import { requireCompliancePower } from "../retention/compliance-roles.ts";
 import { buildErasureView, loadErasure, OMIT_IDS, type ErasureView } from "./erasure-view.ts";
 
 export interface ConfirmErasureResult {
@@ -32,7 +33,7 @@ export async function confirmErasure(ctx: CoreContext, input: { actorEmail: stri
 }
 
 async function attemptConfirmErasure(ctx: CoreContext, input: { actorEmail: string; reference: string }): Promise<ConfirmErasureResult> {
-  const dpo = await requireDpo(ctx, input.actorEmail, "confirm erasures");
+  const dpo = await requireCompliancePower(ctx, input.actorEmail, "erasure", "confirm erasures");
   const tz = ctx.policy.organisation.timeZone;
   const { row: erasure, recordingIds } = await loadErasure(ctx.db, input.reference);
   const { reference } = erasure;

@@ -14,7 +14,8 @@ import { nextReference } from "../references.ts";
 import { sha256 } from "../retention/delete-recordings.ts";
 import { protectionReasons } from "../retention/protection.ts";
 import { recordingLine, type RecordingLine } from "../retention/recording-line.ts";
-import { requireDpo, requireReason, withRefusalAudit } from "../guards.ts";
+import { requireReason, withRefusalAudit } from "../guards.ts";
+import { requireCompliancePower } from "../retention/compliance-roles.ts";
 import { normaliseNumbers } from "../retention/subject-numbers.ts";
 import { buildErasureView, OMIT_IDS, type ErasureView } from "./erasure-view.ts";
 
@@ -41,7 +42,7 @@ export async function proposeErasure(ctx: CoreContext, input: ProposeErasureInpu
 }
 
 async function attemptProposeErasure(ctx: CoreContext, input: ProposeErasureInput): Promise<ProposeErasureResult> {
-  const dpo = await requireDpo(ctx, input.actorEmail, "propose erasures");
+  const dpo = await requireCompliancePower(ctx, input.actorEmail, "erasure", "propose erasures");
   const numbers = normaliseNumbers(input.numbers);
   if (numbers.length === 0) throw new AppError("INVALID_INPUT", "Give the phone number whose recordings should be erased.", "number");
   const reason = requireReason(input.reason, "Give the reason for the erasure (at least 5 characters), for example how the request reached you; it is kept in the audit log.");

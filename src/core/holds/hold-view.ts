@@ -6,7 +6,7 @@
 import type { HoldKind } from "../../generated/prisma/client.ts";
 import type { Db, Tx } from "../context.ts";
 import { AppError } from "../errors.ts";
-import { formatDateTime } from "../format.ts";
+import { formatDate, formatDateTime } from "../format.ts";
 import { findPerson } from "../policy/access.ts";
 import type { Policy } from "../policy/schema.ts";
 import { parseReference } from "../references.ts";
@@ -30,9 +30,11 @@ export interface HoldView {
   subjectAccessReference: string | null;
   /** Covert monitoring authorisations still active under this investigation. */
   activeCovert: string[];
+  /** A preservation: its class (label), until when it keeps the recordings (null: until released) and its next review. */
+  preservation: { classId: string; classLabel: string; keepUntilText: string | null; reviewOnText: string | null } | null;
 }
 
-export const HOLD_KIND_TEXT: Record<HoldKind, string> = { LEGAL: "Legal hold", INVESTIGATION: "Investigation", SUBJECT_ACCESS: "Subject access request" };
+export const HOLD_KIND_TEXT: Record<HoldKind, string> = { LEGAL: "Legal hold", INVESTIGATION: "Investigation", SUBJECT_ACCESS: "Subject access request", PRESERVATION: "Preserved" };
 
 const holdInclude = {
   _count: { select: { recordings: true } },
@@ -65,6 +67,15 @@ export function buildHoldView(policy: Policy, hold: HoldRow): HoldView {
     releaseReason: hold.releaseReason,
     subjectAccessReference: hold.subjectAccess?.reference ?? null,
     activeCovert: hold.covert.map((c) => c.reference),
+    preservation:
+      hold.kind === "PRESERVATION" && hold.preservationClass
+        ? {
+            classId: hold.preservationClass,
+            classLabel: policy.retention.preservation.classes.find((c) => c.id === hold.preservationClass)?.label ?? hold.preservationClass,
+            keepUntilText: hold.keepUntil ? formatDate(hold.keepUntil, tz) : null,
+            reviewOnText: hold.reviewOn ? formatDate(hold.reviewOn, tz) : null,
+          }
+        : null,
   };
 }
 

@@ -10,7 +10,8 @@ import { transact } from "../context.ts";
 import { appendAudit } from "../audit/append-audit.ts";
 import { AppError } from "../errors.ts";
 import { formatDateTime } from "../format.ts";
-import { findPerson } from "../policy/access.ts";
+import { findPerson, holdsRole, isDpo } from "../policy/access.ts";
+import type { Person } from "../policy/schema.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
 import { requireDpo, requireReason, withRefusalAudit } from "../guards.ts";
 import { loadHoldView, parseHoldReference, type HoldView } from "./hold-view.ts";
@@ -24,13 +25,25 @@ export interface ReleaseHoldInput {
 
 export const INVESTIGATION_CLOSED = "investigation closed";
 
+/**
+ * Whoever preserved recordings (a manager, a principal) may release their own
+ * preservation while they still hold a role that may preserve; every other
+ * hold is the DPO's to release.
+ */
+async function ownPreservation(ctx: CoreContext, actorEmail: string, reference: string): Promise<Person | undefined> {
+  const person = findPerson(ctx.policy, actorEmail);
+  if (!person || isDpo(ctx.policy, person) || !holdsRole(ctx.policy, person, ctx.policy.retention.preservation.roles)) return undefined;
+  const hold = await ctx.db.hold.findUnique({ where: { reference }, select: { kind: true, createdBy: true } });
+  return hold?.kind === "PRESERVATION" && hold.createdBy === person.email ? person : undefined;
+}
+
 export async function releaseHold(ctx: CoreContext, input: ReleaseHoldInput): Promise<{ hold: HoldView; endedCovert: string[] }> {
   return withRefusalAudit(ctx, { actorEmail: input.actorEmail, action: "hold.refused", command: "release-hold", reference: input.reference }, () => attemptReleaseHold(ctx, input));
 }
 
 async function attemptReleaseHold(ctx: CoreContext, input: ReleaseHoldInput): Promise<{ hold: HoldView; endedCovert: string[] }> {
-  const dpo = await requireDpo(ctx, input.actorEmail, "release holds");
   const reference = parseHoldReference(input.reference);
+  const dpo = (await ownPreservation(ctx, input.actorEmail, reference)) ?? (await requireDpo(ctx, input.actorEmail, "release holds"));
   const reason = requireReason(input.reason, "Give a reason for releasing the hold (at least 5 characters); it is kept in the audit log.");
   const tz = ctx.policy.organisation.timeZone;
 

@@ -16,6 +16,7 @@
 import type { CoreContext } from "../context.ts";
 import { transact } from "../context.ts";
 import { AppError, isAppError } from "../errors.ts";
+import { requestRehydration } from "../recordings/rehydrate-recording.ts";
 import type { BlobRange, ByteRange } from "../ports/recording-store.ts";
 import { browserHashOf } from "./playback-browser.ts";
 import { assertNotRevokedMeanwhile, audioContentType, auditGrantEvent, lookUpGrant, RevokedMeanwhile, type PlaybackEnded, type PlaybackUnknown } from "./playback-grant.ts";
@@ -89,6 +90,15 @@ export async function streamPlaybackAudio(ctx: CoreContext, input: StreamPlaybac
   } catch (error) {
     // The blob went (deleted outside Callgate, or mid-erasure) after the catalogue said it was there.
     if (isAppError(error) && error.code === "NOT_FOUND") return lookup.endedBy("audio-deleted", null);
+    // Archived after the link was issued (or outside Callgate): never a silent failure. The
+    // catalogue learns the tier, the audio is asked back, and the listener gets the store's words.
+    if (isAppError(error) && error.field === "archived") {
+      const recording = { id: grant.recordingId, callId: grant.callId };
+      await transact(ctx, async (tx) => {
+        await tx.recording.updateMany({ where: { id: recording.id, accessTier: null }, data: { accessTier: "Archive" } });
+        await requestRehydration(tx, recording, grant.requesterEmail, grant.reference, ctx.clock.now());
+      });
+    }
     throw error;
   }
   if (bytes.outcome === "unsatisfiable") return bytes;

@@ -38,6 +38,25 @@ export interface RecordingStore {
   delete(blobName: string): Promise<void>;
   /** Answers whether the store can be reached (for /readyz). */
   ping(): Promise<void>;
+  /**
+   * Moves a blob to an access tier (retention.archive; back to Hot to
+   * rehydrate). From Archive to Hot the change is only begun: the blob stays
+   * unreadable until `tierOf` no longer reports it rehydrating. Stores without
+   * tiers leave this out, and Callgate never archives on them.
+   */
+  setTier?(blobName: string, tier: AccessTier): Promise<void>;
+  /** The blob's tier now, and whether a rehydration from Archive is still pending. NOT_FOUND if the blob is gone. */
+  tierOf?(blobName: string): Promise<TierStatus>;
+}
+
+/** Azure Blob access tiers Callgate uses. */
+export type AccessTier = "Hot" | "Cool" | "Cold" | "Archive";
+
+export interface TierStatus {
+  /** Undefined when the store reports none (the account's default, Hot). */
+  tier: AccessTier | undefined;
+  /** True while a move out of Archive is in progress (Azure's archiveStatus "rehydrate-pending-to-…"). */
+  rehydrating: boolean;
 }
 
 /** Which bytes of a blob to read: from `offset`, `count` of them (to the end when undefined); or the last `suffix` bytes. */

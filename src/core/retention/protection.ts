@@ -1,6 +1,7 @@
 /**
  * What keeps a recording from deletion, by retention or erasure alike:
- * - an unreleased hold on it (legal hold, subject access, investigation);
+ * - an unreleased hold on it (legal hold, subject access, investigation, or
+ *   a preservation whose period has not ended: `keepUntil`);
  * - an open subject access request listing it;
  * - an open request it is linked to, or whose time window and site it falls
  *   in (the call someone is waiting to hear may be this one);
@@ -16,11 +17,16 @@ import type { Db, Tx } from "../context.ts";
 /** Request states that are still in progress (requests/request-lifecycle.ts OPEN_STATUSES). Constants, never input. */
 const OPEN_REQUEST_STATES = Prisma.raw(`('PENDING_APPROVAL', 'AWAITING_CONSENT', 'AWAITING_FULFILMENT')`);
 
+/** A hold (alias h) that protects now: not released, and (a preservation) within its period. */
+export function activeHoldSql(now: Date): Prisma.Sql {
+  return Prisma.sql`(h."releasedAt" IS NULL AND (h."keepUntil" IS NULL OR h."keepUntil" > ${now}))`;
+}
+
 /** True for a protected recording; `alias` is the Recording table's alias in the caller's query. */
 export function protectedSql(now: Date, alias = "r"): Prisma.Sql {
   const r = (name: string) => Prisma.raw(`${alias}."${name}"`);
   return Prisma.sql`(
-    ${r("id")} IN (SELECT hr."recordingId" FROM "HeldRecording" hr JOIN "Hold" h ON h.id = hr."holdId" WHERE h."releasedAt" IS NULL)
+    ${r("id")} IN (SELECT hr."recordingId" FROM "HeldRecording" hr JOIN "Hold" h ON h.id = hr."holdId" WHERE ${activeHoldSql(now)})
     OR ${r("id")} IN (SELECT si."recordingId" FROM "SubjectAccessItem" si JOIN "SubjectAccessRequest" s ON s.id = si."sarId" WHERE s.status = 'OPEN')
     OR ${r("id")} IN (SELECT q."recordingId" FROM "RecordingRequest" q WHERE q."recordingId" IS NOT NULL AND q.status IN ${OPEN_REQUEST_STATES})
     OR ${r("id")} IN (SELECT g."recordingId" FROM "PlaybackGrant" g WHERE g."recordingId" IS NOT NULL AND g."revokedAt" IS NULL AND g."expiresAt" > ${now})
@@ -50,7 +56,7 @@ export async function protectionReasons(db: Db | Tx, ids: readonly string[], now
   const rows = await db.$queryRaw<{ id: string; why: string }[]>`
     SELECT hr."recordingId"::text AS id, 'hold ' || h.reference || ' (' || lower(replace(h.kind::text, '_', ' ')) || ')' AS why
       FROM "HeldRecording" hr JOIN "Hold" h ON h.id = hr."holdId"
-      WHERE hr."recordingId" = ANY(${list}) AND h."releasedAt" IS NULL
+      WHERE hr."recordingId" = ANY(${list}) AND ${activeHoldSql(now)}
     UNION
     SELECT si."recordingId"::text, 'open subject access request ' || s.reference
       FROM "SubjectAccessItem" si JOIN "SubjectAccessRequest" s ON s.id = si."sarId"

@@ -4,13 +4,16 @@
  * (the audio as it was recorded, calls.csv and calls.json), delivered to the
  * DPO by a time-limited link. Everything still held counts, whether or not it
  * is within retention: if Callgate still has it, the subject may have it.
- * DPO only; audited with masked numbers.
+ * The DPO, or the roles `compliance.portabilityRoles` names; audited with masked numbers.
  */
 import type { CoreContext } from "../context.ts";
+import { transact } from "../context.ts";
+import { ARCHIVE_TIER, requestRehydration } from "../recordings/rehydrate-recording.ts";
 import { appendAudit } from "../audit/append-audit.ts";
 import { buildZip } from "../documents/zip.ts";
 import { AppError } from "../errors.ts";
-import { requireDpo, withRefusalAudit } from "../guards.ts";
+import { withRefusalAudit } from "../guards.ts";
+import { requireCompliancePower } from "../retention/compliance-roles.ts";
 import { recordFile, storeThenRecord, type DeliveredFileRef } from "../files/deliver-file.ts";
 import { maskPhoneNumber, tryNormalisePhoneNumber } from "../phone.ts";
 import { findSubjectRecordings } from "./find-subject-recordings.ts";
@@ -35,7 +38,7 @@ export async function exportSubjectData(ctx: CoreContext, input: ExportSubjectDa
 }
 
 async function attemptExportSubjectData(ctx: CoreContext, input: ExportSubjectDataInput): Promise<SubjectDataExport> {
-  const actor = await requireDpo(ctx, input.actorEmail, "export a subject's data");
+  const actor = await requireCompliancePower(ctx, input.actorEmail, "portability", "export a subject's data");
   if (!ctx.files) throw new AppError("STORAGE_ERROR", "Callgate has nowhere to keep files for download.");
   if (input.numbers.length === 0) throw new AppError("INVALID_INPUT", "Give at least one phone number.", "numbers");
   if (input.numbers.length > 10) throw new AppError("INVALID_INPUT", "Give at most 10 numbers.", "numbers");
@@ -53,6 +56,14 @@ async function attemptExportSubjectData(ctx: CoreContext, input: ExportSubjectDa
   const audioBytes = found.reduce((sum, r) => sum + Number(r.blobName ? (r.sizeBytes ?? 0n) : 0n), 0);
   if (audioBytes > MAX_ZIP_AUDIO_BYTES) throw new AppError("INVALID_INPUT", `The recordings come to more than ${MAX_ZIP_AUDIO_BYTES / 1024 ** 3} GB, too much for one zip file. Export the numbers one at a time, or ask IT to copy the files.`);
 
+  // Archived audio cannot be copied until it is back: ask for it, and say so rather than leave it out.
+  const archived = await ctx.db.recording.findMany({ where: { id: { in: found.map((r) => r.id) }, blobName: { not: null }, accessTier: ARCHIVE_TIER }, select: { id: true, callId: true } });
+  if (archived.length > 0) {
+    await transact(ctx, async (tx) => {
+      for (const r of archived) await requestRehydration(tx, r, actor.email, "subject data export", now);
+    });
+    throw new AppError("WRONG_STATE", `${archived.length === 1 ? "One recording is" : `${archived.length} recordings are`} being retrieved from the archive, which can take up to 15 hours. You will be told when ${archived.length === 1 ? "it is" : "they are"} back; run the export again then.`, "archived");
+  }
   const calls: SubjectCall[] = found.map((recording, i) => ({ number: i + 1, recording }));
   const audio = await readSubjectAudio(ctx, ctx.policy, calls);
   const audioNames = new Map(audio.map((a) => [a.recordingId, `recordings/${a.name}`]));

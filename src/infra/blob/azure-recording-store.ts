@@ -33,7 +33,9 @@ import { AppError } from "../../core/errors.ts";
 import { systemClock, type Clock } from "../../core/ports/clock.ts";
 import type { Readable } from "node:stream";
 import type { FileStore } from "../../core/ports/file-store.ts";
-import type { BlobRange, ByteRange, RecordingPage, RecordingStore, StoredRecording } from "../../core/ports/recording-store.ts";
+import type { AccessTier, BlobRange, ByteRange, RecordingPage, RecordingStore, StoredRecording, TierStatus } from "../../core/ports/recording-store.ts";
+
+const ACCESS_TIERS: readonly AccessTier[] = ["Hot", "Cool", "Cold", "Archive"];
 
 export const DEFAULT_CONTAINER = "recordings";
 
@@ -220,6 +222,16 @@ export class AzureRecordingStore implements RecordingStore, FileStore {
     await storageCall("delete a recording", () => this.container.getBlobClient(blobName).deleteIfExists({ deleteSnapshots: "include" }));
   }
 
+  async setTier(blobName: string, tier: AccessTier): Promise<void> {
+    await storageCall(`move a recording to the ${tier} tier`, () => this.container.getBlobClient(blobName).setAccessTier(tier, tier === "Archive" ? {} : { rehydratePriority: "Standard" }), blobName);
+  }
+
+  async tierOf(blobName: string): Promise<TierStatus> {
+    const properties = await storageCall("read a recording's tier", () => this.container.getBlobClient(blobName).getProperties(), blobName);
+    const tier = ACCESS_TIERS.find((t) => t.toLowerCase() === (properties.accessTier ?? "").toLowerCase());
+    return { tier, rehydrating: (properties.archiveStatus ?? "").startsWith("rehydrate-pending") };
+  }
+
   async ping(): Promise<void> {
     await storageCall("reach the recordings container", () => this.container.getProperties({ abortSignal: AbortSignal.timeout(5_000) }));
   }
@@ -296,6 +308,10 @@ function storageError(what: string, error: unknown, blobName?: string): AppError
   if (error instanceof AppError) return error;
   if (blobName !== undefined && error instanceof RestError && error.statusCode === 404) {
     return new AppError("NOT_FOUND", "The audio of this recording is no longer stored.", undefined, { cause: error });
+  }
+  // Reading an Archive-tier blob (409 BlobArchived): it must be rehydrated first, which the caller asks for.
+  if (error instanceof RestError && error.statusCode === 409 && error.code === "BlobArchived") {
+    return new AppError("WRONG_STATE", "This recording is in the archive and must be retrieved before it can be played or copied; that can take up to 15 hours.", "archived", { cause: error });
   }
   const status = error instanceof RestError && error.statusCode ? ` (HTTP ${error.statusCode})` : "";
   return new AppError("STORAGE_ERROR", `Callgate could not ${what} in Azure Blob Storage${status}.`, undefined, { cause: error });
