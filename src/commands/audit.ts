@@ -61,6 +61,9 @@ export function auditSummaryReply(s: AuditSummary, png?: Buffer): ConsoleReply {
   if (overdue.length) blocks.push(warning(`${overdue.length} subject access request${overdue.length === 1 ? " is" : "s are"} overdue: ${overdue.map((r) => `${r.reference} (due ${r.dueOnText})`).join(", ")}.`));
   const reviews = s.covert.active.filter((c) => c.reviewOverdue);
   if (reviews.length) blocks.push(warning(`Covert monitoring review overdue: ${reviews.map((c) => `${c.reference} (review was due ${c.reviewOnText})`).join(", ")}.`));
+  const lateBreaches = s.breaches.open.filter((b) => b.overdue);
+  if (lateBreaches.length) blocks.push(warning(`ICO deadline passed with no decision recorded: ${lateBreaches.map((b) => `${b.reference} (was due ${b.deadlineAtText})`).join(", ")}.`));
+  if (s.capacity && s.capacity.crossed.length) blocks.push(warning(`Recording capacity at ${s.capacity.percent}%: ${s.capacity.count.toLocaleString("en-GB")} of ${s.capacity.maxRecordings.toLocaleString("en-GB")} recordings in ${s.capacity.perText}.`));
   const findings = a.heavyRequesters.items.length + (a.outsideHours.total ? 1 : 0) + a.repeatedNumbers.items.length + a.approverPairs.items.length;
   const repeatedRefusals = s.refused.repeated.items.length;
   if (repeatedRefusals) blocks.push(warning(`${repeatedRefusals} ${repeatedRefusals === 1 ? "person was" : "people were"} refused again and again: see "Refused attempts" below.`));
@@ -99,6 +102,12 @@ export function auditSummaryReply(s: AuditSummary, png?: Buffer): ConsoleReply {
 
   blocks.push(text(`Open subject access requests (${s.subjectAccess.open.length})`));
   if (s.subjectAccess.open.length) blocks.push(list(limited(s.subjectAccess.open.map((r) => `${r.reference}: due ${r.dueOnText}, ${describeSarState(r)}; ${r.owner.name}`), s.subjectAccess.open.length)));
+
+  blocks.push(text(`Open personal data breaches (${s.breaches.open.length})`));
+  if (s.breaches.open.length) {
+    blocks.push(list(limited(s.breaches.open.map((b) => `${b.reference}: discovered ${b.discoveredAtText}, reported by ${b.reportedBy.name}; ${b.icoDecision ? b.icoText : b.overdue ? `ICO deadline passed ${b.deadlineAtText}` : `tell the ICO by ${b.deadlineAtText} if reportable`}`), s.breaches.open.length)));
+  }
+  if (s.capacity) blocks.push(fields([["Recording capacity", `${s.capacity.count.toLocaleString("en-GB")} of ${s.capacity.maxRecordings.toLocaleString("en-GB")} in ${s.capacity.perText} (${s.capacity.percent}%)`]]));
 
   blocks.push(fields([["Recordings deleted under retention", String(s.retention.deleted)]]));
 

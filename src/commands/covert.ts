@@ -6,17 +6,17 @@
  * "..."` and `covert end COV-1 --reason "..."`. The core checks the policy
  * allows it and who may authorise.
  */
-import type { Command } from "commander";
 import { authoriseCovertMonitoring } from "../core/covert/authorise-covert-monitoring.ts";
 import type { CovertView } from "../core/covert/covert-view.ts";
 import { endCovertMonitoring } from "../core/covert/end-covert-monitoring.ts";
 import { listCovertAuthorisations } from "../core/covert/list-covert-authorisations.ts";
 import { reviewCovertMonitoring } from "../core/covert/review-covert-monitoring.ts";
 import type { ConsoleModule } from "./run-console.ts";
+import type { FormSpec } from "./form.ts";
+import { registerForm } from "./register-form.ts";
 import { fields, list, note, text, warning, type ConsoleReply, type ReplyBlock } from "./reply.ts";
 import { withFlagAdvice } from "./flag-advice.ts";
 
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 export interface CovertAuthoriseOptions {
   investigation?: string;
@@ -26,18 +26,6 @@ export interface CovertAuthoriseOptions {
   reason: string;
   start?: string;
   review?: string;
-}
-
-/** The `covert authorise` options, shared with the CLI so both take the same words. */
-export function addCovertAuthoriseOptions(command: Command): Command {
-  return command
-    .option("--investigation <reference>", "the open investigation it serves, e.g. HOLD-000002")
-    .option("--new-investigation <name>", "or open a new investigation with this name")
-    .option("--extension <ext>", "an extension to monitor (repeat for more)", collect, [])
-    .option("--staff <email>", "a member of staff to monitor, by e-mail (repeat for more)", collect, [])
-    .requiredOption("--reason <text>", "what is suspected, and why telling the staff would prejudice the investigation")
-    .option("--start <yyyy-mm-dd>", "when monitoring starts (default today)")
-    .option("--review <yyyy-mm-dd>", "when it must be reviewed (default: the policy's review interval after the start)");
 }
 
 export function covertAuthoriseInput(actorEmail: string, opts: CovertAuthoriseOptions) {
@@ -53,20 +41,38 @@ export function covertAuthoriseInput(actorEmail: string, opts: CovertAuthoriseOp
   };
 }
 
+/** `covert authorise`: typed with its options, or filled in as a form (`covert authorise` alone opens it). */
+export const COVERT_AUTHORISE_FORM: FormSpec = {
+  command: "covert authorise",
+  title: "Authorise covert monitoring",
+  submit: "Authorise",
+  intro: "Only where the policy allows it, and only for an investigation: name an open one (HOLD-…) or a new one. The staff monitored are not told.",
+  fields: [
+    { key: "investigation", kind: "text", label: "Open investigation", help: "the open investigation it serves, e.g. HOLD-000002", flag: "--investigation", required: false, max: 40, placeholder: "For example HOLD-000002" },
+    { key: "newInvestigation", kind: "text", label: "Or a new investigation's name", help: "or open a new investigation with this name", flag: "--new-investigation", required: false, max: 300 },
+    { key: "extension", kind: "list", label: "Extensions to monitor", help: "an extension to monitor", flag: "--extension", required: false, max: 10, coreFields: ["extensions"], placeholder: "One per line, for example 201" },
+    { key: "staff", kind: "list", label: "Staff to monitor (e-mail)", help: "a member of staff to monitor, by e-mail", flag: "--staff", required: false, max: 320, coreFields: ["staffEmails"], placeholder: "One e-mail per line" },
+    { key: "reason", kind: "longtext", label: "Reason", help: "what is suspected, and why telling the staff would prejudice the investigation", flag: "--reason", required: true, missing: "Say what is suspected, and why telling the staff would prejudice the investigation." },
+    { key: "start", kind: "date", label: "Starts", help: "when monitoring starts (default today)", flag: "--start", required: false },
+    { key: "review", kind: "date", label: "Review by", help: "when it must be reviewed (default: the policy's review interval after the start)", flag: "--review", required: false },
+  ],
+  async run(session, v) {
+    const view = await authoriseCovertMonitoring(session.ctx, covertAuthoriseInput(session.actorEmail, v as unknown as CovertAuthoriseOptions));
+    return {
+      title: `Covert monitoring ${view.reference} authorised`,
+      blocks: [
+        fields(covertFields(view)),
+        text(`You will be reminded a week before ${view.reviewOnText} and on the day. It ends when investigation ${view.investigation.reference} is closed, or when you end it.`),
+      ],
+    };
+  },
+};
+
 export const covertConsole: ConsoleModule = {
   register(program, session, answer) {
     const covert = program.command("covert").description("Covert monitoring authorisations (only where the policy allows it)");
 
-    addCovertAuthoriseOptions(covert.command("authorise").alias("authorize").description("Authorise covert monitoring of staff or extensions for an investigation")).action(async (opts: CovertAuthoriseOptions) => {
-      const view = await withFlagAdvice({ start: "--start", review: "--review" }, () => authoriseCovertMonitoring(session.ctx, covertAuthoriseInput(session.actorEmail, opts)));
-      answer({
-        title: `Covert monitoring ${view.reference} authorised`,
-        blocks: [
-          fields(covertFields(view)),
-          text(`You will be reminded a week before ${view.reviewOnText} and on the day. It ends when investigation ${view.investigation.reference} is closed, or when you end it.`),
-        ],
-      });
-    });
+    registerForm(covert, "authorise", "Authorise covert monitoring of staff or extensions for an investigation", COVERT_AUTHORISE_FORM, session, answer).alias("authorize");
 
     covert
       .command("list")

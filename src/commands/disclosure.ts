@@ -7,7 +7,6 @@
  * --condition-accepted --release link|zip [--site north]`, and
  * `disclosure list [--open]`. The core checks who may do what.
  */
-import type { Command } from "commander";
 import { listDisclosures } from "../core/disclosure/list-disclosures.ts";
 import { submitDisclosure } from "../core/disclosure/submit-disclosure.ts";
 import type { DisclosureView } from "../core/disclosure/disclosure-view.ts";
@@ -15,6 +14,8 @@ import { findPerson } from "../core/policy/access.ts";
 import { AppError } from "../core/errors.ts";
 // Types only from run-console.ts: it imports the module list, which imports this file (the CLI loads it first).
 import type { ConsoleModule } from "./run-console.ts";
+import type { FormSpec } from "./form.ts";
+import { registerForm } from "./register-form.ts";
 import { fields, list, note, text, type ConsoleReply } from "./reply.ts";
 
 export interface DisclosureOptions {
@@ -33,26 +34,6 @@ export interface DisclosureOptions {
   conditionAccepted?: boolean;
   release: string;
   site?: string;
-}
-
-/** The `disclosure new` options, shared with the CLI so both take the same words. */
-export function addDisclosureOptions(command: Command): Command {
-  return command
-    .requiredOption("--date <yyyy-mm-dd>", "the date of the call")
-    .requiredOption("--time <hh:mm>", "about when the call was (24-hour clock)")
-    .option("--number <number>", "the external telephone number, if known")
-    .option("--extension <ext>", "the extension, if the number is not known")
-    .option("--window <minutes>", "how far either side of the time to search (default 30)")
-    .requiredOption("--asking-org <organisation>", "the organisation asking, e.g. Thames Valley Police")
-    .requiredOption("--asking-person <name>", "the person asking")
-    .option("--on-behalf-of <details>", "the third party they ask on behalf of, if any")
-    .requiredOption("--purpose <text>", "what the recording will be used for")
-    .requiredOption("--lawful-basis <text>", "the lawful basis or exemption relied on")
-    .requiredOption("--recipient <name>", "the name of the person who will receive the recording")
-    .requiredOption("--recipient-title <title>", "their job title")
-    .option("--condition-accepted", "the recipient accepts that the recording is used only for the agreed purpose")
-    .requiredOption("--release <mode>", "link (a playback link) or zip (the audio file and the form)")
-    .option("--site <site>", "the site the call was made to or from, if known");
 }
 
 /** Turns the options into the core's input. */
@@ -80,22 +61,53 @@ export function disclosureInput(actorEmail: string, opts: DisclosureOptions) {
   };
 }
 
+const RELEASE_CHOICES = [
+  ["link", "A playback link"],
+  ["zip", "The audio file and the form, as a zip"],
+] as const;
+
+/** `disclosure new`: typed with its options, or filled in as a form (`disclosure new` alone opens it). */
+export const DISCLOSURE_NEW_FORM: FormSpec = {
+  command: "disclosure new",
+  title: "Record a disclosure request",
+  submit: "Record request",
+  intro: "A third party (the police, HMRC, an insurer) asks for a call recording. It goes to the policy's disclosure authorisers; once authorised and found, the filled disclosure form comes to you by direct message.",
+  fields: [
+    { key: "date", kind: "date", label: "Date of the call", help: "the date of the call", flag: "--date", required: true, missing: "Give the date of the call." },
+    { key: "time", kind: "time", label: "About what time? (24-hour clock)", help: "about when the call was (24-hour clock)", flag: "--time", required: true, missing: "Give the time of the call, for example 14:30." },
+    { key: "number", kind: "text", label: "External number", help: "the external telephone number, if known", flag: "--number", required: false, max: 40, placeholder: "For example 020 7946 0001" },
+    { key: "extension", kind: "text", label: "Extension", help: "the extension, if the number is not known", flag: "--extension", required: false, max: 20 },
+    { key: "window", kind: "text", label: "Minutes either side of the time to search", help: "how far either side of the time to search (default 30)", flag: "--window", required: false, max: 4, coreFields: ["windowMinutes"] },
+    { key: "askingOrg", kind: "text", label: "Organisation asking", help: "the organisation asking, e.g. Thames Valley Police", flag: "--asking-org", required: true, max: 200, coreFields: ["askingOrganisation"], missing: "Give the organisation asking for the recording." },
+    { key: "askingPerson", kind: "text", label: "Person asking", help: "the person asking", flag: "--asking-person", required: true, max: 200, missing: "Give the name of the person asking." },
+    { key: "onBehalfOf", kind: "text", label: "On behalf of", help: "the third party they ask on behalf of, if any", flag: "--on-behalf-of", required: false, max: 300 },
+    { key: "purpose", kind: "longtext", label: "What it will be used for", help: "what the recording will be used for", flag: "--purpose", required: true, max: 1200, missing: "Say what the disclosure is for." },
+    { key: "lawfulBasis", kind: "text", label: "Lawful basis or exemption", help: "the lawful basis or exemption relied on", flag: "--lawful-basis", required: true, max: 300, missing: "Give the lawful basis or exemption relied on." },
+    { key: "recipient", kind: "text", label: "Recipient's name", help: "the name of the person who will receive the recording", flag: "--recipient", required: true, max: 200, coreFields: ["recipientName"], missing: "Give the name of the person who will receive the recording." },
+    { key: "recipientTitle", kind: "text", label: "Recipient's job title", help: "their job title", flag: "--recipient-title", required: true, max: 200, coreFields: ["recipientJobTitle"], missing: "Give the recipient's job title." },
+    { key: "conditionAccepted", kind: "flag", label: "The recipient accepts that the recording is used only for the agreed purpose", help: "the recipient accepts that the recording is used only for the agreed purpose", flag: "--condition-accepted", required: false },
+    { key: "release", kind: "choice", label: "How it is released", help: "link (a playback link) or zip (the audio file and the form)", flag: "--release", required: true, choices: RELEASE_CHOICES, coreFields: ["releaseMode"], missing: "Choose how the recording is released: link or zip." },
+    { key: "site", kind: "text", label: "Site", help: "the site the call was made to or from, if known", flag: "--site", required: false, max: 100, coreFields: ["siteId"] },
+  ],
+  async run(session, v) {
+    const { request, disclosure: view } = await submitDisclosure(session.ctx, disclosureInput(session.actorEmail, v as unknown as DisclosureOptions));
+    const names = request.authoriserEmails.map((e) => findPerson(session.ctx.policy, e)?.name ?? e);
+    return {
+      title: `Disclosure ${request.reference} recorded`,
+      blocks: [
+        fields(disclosureFields(view)),
+        text(`Waiting for authorisation by ${names.join(" or ")}. You cannot authorise a disclosure you recorded yourself.`),
+        note("Once it is authorised and the call is found, the filled disclosure form comes to you by direct message, with the recording as a link or a zip."),
+      ],
+    };
+  },
+};
+
 export const disclosureConsole: ConsoleModule = {
   register(program, session, answer) {
     const disclosure = program.command("disclosure").description("Disclose a call recording to a third party (police, HMRC, an insurer)");
 
-    addDisclosureOptions(disclosure.command("new").description("Record a third party's request; it goes to the policy's disclosure authorisers")).action(async (opts: DisclosureOptions) => {
-      const { request, disclosure: view } = await submitDisclosure(session.ctx, disclosureInput(session.actorEmail, opts));
-      const names = request.authoriserEmails.map((e) => findPerson(session.ctx.policy, e)?.name ?? e);
-      answer({
-        title: `Disclosure ${request.reference} recorded`,
-        blocks: [
-          fields(disclosureFields(view)),
-          text(`Waiting for authorisation by ${names.join(" or ")}. You cannot authorise a disclosure you recorded yourself.`),
-          note("Once it is authorised and the call is found, the filled disclosure form comes to you by direct message, with the recording as a link or a zip."),
-        ],
-      });
-    });
+    registerForm(disclosure, "new", "Record a third party's request; it goes to the policy's disclosure authorisers", DISCLOSURE_NEW_FORM, session, answer);
 
     disclosure
       .command("list")
@@ -126,7 +138,7 @@ export function disclosureFields(view: DisclosureView): Array<[string, string]> 
 }
 
 function listReply(views: DisclosureView[], open: boolean): ConsoleReply {
-  if (views.length === 0) return { title: open ? "No open disclosures" : "No disclosures", blocks: [text("Record one with: disclosure new --date ... --asking-org ... (type `disclosure new --help`).")] };
+  if (views.length === 0) return { title: open ? "No open disclosures" : "No disclosures", blocks: [text("Record one with: disclosure new --date ... --asking-org ... (or type `disclosure new` alone for the form).")] };
   const items = views.map((v) =>
     [v.reference, `${v.askingOrganisation} (${v.askingPerson})`, `to ${v.recipientName}, ${v.recipientJobTitle}`, v.releaseMode, v.disclosedAtText ? `disclosed ${v.disclosedAtText}` : v.statusText, `recorded ${v.createdAtText} by ${v.requesterName}`].join(" · "),
   );

@@ -10,25 +10,26 @@ import { confirmErasure } from "../core/erasure/confirm-erasure.ts";
 import { proposeErasure } from "../core/erasure/propose-erasure.ts";
 import type { ErasureView } from "../core/erasure/erasure-view.ts";
 import type { RecordingLine } from "../core/retention/recording-line.ts";
-import { collect } from "./holds.ts";
 import type { ConsoleModule } from "./run-console.ts";
 import { fields, list, note, text, warning, type ReplyAction, type ReplyBlock } from "./reply.ts";
-import { withFlagAdvice } from "./flag-advice.ts";
+import type { FormSpec } from "./form.ts";
+import { registerForm } from "./register-form.ts";
 
 /** Lines shown per list; the rest are counted. */
 const MAX_LINES = 20;
 
-export const erasureConsole: ConsoleModule = {
-  register(program: Command, session, answer) {
-    const erasure = program.command("erasure").description("Erase a person's recordings on request (right to be forgotten)");
-
-    erasure
-      .command("propose")
-      .description("List the recordings for a number that would be erased; nothing is deleted until confirmed")
-      .option("--number <number>", "the person's phone number (repeat for more)", collect, [])
-      .requiredOption("--reason <text>", "the request being acted on, e.g. how and when it was received")
-      .action(async (opts: { number: string[]; reason: string }) => {
-        const { erasure: view, toDelete, kept } = await withFlagAdvice({ number: "--number" }, () => proposeErasure(session.ctx, { actorEmail: session.actorEmail, numbers: opts.number, reason: opts.reason }));
+/** `erasure propose`: typed with its options, or filled in as a form (`erasure propose` alone opens it). */
+export const ERASURE_PROPOSE_FORM: FormSpec = {
+  command: "erasure propose",
+  title: "Propose an erasure",
+  submit: "List recordings",
+  intro: "Lists the recordings for the numbers that would be erased and what is kept (and why). Nothing is deleted until a DPO confirms.",
+  fields: [
+    { key: "number", kind: "list", label: "The person's phone numbers", help: "the person's phone number", flag: "--number", required: true, max: 40, coreFields: ["numbers"], missing: "Give the person's phone number.", placeholder: "One per line, for example 020 7946 0001" },
+    { key: "reason", kind: "longtext", label: "The request being acted on", help: "the request being acted on, e.g. how and when it was received", flag: "--reason", required: true, missing: "Say which request is being acted on." },
+  ],
+  async run(session, v) {
+    const { erasure: view, toDelete, kept } = await proposeErasure(session.ctx, { actorEmail: session.actorEmail, numbers: v.number as string[], reason: v.reason as string });
         const blocks: ReplyBlock[] = [fields(erasureFields(view))];
         if (toDelete.length > 0) {
           blocks.push(text(`Would be deleted (${toDelete.length}), audio and catalogue entry:`), list(lines(toDelete)));
@@ -47,8 +48,15 @@ export const erasureConsole: ConsoleModule = {
         }
         actions.push({ label: "Cancel", command: `erasure cancel ${view.reference}` });
         blocks.push(note(`Any DPO can confirm with: erasure confirm ${view.reference}. Only the recordings listed are deleted; each leaves a deletion record without the number.`));
-        answer({ title: `Erasure ${view.reference} proposed`, blocks, actions });
-      });
+    return { title: `Erasure ${view.reference} proposed`, blocks, actions };
+  },
+};
+
+export const erasureConsole: ConsoleModule = {
+  register(program: Command, session, answer) {
+    const erasure = program.command("erasure").description("Erase a person's recordings on request (right to be forgotten)");
+
+    registerForm(erasure, "propose", "List the recordings for a number that would be erased; nothing is deleted until confirmed", ERASURE_PROPOSE_FORM, session, answer);
 
     erasure
       .command("confirm")

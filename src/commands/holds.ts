@@ -1,7 +1,7 @@
 /**
  * DPO console: holds. `hold place --number "020 7946 0001" [--number ...]
  * [--call <callId>] --reason "..." [--investigation]`, `hold release
- * HOLD-000001 --reason "..."`, and `holds [--all]`. The core checks the role.
+ * HOLD-000001 --reason "..."`, and `hold list [--all]`. The core checks the role.
  */
 import type { Command } from "commander";
 import { placeHold } from "../core/holds/place-hold.ts";
@@ -10,45 +10,42 @@ import { releaseHold } from "../core/holds/release-hold.ts";
 import type { HoldView } from "../core/holds/hold-view.ts";
 import type { ConsoleModule } from "./run-console.ts";
 import { fields, list, note, text, type ConsoleReply } from "./reply.ts";
-import { withFlagAdvice } from "./flag-advice.ts";
+import type { FormSpec } from "./form.ts";
+import { registerForm } from "./register-form.ts";
 
 /** Collects a repeatable option (`--number a --number b`). */
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** `hold place`: typed with its options, or filled in as a form (`hold place` alone opens it). */
+export const HOLD_PLACE_FORM: FormSpec = {
+  command: "hold place",
+  title: "Place a hold",
+  submit: "Place hold",
+  intro: "A hold keeps recordings from deletion, by retention or erasure, until it is released.",
+  fields: [
+    { key: "number", kind: "list", label: "Phone numbers", help: "a phone number whose recordings to hold", flag: "--number", required: false, max: 40, coreFields: ["numbers"], placeholder: "One per line, for example 020 7946 0001" },
+    { key: "call", kind: "list", label: "Call ids", help: "a call id from the catalogue", flag: "--call", required: false, max: 200, coreFields: ["callIds"], placeholder: "One per line (or give numbers above)" },
+    { key: "investigation", kind: "flag", label: "This is an investigation (covert monitoring can be linked to it), not a legal hold", help: "an investigation (covert monitoring can be linked to it) rather than a legal hold", flag: "--investigation", required: false },
+    { key: "reason", kind: "longtext", label: "Reason", help: "why the recordings must be kept", flag: "--reason", required: true, missing: "Say why the recordings must be kept." },
+  ],
+  async run(session, v) {
+    const view = await placeHold(session.ctx, { actorEmail: session.actorEmail, numbers: v.number as string[], callIds: v.call as string[], kind: v.investigation ? "INVESTIGATION" : "LEGAL", reason: v.reason as string });
+    return {
+      title: `${view.kindText} ${view.reference} placed`,
+      blocks: [
+        fields(holdFields(view)),
+        text(view.recordingCount === 0 ? "No recordings in the catalogue match yet; the hold is on record." : `${count(view.recordingCount, "recording")} will not be deleted, by retention or erasure, until the hold is released.`),
+        note(`To release it: hold release ${view.reference} --reason "..."`),
+      ],
+    };
+  },
+};
 
 export const holdsConsole: ConsoleModule = {
   register(program, session, answer) {
     const hold = program.command("hold").description("Place or release a hold that keeps recordings from deletion");
 
-    hold
-      .command("place")
-      .description("Hold every recording for these numbers (or calls) until released")
-      .option("--number <number>", "a phone number whose recordings to hold (repeat for more)", collect, [])
-      .option("--call <callId>", "a call id from the catalogue (repeat for more)", collect, [])
-      .option("--investigation", "an investigation (covert monitoring can be linked to it) rather than a legal hold")
-      .requiredOption("--reason <text>", "why the recordings must be kept")
-      .action(async (opts: { number: string[]; call: string[]; investigation?: boolean; reason: string }) => {
-        const view = await withFlagAdvice({ number: "--number or --call" }, () =>
-          placeHold(session.ctx, {
-            actorEmail: session.actorEmail,
-            numbers: opts.number,
-            callIds: opts.call,
-            kind: opts.investigation ? "INVESTIGATION" : "LEGAL",
-            reason: opts.reason,
-          }),
-        );
-        answer({
-          title: `${view.kindText} ${view.reference} placed`,
-          blocks: [
-            fields(holdFields(view)),
-            text(
-              view.recordingCount === 0
-                ? "No recordings in the catalogue match yet; the hold is on record."
-                : `${count(view.recordingCount, "recording")} will not be deleted, by retention or erasure, until the hold is released.`,
-            ),
-            note(`To release it: hold release ${view.reference} --reason "..."`),
-          ],
-        });
-      });
+    registerForm(hold, "place", "Hold every recording for these numbers (or calls) until released", HOLD_PLACE_FORM, session, answer);
 
     hold
       .command("release")
@@ -65,8 +62,9 @@ export const holdsConsole: ConsoleModule = {
         answer({ title: `${view.kindText} ${view.reference} released`, blocks });
       });
 
-    program
-      .command("holds")
+    hold
+      .command("list")
+      .alias("ls")
       .description("List holds in force (--all to include released ones)")
       .option("--all", "include released holds")
       .action(async (opts: { all?: boolean }) => {
@@ -91,7 +89,7 @@ function holdFields(view: HoldView): Array<[string, string]> {
 }
 
 function holdsReply(holds: HoldView[], all: boolean): ConsoleReply {
-  if (holds.length === 0) return { title: all ? "No holds" : "No holds in force", blocks: [text("Nothing is held from deletion. Place a hold with: hold place --number \"...\" --reason \"...\"")] };
+  if (holds.length === 0) return { title: all ? "No holds" : "No holds in force", blocks: [text("Nothing is held from deletion. Place a hold with: hold place (a form), or hold place --number \"...\" --reason \"...\"")] };
   const items = holds.map((h) => {
     const state = h.released ? `released ${h.releasedAtText}` : "in force";
     const extra = [h.subjectAccessReference, ...h.activeCovert].filter(Boolean).join(", ");

@@ -13,6 +13,7 @@
  */
 import type { ConsoleModule } from "./run-console.ts";
 import { auditConsole } from "./audit.ts";
+import { breachConsole } from "./breach.ts";
 import { covertConsole } from "./covert.ts";
 import { disclosureConsole } from "./disclosure.ts";
 import { erasureConsole } from "./erasure.ts";
@@ -20,4 +21,4 @@ import { holdsConsole } from "./holds.ts";
 import { retentionConsole } from "./retention.ts";
 import { sarConsole } from "./sar.ts";
 
-export const CONSOLE_MODULES: readonly ConsoleModule[] = [auditConsole, sarConsole, holdsConsole, erasureConsole, retentionConsole, disclosureConsole, covertConsole];
+export const CONSOLE_MODULES: readonly ConsoleModule[] = [auditConsole, sarConsole, holdsConsole, erasureConsole, retentionConsole, disclosureConsole, covertConsole, breachConsole];

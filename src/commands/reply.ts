@@ -33,6 +33,14 @@ export interface ConsoleReply {
   actions?: ReplyAction[];
   /** A chart or picture, rendered server-side as PNG. */
   image?: { png: Buffer; altText: string; fileName: string };
+  /**
+   * Open this command's form (its console words, e.g. "sar open") instead of
+   * showing the reply, where the platform can (a Slack modal, a Teams card);
+   * the reply's text says how to type the command instead.
+   */
+  form?: string;
+  /** The command was refused or not understood: nothing was done (the CLI exits with 2). */
+  refused?: boolean;
 }
 
 export const text = (value: string): ReplyBlock => ({ kind: "text", text: value });

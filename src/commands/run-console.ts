@@ -2,7 +2,7 @@
  * The DPO console: compliance commands typed in chat (`/recording-dpo ...`
  * and `/recording-audit ...` in Slack; `dpo ...` and `audit ...` in Teams),
  * parsed once here with commander so both platforms accept exactly the same
- * words and show the same help. Each command module calls one core command
+ * words and show the same help (help.ts, for DPOs only). Each command module calls one core command
  * (which checks the person's role) and answers with a platform-neutral
  * ConsoleReply. Parse errors and AppErrors come back as replies too, so the
  * person always hears what was wrong.
@@ -12,6 +12,8 @@ import parseArgv from "string-argv";
 import type { CoreContext } from "../core/context.ts";
 import { isAppError } from "../core/errors.ts";
 import { ConsoleInputError } from "./console-input-error.ts";
+import { requireDpo } from "../core/guards.ts";
+import { dpoHelp } from "./help.ts";
 import { CONSOLE_MODULES } from "./index.ts";
 import { text, warning, type ConsoleReply } from "./reply.ts";
 
@@ -37,10 +39,11 @@ const MAX_COMMAND_LENGTH = 4_000;
  * rejects only for failures on Callgate's side (the adapter's error handler
  * turns those into a generic message with a reference).
  */
-export async function runConsole(session: ConsoleSession, line: string, modules: readonly ConsoleModule[] = CONSOLE_MODULES): Promise<ConsoleReply> {
-  const trimmed = line.trim();
-  if (trimmed.length > MAX_COMMAND_LENGTH) return refusal("That command is too long.");
-  const args = parseArgv(trimmed);
+export async function runConsole(session: ConsoleSession, line: string | readonly string[], modules: readonly ConsoleModule[] = CONSOLE_MODULES): Promise<ConsoleReply> {
+  // The CLI passes the words its shell split; chat passes the line as typed.
+  const length = typeof line === "string" ? line.trim().length : line.join(" ").length;
+  if (length > MAX_COMMAND_LENGTH) return refusal("That command is too long.");
+  const args = typeof line === "string" ? parseArgv(line.trim()) : [...line];
   let answer: ConsoleReply | undefined;
   let output = "";
   const program = new Command("dpo")
@@ -49,27 +52,39 @@ export async function runConsole(session: ConsoleSession, line: string, modules:
     .helpCommand(true)
     .showSuggestionAfterError(true);
   for (const module of modules) module.register(program, session, (reply) => (answer = reply));
-  if (args.length === 0) args.push("help");
   try {
+    const help = helpWanted(args);
+    if (help !== null) {
+      // Only DPOs see the list of DPO commands; anyone else's attempt is refused on the record.
+      await requireDpo(session.ctx, session.actorEmail, "see the DPO commands");
+      return dpoHelp(program, help || undefined);
+    }
     await program.parseAsync(args, { from: "user" });
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === "commander.helpDisplayed" || error.code === "commander.help" || error.code === "commander.version") return helpReply(output);
-      return { title: "That command was not understood", blocks: [warning(cleanCommanderMessage(error.message)), text("Type `help` after the command (for example `sar help`) to see what it takes.")] };
+      if (error.code === "commander.helpDisplayed" || error.code === "commander.help" || error.code === "commander.version") return dpoHelp(program);
+      return { title: "That command was not understood", refused: true, blocks: [warning(cleanCommanderMessage(error.message)), text("Type `help` after the area (for example `sar help`) to see its commands, each with an example.")] };
     }
     if (error instanceof ConsoleInputError) return refusal(error.message);
     if (isAppError(error) && !["POLICY_INVALID", "CONFIG_INVALID", "DATABASE_BEHIND", "STORAGE_ERROR"].includes(error.code)) return refusal(error.message);
     throw error;
   }
-  return answer ?? helpReply(output || program.helpInformation());
+  return answer ?? dpoHelp(program);
+}
+
+/**
+ * Whether the line asks for help: "" or "help" (every area: ""), "sar help",
+ * "help sar", "sar --help" or "sar -h" (that area). Null for any other line.
+ */
+function helpWanted(args: readonly string[]): string | null {
+  if (args.length === 0) return "";
+  const words = args.filter((a) => a !== "help" && a !== "--help" && a !== "-h");
+  if (words.length === args.length || words.length > 1) return null;
+  return words[0] ?? "";
 }
 
 function refusal(message: string): ConsoleReply {
-  return { title: "Nothing was changed", blocks: [warning(message)] };
-}
-
-function helpReply(output: string): ConsoleReply {
-  return { title: "Callgate DPO commands", blocks: [{ kind: "text", text: output.replace(/^Usage: dpo /m, "Usage: ").trim() }] };
+  return { title: "Nothing was changed", blocks: [warning(message)], refused: true };
 }
 
 /** Commander's "error: unknown command 'hodl'\n(Did you mean hold?)" as one plain sentence. */

@@ -7,7 +7,7 @@
  *   sar resume SAR-1 [--identity "..."] [--clarification "..."] [--on 25/11/2026]
  *   sar extend SAR-1 --months 1|2 --reason "..."
  *   sar review SAR-1 <item number or call id> --third-party | --withhold --note "..." | --release
- *   sar bundle SAR-1 --as zip|links
+ *   sar bundle SAR-1 --format zip|links
  *   sar close SAR-1 --complete | --refuse | --partial --grounds <g> [--reason "..."] | --withdrawn
  *   export "020 7946 0001" [...]   (portability: everything held for the numbers, as a zip)
  *
@@ -29,31 +29,43 @@ import { reviewSubjectAccessItem, type ItemReview } from "../core/subject-access
 import { daysLeftText, type SubjectAccessItemView, type SubjectAccessView } from "../core/subject-access/subject-access-view.ts";
 import { formatSize } from "../core/files/file-view.ts";
 import { ConsoleInputError } from "./console-input-error.ts";
+import type { FormSpec } from "./form.ts";
+import { registerForm } from "./register-form.ts";
 import type { ConsoleModule } from "./run-console.ts";
 import { fields, list, note, text, warning, type ConsoleReply, type ReplyAction, type ReplyBlock } from "./reply.ts";
 import { withFlagAdvice } from "./flag-advice.ts";
+import { registerSarIntake } from "./sar-intake.ts";
 
 /** Items listed in chat; `sar show` in the CLI and the bundle have them all. */
 const SHOWN_ITEMS = 20;
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
+/** `sar open`: typed with its options, or filled in as a form (`sar open` alone opens it). */
+export const SAR_OPEN_FORM: FormSpec = {
+  command: "sar open",
+  title: "Open a subject access request",
+  submit: "Open request",
+  intro: "Callgate finds the subject's calls within retention and holds them until the request is closed. The deadline follows the ICO's rules from the day it was received.",
+  fields: [
+    { key: "name", kind: "text", label: "Data subject's name", help: "the data subject's name", flag: "--name", required: true, max: 200, coreFields: ["subjectName"], placeholder: "For example Jo Bloggs" },
+    { key: "number", kind: "list", label: "Their phone numbers", help: "a phone number the subject uses, in quotes", flag: "--number", required: true, max: 40, missing: "Give at least one phone number the subject uses.", coreFields: ["numbers"], placeholder: "One per line, for example 020 7946 0001" },
+    { key: "received", kind: "date", label: "Date received", help: "the day the request was received, e.g. 20/11/2026", flag: "--received", required: true, missing: "Give the day the request was received.", coreFields: ["receivedOn"] },
+    { key: "identity", kind: "text", label: "How identity was verified", help: "how identity was verified; leave out while still waiting for proof", flag: "--identity", required: false, coreFields: ["identityVerification"], placeholder: "For example passport seen in person" },
+  ],
+  async run(session, v) {
+    const view = await openSubjectAccess(session.ctx, { actorEmail: session.actorEmail, subjectName: v.name as string, numbers: v.number as string[], receivedOn: v.received as string, identityVerification: v.identity as string | undefined });
+    return sarReply(`Subject access request ${view.reference} opened`, view, [text(foundText(view))]);
+  },
+};
+
 export const sarConsole: ConsoleModule = {
   register(program, session, answer) {
     const sar = program.command("sar").description("Subject access requests: a person's own recordings, answered within the legal deadline");
     const as = { actorEmail: session.actorEmail };
 
-    sar
-      .command("open")
-      .description("Open a request: finds the subject's calls within retention and holds them")
-      .requiredOption("--name <name>", "the data subject's name")
-      .option("--number <number>", "a phone number the subject uses, in quotes (repeat for more)", collect, [])
-      .requiredOption("--received <date>", "the day the request was received, e.g. 20/11/2026")
-      .option("--identity <how>", "how identity was verified; leave out while still waiting for proof")
-      .action(async (opts: { name: string; number: string[]; received: string; identity?: string }) => {
-        const view = await withFlagAdvice({ receivedOn: "--received" }, () => openSubjectAccess(session.ctx, { ...as, subjectName: opts.name, numbers: opts.number, receivedOn: opts.received, identityVerification: opts.identity }));
-        answer(sarReply(`Subject access request ${view.reference} opened`, view, [text(foundText(view))]));
-      });
+    registerForm(sar, "open", "Open a request: finds the subject's calls within retention and holds them", SAR_OPEN_FORM, session, answer);
+    registerSarIntake(sar, session, answer, (title, view) => sarReply(title, view));
 
     sar
       .command("list")
@@ -129,10 +141,10 @@ export const sarConsole: ConsoleModule = {
       .command("bundle")
       .description("Prepare what the subject is sent: one zip, or a download link per file, sent to you by DM")
       .argument("<reference>")
-      .option("--as <form>", "zip (one archive: audio, calls.csv, covering letter) or links (a download per file)", "zip")
-      .action(async (reference: string, opts: { as: string }) => {
-        const mode = opts.as.toLowerCase();
-        if (mode !== "zip" && mode !== "links") throw new ConsoleInputError("--as is zip or links.");
+      .option("--format <zip|links>", "zip (one archive: audio, calls.csv, covering letter) or links (a download per file)", "zip")
+      .action(async (reference: string, opts: { format: string }) => {
+        const mode = opts.format.toLowerCase();
+        if (mode !== "zip" && mode !== "links") throw new ConsoleInputError("--format is zip or links.");
         const bundle = await prepareSubjectAccessBundle(session.ctx, { ...as, reference, mode });
         const blocks: ReplyBlock[] = [
           text(
@@ -153,13 +165,15 @@ export const sarConsole: ConsoleModule = {
       .option("--withdrawn", "the subject withdrew the request")
       .option("--grounds <ground>", `why refused: ${Object.keys(REFUSAL_GROUNDS).join(", ")}`)
       .option("--reason <text>", "detail of the grounds, or why it was withdrawn")
-      .action(async (reference: string, opts: { complete?: boolean; refuse?: boolean; partial?: boolean; withdrawn?: boolean; grounds?: string; reason?: string }) => {
+      .option("--output <given>", "what the subject was given: audio-copy, transcript, links, heard-in-person (repeat for more)", collect, [])
+      .option("--assessment <text>", "your assessment: what was searched, what was found and why this outcome")
+      .action(async (reference: string, opts: { complete?: boolean; refuse?: boolean; partial?: boolean; withdrawn?: boolean; grounds?: string; reason?: string; output: string[]; assessment?: string }) => {
         const outcome = exactlyOne<CloseOutcome>({ complete: opts.complete, refuse: opts.refuse, partial: opts.partial, withdrawn: opts.withdrawn }, "Say how it closes: --complete, --refuse, --partial or --withdrawn.");
         const grounds = opts.grounds?.toLowerCase();
         if (grounds !== undefined && !(grounds in REFUSAL_GROUNDS)) {
           throw new ConsoleInputError(`--grounds is one of: ${Object.entries(REFUSAL_GROUNDS).map(([k, v]) => `${k} (${v.toLowerCase()})`).join("; ")}.`);
         }
-        const view = await closeSubjectAccess(session.ctx, { ...as, reference, outcome, grounds: grounds as RefusalGround | undefined, reason: opts.reason });
+        const view = await withFlagAdvice({ outputs: "--output", assessment: "--assessment" }, () => closeSubjectAccess(session.ctx, { ...as, reference, outcome, grounds: grounds as RefusalGround | undefined, reason: opts.reason, outputs: opts.output, assessment: opts.assessment }));
         const blocks: ReplyBlock[] = [];
         if (view.holdReference) blocks.push(text(`Hold ${view.holdReference} is released: its recordings follow the retention policy again, unless another hold keeps them.`));
         answer(sarReply(`${view.reference} closed: ${view.statusText.toLowerCase()}`, view, blocks, { itemsShown: false }));
@@ -243,10 +257,13 @@ function nextStepHints(view: SubjectAccessView): string[] {
   if (!view.isOpen) return [];
   const ref = view.reference;
   const hints: string[] = [];
-  if (view.paused) hints.push(`When the information arrives: sar resume ${ref}${view.identityVerification ? "" : ' --identity "how it was verified"'}`);
+  if (view.paused && !view.awaitingInformation.includes("calls")) hints.push(`When the information arrives: sar resume ${ref}${view.identityVerification ? "" : ' --identity "how it was verified"'}`);
   else if (!view.identityVerification) hints.push(`Record identity: sar resume ${ref} --identity "how it was verified"`);
   if (view.counts.items > 0) hints.push(`Mark a call: sar review ${ref} <item> --third-party | --withhold --note "why" | --release`);
   if (view.extendableUntilText) hints.push(`Extend (until ${view.extendableUntilText}): sar extend ${ref} --months 1 --reason "why"`);
+  const canComplete = view.counts.withheld === 0 && (view.counts.items === 0 || view.deliveryMode !== null);
+  if (canComplete) hints.push(`Close as answered (with your assessment): sar close ${ref} --complete${view.deliveryMode ? "" : " --output transcript"} --assessment "what was searched and found"`);
+  if (view.awaitingInformation.length > 0) hints.push(`When the information arrives: sar add-info ${ref} --number "..." | --call-on dd/mm/yyyy --call-at hh:mm [--direction inbound] [--extension 201]`);
   hints.push(`Refuse in whole or part: sar close ${ref} --refuse|--partial --grounds ${Object.keys(REFUSAL_GROUNDS).join("|")} --reason "..."`);
   return hints;
 }
@@ -258,11 +275,9 @@ function nextActions(view: SubjectAccessView): ReplyAction[] {
   const blocked = view.items.some((i) => i.thirdPartyReview && !i.withheld);
   const canBundle = view.identityVerification !== null && !blocked && view.counts.items > view.counts.withheld;
   if (canBundle) {
-    actions.push({ label: "Prepare bundle (zip)", command: `sar bundle ${ref} --as zip`, style: "primary" });
-    actions.push({ label: "Prepare download links", command: `sar bundle ${ref} --as links` });
+    actions.push({ label: "Prepare bundle (zip)", command: `sar bundle ${ref} --format zip`, style: "primary" });
+    actions.push({ label: "Prepare download links", command: `sar bundle ${ref} --format links` });
   }
-  const canComplete = view.counts.withheld === 0 && (view.counts.items === 0 || view.deliveryMode !== null);
-  if (canComplete) actions.push({ label: "Close as complete", command: `sar close ${ref} --complete`, confirm: `Close ${ref} as answered in full? Its hold will be released.` });
   actions.push({ label: "Close as withdrawn", command: `sar close ${ref} --withdrawn`, style: "danger", confirm: `Close ${ref} as withdrawn by the subject? Its hold will be released.` });
   actions.push({ label: "Show", command: `sar show ${ref}` });
   return actions;

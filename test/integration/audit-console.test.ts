@@ -38,10 +38,17 @@ describe.each(DATABASE_KINDS)("the audit console on %s", (kind) => {
 
   it("is registered with the console's modules and explains itself", async () => {
     expect(CONSOLE_MODULES).toContain(auditConsole);
-    const help = await run(P.requester, "audit help");
-    expect(help.title).toBe("Callgate DPO commands");
-    expect(words(help)).toContain("export <format> [terms...]");
+    const help = await run(P.dpo, "audit help");
+    expect(help.title).toBe("DPO commands: audit");
+    expect(words(help)).toContain("audit export: Send the audit log");
+    expect(words(help)).toContain("For example: audit export pdf last 30 days");
+    expect(words(help)).not.toMatch(/Usage:|--help|\[options\]/);
     expect(await t.ctx.db.auditEntry.count({ where: { action: { startsWith: "audit." } } })).toBe(0);
+    // Nobody else sees the DPO's commands, and the attempt is on the record.
+    const refused = await run(P.requester, "audit help");
+    expect(refused).toMatchObject({ title: "Nothing was changed", refused: true });
+    expect(words(refused)).toContain("Only the Data Protection Officer");
+    expect(await t.ctx.db.auditEntry.count({ where: { action: "compliance.access.refused", actor: P.requester } })).toBe(1);
   });
 
   it("answers `audit last 30 days` with the summary, warnings first, the chart and the export buttons", async () => {

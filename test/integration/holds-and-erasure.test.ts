@@ -239,7 +239,7 @@ describe.each(DATABASE_KINDS)("DPO console for holds, erasure and retention on %
     const investigation = await runConsole(session(P.dpo), `hold place --investigation --reason "Fraud investigation"`);
     expect(investigation.title).toBe("Investigation HOLD-000002 placed");
 
-    const listed = await runConsole(session(P.dpo), "holds");
+    const listed = await runConsole(session(P.dpo), "hold list");
     expect(listed.blocks).toContainEqual(expect.objectContaining({ kind: "list", items: [expect.stringContaining("HOLD-000002"), expect.stringContaining("HOLD-000001")] }));
 
     const released = await runConsole(session(P.dpo), `hold release HOLD-000001 --reason "Claim withdrawn"`);
@@ -252,7 +252,8 @@ describe.each(DATABASE_KINDS)("DPO console for holds, erasure and retention on %
     expect(refused.title).toBe("Nothing was changed");
     expect(JSON.stringify(refused)).toContain("Only the Data Protection Officer");
     const noReason = await runConsole(session(P.dpo), `hold place --number "${SUBJECT}"`);
-    expect(noReason.title).toBe("That command was not understood");
+    expect(noReason.title).toBe("Nothing was changed");
+    expect(JSON.stringify(noReason)).toContain("Say why the recordings must be kept (--reason).");
     expect(await t.ctx.db.hold.count()).toBe(0);
   });
 

@@ -47,7 +47,7 @@ describe("the sar console commands", () => {
     expect(items[0]).toMatch(/^1\. Wed 2 Sep 2026, 09:05 · 2 min · inbound · \+44 •+002 · call record only · call-/);
     expect(items[1]).toMatch(/^2\. Tue 10 Nov 2026, 14:30 · 2 min · inbound · \+44 •+001 · recording · call-/);
     expect(JSON.stringify(reply)).not.toMatch(/2079460001|1134960002|7946 0001/);
-    expect(reply.actions?.map((a) => a.command)).toEqual(["sar bundle SAR-000001 --as zip", "sar bundle SAR-000001 --as links", "sar close SAR-000001 --withdrawn", "sar show SAR-000001"]);
+    expect(reply.actions?.map((a) => a.command)).toEqual(["sar bundle SAR-000001 --format zip", "sar bundle SAR-000001 --format links", "sar close SAR-000001 --withdrawn", "sar show SAR-000001"]);
   });
 
   it("runs the bundle button, then offers to close as complete", async () => {
@@ -57,9 +57,11 @@ describe("the sar console commands", () => {
     expect(bundled.title).toBe("SAR-000001: bundle prepared");
     expect(listItems(bundled)).toEqual([expect.stringMatching(/^SAR-000001-bundle\.zip \(\d+ KB\)$/)]);
     expect(fieldValue(bundled, "Bundle")).toBe("zip prepared");
-    const close = bundled.actions!.find((a) => a.label === "Close as complete")!;
-    expect(close.confirm).toMatch(/hold will be released/);
-    const closed = await dpo(close.command);
+    // Closing needs the assessment note, so it is typed, not a button.
+    expect(bundled.actions!.some((a) => a.label === "Close as complete")).toBe(false);
+    expect(JSON.stringify(bundled.blocks)).toContain('sar close SAR-000001 --complete --assessment \\"what was searched and found\\"');
+    expect(warnings(await dpo("sar close SAR-000001 --complete"))[0]).toMatch(/Write the assessment note/);
+    const closed = await dpo('sar close SAR-000001 --complete --assessment "Searched by both numbers: 3 calls found, all sent"');
     expect(closed.title).toBe("SAR-000001 closed: completed");
     expect(fieldValue(closed, "Hold")).toBe("HOLD-000001 (released)");
     expect(closed.actions).toEqual([]);

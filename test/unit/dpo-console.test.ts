@@ -1,6 +1,6 @@
 /**
  * The DPO console's parsing, shared by Slack and Teams: the same words work
- * on both, help is always at hand, and every mistake comes back as a reply
+ * on both, help is at hand for DPOs, and every mistake comes back as a reply
  * that says what was wrong, never as silence or a crash.
  */
 import { describe, expect, it } from "vitest";
@@ -8,8 +8,9 @@ import { AppError } from "../../src/core/errors.ts";
 import type { CoreContext } from "../../src/core/context.ts";
 import { runConsole, type ConsoleModule, type ConsoleSession } from "../../src/commands/run-console.ts";
 import { text } from "../../src/commands/reply.ts";
+import { P, testPolicy } from "../support/test-policy.ts";
 
-const session: ConsoleSession = { ctx: {} as CoreContext, actorEmail: "dpo@example.org", publicUrl: "https://callgate.test" };
+const session: ConsoleSession = { ctx: { policy: testPolicy() } as CoreContext, actorEmail: P.dpo, publicUrl: "https://callgate.test" };
 
 const calls: Array<{ ref: string; reason: string; actor: string }> = [];
 const holdModule: ConsoleModule = {
@@ -33,14 +34,15 @@ describe("the DPO console", () => {
   it("runs a command with quoted options as the person who typed it", async () => {
     const reply = await runConsole(session, `hold release HOLD-000001 --reason "Claim settled, 3 May"`, [holdModule]);
     expect(reply.title).toBe("Released HOLD-000001");
-    expect(calls.at(-1)).toEqual({ ref: "HOLD-000001", reason: "Claim settled, 3 May", actor: "dpo@example.org" });
+    expect(calls.at(-1)).toEqual({ ref: "HOLD-000001", reason: "Claim settled, 3 May", actor: P.dpo });
   });
 
-  it("answers an empty line and `help` with the list of commands", async () => {
-    for (const line of ["", "help", "hold help"]) {
+  it("answers an empty line and `help` with what each command is for, for a DPO, without command-line noise", async () => {
+    for (const line of ["", "help", "hold help", "hold --help"]) {
       const reply = await runConsole(session, line, [holdModule]);
-      expect(reply.title).toBe("Callgate DPO commands");
-      expect(JSON.stringify(reply.blocks)).toContain(line === "hold help" ? "release" : "hold");
+      expect(reply.title).toBe(line.startsWith("hold") ? "DPO commands: hold" : "Callgate DPO commands");
+      expect(JSON.stringify(reply.blocks)).toContain('hold release: Release a hold. For example: hold release HOLD-000001 --reason \\"claim settled\\"');
+      expect(JSON.stringify(reply.blocks)).not.toMatch(/Usage:|-h, --help|\[options\]/);
     }
   });
 
@@ -57,7 +59,7 @@ describe("the DPO console", () => {
 
   it("turns a refusal from the core into a reply that changes nothing", async () => {
     const reply = await runConsole(session, "hold release HOLD-404 --reason x", [holdModule]);
-    expect(reply).toEqual({ title: "Nothing was changed", blocks: [{ kind: "warning", text: "There is no hold HOLD-404." }] });
+    expect(reply).toEqual({ title: "Nothing was changed", blocks: [{ kind: "warning", text: "There is no hold HOLD-404." }], refused: true });
   });
 
   it("lets failures on Callgate's side reach the adapter's error handler", async () => {

@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import type { CoreContext } from "../../src/core/context.ts";
 import { fields, list, note, text, warning, type ConsoleReply } from "../../src/commands/reply.ts";
 import { runConsole, type ConsoleModule } from "../../src/commands/run-console.ts";
+import { testPolicy } from "../support/test-policy.ts";
 import { ACTIONS } from "../../src/adapters/slack/ids.ts";
 import { renderConsoleReply } from "../../src/adapters/slack/render/console-reply.ts";
 import { messageProblems } from "../support/fake-slack/block-kit-rules.ts";
@@ -147,7 +148,7 @@ describe("rendering a console reply for Slack", () => {
     const message = draw(reply);
     expect(message.blocks[0]!.text.text).toBe("Report for carys@trust.example");
     expect(JSON.stringify(message.blocks)).toContain("Row 399");
-    const help = draw(await runConsole({ ctx: {} as CoreContext, actorEmail: "carys@trust.example", publicUrl: "" }, "help", [module]));
+    const help = draw(await runConsole({ ctx: { policy: testPolicy() } as CoreContext, actorEmail: "carys@trust.example", publicUrl: "" }, "help", [module]));
     expect(JSON.stringify(help.blocks)).toContain("A test report");
   });
 });

@@ -25,7 +25,7 @@ import { acknowledgeAuditBreak } from "../../core/audit/acknowledge-audit-break.
 import { verifyAuditChainFully } from "../../core/audit/verify-audit-chain.ts";
 import { anchorAuditChainNow } from "../../core/jobs/anchor-audit-chain.ts";
 import { auditSummaryReply } from "../../commands/audit.ts";
-import type { ConsoleReply } from "../../commands/reply.ts";
+import { replyAsText } from "../reply-text.ts";
 import { openCliContext } from "../open-context.ts";
 import type { RegisterCommand } from "./index.ts";
 
@@ -128,30 +128,3 @@ export const registerAuditCommands: RegisterCommand = (program: Command) => {
       }
     });
 };
-
-/** A console reply as plain terminal text (buttons become the commands to type). */
-export function replyAsText(reply: ConsoleReply): string {
-  const lines: string[] = [reply.title, "=".repeat(Math.min(reply.title.length, 80))];
-  for (const block of reply.blocks) {
-    switch (block.kind) {
-      case "text":
-        lines.push("", block.text);
-        break;
-      case "fields": {
-        const width = Math.max(...block.rows.map(([label]) => label.length));
-        for (const [label, value] of block.rows) lines.push(`  ${label.padEnd(width)}  ${value}`);
-        break;
-      }
-      case "list":
-        for (const item of block.items) lines.push(`  - ${item}`);
-        break;
-      case "note":
-        lines.push("", `  ${block.text}`);
-        break;
-      case "warning":
-        lines.push(`! ${block.text}`);
-        break;
-    }
-  }
-  return lines.join("\n");
-}

@@ -12,10 +12,6 @@ export const commandGroups: Record<string, () => Promise<RegisterCommand>> = {
   recordings: async () => (await import("./recordings.ts")).registerRecordingsCommands,
   audit: async () => (await import("./audit.ts")).registerAuditCommands,
   grants: async () => (await import("./grants.ts")).registerGrantCommands,
+  dpo: async () => (await import("./dpo.ts")).registerDpoCommands,
   retention: async () => (await import("./retention.ts")).registerRetentionCommands,
-  holds: async () => (await import("./holds.ts")).registerHoldCommands,
-  erasure: async () => (await import("./erasure.ts")).registerErasureCommands,
-  sar: async () => (await import("./sar.ts")).registerSarCommands,
-  disclosure: async () => (await import("./disclosure.ts")).registerDisclosureCommands,
-  covert: async () => (await import("./covert.ts")).registerCovertCommands,
 };
