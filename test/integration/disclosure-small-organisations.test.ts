@@ -10,6 +10,7 @@ import { extractText, getDocumentProxy } from "unpdf";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { verifyAuditChain } from "../../src/core/audit/verify-audit-chain.ts";
 import { submitDisclosure } from "../../src/core/disclosure/submit-disclosure.ts";
+import { chasePendingRequests } from "../../src/core/jobs/chase-pending-requests.ts";
 import { recordDecision } from "../../src/core/requests/record-decision.ts";
 import type { PolicyInput } from "../../src/core/policy/schema.ts";
 import { addRecording, useTestCore } from "../support/core.ts";
@@ -110,6 +111,14 @@ describe.each(DATABASE_KINDS)("disclosure in a small organisation on %s", (kind)
     expect(entry.details).toMatchObject({ recordedAndDecidedBy: expect.stringContaining("recorded and refused by Carys Evans") });
   });
 
+  it("reminds the sole DPO of a disclosure they recorded and have not decided", async () => {
+    const { request } = await submitDisclosure(t.ctx, sgtJones());
+    t.clock.advance(25 * 60 * 60_000);
+    expect((await chasePendingRequests(t.ctx)).reminded).toBe(1);
+    const entry = await t.ctx.db.auditEntry.findFirstOrThrow({ where: { requestId: request.id, action: "request.reminded" } });
+    expect(entry.details).toMatchObject({ reminded: [P.dpo] });
+  });
+
   it("refuses, changing nothing, a request from a member of staff that only the DPO could decide", async () => {
     const error = await expectCode(submitDisclosure(t.ctx, sgtJones({ requestedByEmail: P.requester })), "FORBIDDEN");
     expect(error.field).toBe("purpose");
@@ -148,6 +157,10 @@ describe.each(DATABASE_KINDS)("separation of duties in a larger organisation on 
     await expectCode(recordDecision(t.ctx, { requestId: request.id, deciderEmail: P.dpo, outcome: "approve" }), "SELF_APPROVAL");
     const refusals = await t.ctx.db.auditEntry.findMany({ where: { action: "decision.refused" } });
     expect(refusals.map((r) => r.actor).sort()).toEqual([P.ceo, P.dpo].sort());
+    t.clock.advance(25 * 60 * 60_000);
+    await chasePendingRequests(t.ctx);
+    const reminded = await t.ctx.db.auditEntry.findFirstOrThrow({ where: { requestId: request.id, action: "request.reminded" } });
+    expect(reminded.details).toMatchObject({ reminded: [P.it] });
     const decided = await recordDecision(t.ctx, { requestId: request.id, deciderEmail: P.it, outcome: "deny", reason: "Police to use a production order" });
     expect(decided.status).toBe("DENIED");
   });

@@ -57,9 +57,7 @@ export function buildDisclosureView(policy: Policy, row: DisclosureRow): Disclos
     requestedByText: row.requestedByEmail ? `${findPerson(policy, row.requestedByEmail)?.name ?? row.requestedByEmail} (staff) for ${describeAskingParty(row)}` : describeAskingParty(row),
     recipientText: recipientText(policy, row),
     recorderMayDecide: policy.disclosure.recorderMayAuthorise && !row.requestedByEmail,
-    authoriserEmails: authorisersFor(policy, purposeById(policy, row.request.purposeId), row.request.siteId)
-      .map((p) => p.email)
-      .filter((e) => e !== row.requestedByEmail && (e !== row.request.requesterEmail || (policy.disclosure.recorderMayAuthorise && !row.requestedByEmail))),
+    authoriserEmails: disclosureAuthoriserEmails(policy, row.request, row),
     windowText: formatWindow(row.request.windowStart, row.request.windowEnd, tz),
     maskedNumber: maskPhoneNumber(row.request.externalNumber),
     extension: row.request.extension,
@@ -81,4 +79,16 @@ function recipientText(policy: Policy, row: Disclosure): string | null {
   const label = findRecipientEntry(policy.disclosure.permittedRecipients, row.recipientEntryId)?.label ?? row.recipientEntryId;
   const category = row.recipientCategory ? RECIPIENT_CATEGORY_LABELS[row.recipientCategory as keyof typeof RECIPIENT_CATEGORY_LABELS] : undefined;
   return category && row.recipientCategory !== "unspecified" ? `${label} (${category})` : label;
+}
+
+/**
+ * Who may decide a disclosure: the purpose's authorisers for its site, less
+ * the member of staff who asked, and less its recorder unless the policy lets
+ * the recorder decide an outside party's request. Reminders go to these.
+ */
+export function disclosureAuthoriserEmails(policy: Policy, request: Pick<RecordingRequest, "purposeId" | "siteId" | "requesterEmail">, disclosure: Pick<Disclosure, "requestedByEmail">): string[] {
+  const recorderMayDecide = policy.disclosure.recorderMayAuthorise && !disclosure.requestedByEmail;
+  return authorisersFor(policy, purposeById(policy, request.purposeId), request.siteId)
+    .map((p) => p.email)
+    .filter((e) => e !== disclosure.requestedByEmail && (e !== request.requesterEmail || recorderMayDecide));
 }

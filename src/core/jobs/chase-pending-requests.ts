@@ -10,6 +10,7 @@ import { enqueueNotices } from "../notify/enqueue-notices.ts";
 import { subtractDuration } from "../policy/duration.ts";
 import { moveRequestIfUnchanged, OPEN_STATUSES } from "../requests/request-lifecycle.ts";
 import { buildRequestView } from "../requests/request-view.ts";
+import { disclosureAuthoriserEmails } from "../disclosure/disclosure-view.ts";
 
 export async function chasePendingRequests(ctx: CoreContext): Promise<{ reminded: number; expired: number }> {
   const now = ctx.clock.now();
@@ -34,7 +35,7 @@ export async function chasePendingRequests(ctx: CoreContext): Promise<{ reminded
   const remindBefore = subtractDuration(now, remindAfter);
   const waiting = await ctx.db.recordingRequest.findMany({
     where: { status: "PENDING_APPROVAL", createdAt: { lte: remindBefore }, OR: [{ lastRemindedAt: null }, { lastRemindedAt: { lte: remindBefore } }] },
-    include: { decisions: true },
+    include: { decisions: true, disclosure: { select: { requestedByEmail: true } } },
     take: 500,
   });
   for (const request of waiting) {
@@ -46,7 +47,9 @@ export async function chasePendingRequests(ctx: CoreContext): Promise<{ reminded
       if (count !== 1) return false;
       const view = buildRequestView(ctx.policy, request);
       const decided = new Set(request.decisions.map((d) => d.deciderEmail));
-      const toRemind = view.authoriserEmails.filter((e) => !decided.has(e));
+      // A disclosure may be decided by its sole-DPO recorder, never by the member of staff who asked.
+      const authorisers = request.disclosure ? disclosureAuthoriserEmails(ctx.policy, request, request.disclosure) : view.authoriserEmails;
+      const toRemind = authorisers.filter((e) => !decided.has(e));
       await appendAudit(tx, { at: now, actor: "system", action: "request.reminded", subjectType: "request", subjectId: request.id, requestId: request.id, purposeId: request.purposeId, details: { reference: request.reference, reminded: toRemind } });
       await enqueueNotices(tx, now, toRemind.map((to) => ({ to, kind: "approval-reminder" as const, requestId: request.id })));
       return true;
