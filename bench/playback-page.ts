@@ -207,7 +207,7 @@ function sasPage(ctx: CoreContext, store: AzureRecordingStore) {
       });
       await assertNotRevokedMeanwhile(tx, grant.id, now);
     });
-    const view = { grantId: grant.id, organisationName: "Bench", reference: grant.reference, purposeLabel: "Safeguarding", requesterName: "Head", callAtText: grant.startedAt.toISOString(), directionText: "Incoming call", maskedNumber: "+44 •••••••001", durationText: `${grant.durationSeconds} s`, accessEndsText: grant.expiresAt.toISOString() };
+    const view = { grantId: grant.id, organisationName: "Bench", reference: grant.reference, purposeLabel: "Safeguarding", requesterName: "Head", callAtText: grant.startedAt.toISOString(), directionText: "Incoming call", maskedNumber: "+44 •••••••001", durationText: `${grant.durationSeconds} s`, accessEndsText: grant.expiresAt.toISOString(), misuseText: "" };
     const page = renderPlayer(view, audioUrl);
     res.status(200).set({ "Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": page.csp }).send(page.html);
   };

@@ -27,6 +27,7 @@ import { formatDateTime } from "../format.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
 import { maskPhoneNumber } from "../phone.ts";
 import { findPerson, peopleWithRoles, purposeById } from "../policy/access.ts";
+import { disciplinaryRoute } from "../policy/routes.ts";
 import { browserHashOf, describeBrowser, newBrowserSecret, type PlaybackBinding } from "./playback-browser.ts";
 import { matchEndedPlaybackWork, refuseEndedPlayback } from "./refuse-ended-playback.ts";
 import { assertNotRevokedMeanwhile, auditGrantEvent, lookUpGrant, RevokedMeanwhile, type GrantRow, type PlaybackEnded, type PlaybackUnknown } from "./playback-grant.ts";
@@ -56,6 +57,8 @@ export interface PlaybackView {
   maskedNumber: string;
   durationText: string;
   accessEndsText: string;
+  /** "Misuse of recordings is dealt with under the …", where the policy names its disciplinary policy; "" otherwise. */
+  misuseText: string;
 }
 
 export type OpenPlaybackResult =
@@ -143,6 +146,7 @@ export async function openPlayback(ctx: CoreContext, input: OpenPlaybackInput): 
       organisationName: ctx.policy.organisation.name,
       reference: grant.reference,
       purposeLabel: purpose(ctx, grant).label,
+      misuseText: disciplinaryRoute(ctx.policy).trim(),
       requesterName: requesterName(ctx, grant),
       callAtText: formatDateTime(grant.startedAt, tz),
       directionText: grant.direction === "INBOUND" ? "Incoming call" : "Outgoing call",

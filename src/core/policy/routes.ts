@@ -19,12 +19,17 @@ export function disciplinaryRoute(policy: Policy): string {
   return disciplinary ? ` Misuse of recordings is dealt with under the ${disciplinary.policy}.` : "";
 }
 
-/** One line naming the ICO and how to reach it, for letters that must say where to complain. */
-export function icoContactLine(policy: Policy): string {
+/** "the Information Commissioner's Office (Wycliffe House, …, telephone 0303 123 1113, casework@ico.org.uk, https://ico.org.uk)". */
+export function icoContactDetails(policy: Policy): string {
   const ico = policy.routes.ico;
   if (!ico) return "";
   const parts = [ico.address, ico.phone ? `telephone ${ico.phone}` : undefined, ico.email, ico.website].filter((p): p is string => Boolean(p));
-  return `If you are unhappy with how we have handled this, you may complain to ${ico.name}${parts.length > 0 ? ` (${parts.join(", ")})` : ""}.`;
+  return `${ico.name}${parts.length > 0 ? ` (${parts.join(", ")})` : ""}`;
+}
+
+/** One line naming the ICO and how to reach it, for letters and refusals that must say where to complain. */
+export function icoContactLine(policy: Policy): string {
+  return policy.routes.ico ? `If you are unhappy with how we have handled this, you may complain to ${icoContactDetails(policy)}.` : "";
 }
 
 /** "Complaints: the Complaints Procedure (Customer Service Team Leader and Data Protection Officer)." */

@@ -7,6 +7,7 @@ import { buildPdf } from "../documents/pdf.ts";
 import { formatDateTime } from "../format.ts";
 import { formatPhoneNumber } from "../phone.ts";
 import type { Policy } from "../policy/schema.ts";
+import { complaintsRoute, icoContactDetails } from "../policy/routes.ts";
 import type { SubjectAccessRequest } from "../../generated/prisma/client.ts";
 import { calendarText } from "../calendar.ts";
 import type { SubjectCall } from "./subject-files.ts";
@@ -80,6 +81,9 @@ export function buildCoveringLetter(content: LetterContent): Promise<Buffer> {
       .paragraph(
         "If you think any of this information is wrong or incomplete you can ask us to correct it. You can also ask us to delete it or restrict how we use it, or object to our use of it. If you are unhappy with how we have handled your request, please tell us first; you also have the right to complain to the Information Commissioner's Office (https://ico.org.uk/make-a-complaint/).",
       );
+    // The routes the policy names: its own complaints procedure first, then the ICO's contact details (North Wales Housing §9).
+    if (policy.routes.complaints) pdf.paragraph(complaintsRoute(policy));
+    if (policy.routes.ico) pdf.paragraph(`To complain to the ICO: ${icoContactDetails(policy)}.`);
     if (policy.subjectAccess.contact) pdf.paragraph(`Contact us about this request: ${policy.subjectAccess.contact}. Please quote ${sar.reference}.`);
     pdf.gap().paragraph("Yours sincerely,").paragraph(`${signedBy.name}\n${signedBy.role}, ${organisation}`).note(`Prepared with Callgate on ${calendarText(today)}.`);
   });

@@ -73,7 +73,7 @@ export function renderPlayer(view: PlaybackView, audioPath: string): RenderedPag
     ? `<span aria-hidden="true">${escapeHtml(view.maskedNumber)}</span><span class="visually-hidden">Number ending ${lastDigits}</span>`
     : escapeHtml(view.maskedNumber);
   const body = `<h1>Call recording</h1>
-<p class="confidential" role="note"><strong>Confidential.</strong> This recording was released to ${escapeHtml(view.requesterName)} alone, for ${escapeHtml(view.purposeLabel.toLowerCase())} (request ${escapeHtml(view.reference)}). Do not share this link or record the audio. Every access is logged.</p>
+<p class="confidential" role="note"><strong>Confidential.</strong> This recording was released to ${escapeHtml(view.requesterName)} alone, for ${escapeHtml(view.purposeLabel.toLowerCase())} (request ${escapeHtml(view.reference)}). Do not share this link or record the audio. Every access is logged.${view.misuseText ? ` ${escapeHtml(view.misuseText)}` : ""}</p>
 <h2 id="about-heading">About the call</h2>
 <dl aria-labelledby="about-heading">
 <dt>Date and time</dt><dd>${escapeHtml(view.callAtText)}</dd>
@@ -96,7 +96,7 @@ export function renderRefusal(result: PlaybackEnded | PlaybackUnknown): Rendered
   if (result.outcome === "unknown") {
     return notice(404, result.organisationName, "Link not recognised", [
       "This playback link is not valid. Check that you opened the whole link from your Callgate message.",
-      "Playback links work only for the person who asked for the recording.",
+      "A playback link plays only for the person who asked for the recording, and only in the browser they first opened it in (or once they have signed in as themselves).",
     ]);
   }
   const when = result.endedAtText;
