@@ -11,6 +11,7 @@ import type { CoreContext } from "../../src/core/context.ts";
 import { proposeErasure } from "../../src/core/erasure/propose-erasure.ts";
 import { preserveRecording } from "../../src/core/holds/preserve-recording.ts";
 import { releaseHold } from "../../src/core/holds/release-hold.ts";
+import { reviewPreservation } from "../../src/core/holds/review-preservation.ts";
 import { archiveRecordings } from "../../src/core/jobs/archive-recordings.ts";
 import { expireGrants } from "../../src/core/jobs/expire-grants.ts";
 import { notifyGrantDeletion } from "../../src/core/jobs/notify-grant-deletion.ts";
@@ -122,6 +123,19 @@ describe.each(DATABASE_KINDS)("preservation on %s", (kind) => {
     t.clock.set(new Date("2032-11-21T09:00:00Z"));
     expect(await sweepRetention(t.ctx)).toMatchObject({ deleted: 1 });
     expect(await exists(t.ctx, row.id)).toBe(false);
+  });
+
+  it("moves the review on when whoever preserved it records a review, and refuses anyone else", async () => {
+    const row = await storage.addRecording(t.ctx, { startedAt: new Date("2025-10-01T10:00:00Z"), siteId: "north" });
+    const hold = await preserveRecording(t.ctx, { actorEmail: P.northHead, callIds: [row.callId], classId: "on-request", reason: "Parent complaint may go to the governors" });
+    t.clock.set(new Date("2027-11-20T09:00:00Z"));
+    expect((await remindPreservations(t.ctx)).reviews).toBe(1);
+    await expectCode(reviewPreservation(t.ctx, { actorEmail: P.southHead, reference: hold.reference, note: "Still needed" }), "FORBIDDEN");
+    const reviewed = await reviewPreservation(t.ctx, { actorEmail: P.northHead, reference: hold.reference, note: "Governors' appeal still open" });
+    expect(reviewed.preservation?.reviewOnText).toBe("20/11/2028");
+    expect((await t.ctx.db.auditEntry.findFirstOrThrow({ where: { action: "hold.reviewed" } })).details).toMatchObject({ reference: hold.reference, reviewOn: "2028-11-20" });
+    expect((await remindPreservations(t.ctx)).reviews).toBe(0);
+    expect((await t.ctx.db.auditEntry.findFirstOrThrow({ where: { action: "hold.refused" } })).actor).toBe(P.southHead);
   });
 
   it("lets whoever preserved a recording release it, and nobody else but the DPO", async () => {
