@@ -38,6 +38,11 @@ export const EXAMPLES: Readonly<Record<string, string>> = {
   "covert list": "covert list --all",
   "covert review": 'covert review COV-000001 --note "still needed: ..."',
   "covert end": 'covert end COV-000001 --reason "investigation concluded"',
+  "breach report": 'breach report --what "a recording link was forwarded outside the trust" --discovered 20/11/2026 --at 09:30',
+  "breach ico": "breach ico BRE-000001 --reported IC-123456",
+  "breach close": 'breach close BRE-000001 --note "link revoked; staff reminded of the policy"',
+  "breach list": "breach list --all",
+  "breach show": "breach show BRE-000001",
 };
 
 /** The forms the help reply offers as buttons, with their labels. */
