@@ -2,7 +2,9 @@
  * DPO console: disclosures to third parties (the policy's disclosure form).
  * `disclosure new --date 2026-11-18 --time 14:30 --number "020 7946 0001"
  * --asking-org "Thames Valley Police" --asking-person "DC Jane Smith"
- * [--on-behalf-of "..."] --purpose "..." --lawful-basis "..." --recipient
+ * [--asking-role "..."] [--asking-contact "..."] [--requested-by <staff e-mail>]
+ * [--received <date>] [--on-behalf-of "..."] --purpose "..."
+ * [--lawful-basis "..."] [--recipient-id <policy id>] --recipient
  * "DC Jane Smith" --recipient-title "Detective Constable"
  * --condition-accepted --release link|zip [--site north]`, and
  * `disclosure list [--open]`. The core checks who may do what.
@@ -26,9 +28,14 @@ export interface DisclosureOptions {
   window?: string;
   askingOrg: string;
   askingPerson: string;
+  askingRole?: string;
+  askingContact?: string;
+  requestedBy?: string;
+  received?: string;
+  recipientId?: string;
   onBehalfOf?: string;
   purpose: string;
-  lawfulBasis: string;
+  lawfulBasis?: string;
   recipient: string;
   recipientTitle: string;
   conditionAccepted?: boolean;
@@ -51,6 +58,11 @@ export function disclosureInput(actorEmail: string, opts: DisclosureOptions) {
     siteId: opts.site,
     askingOrganisation: opts.askingOrg,
     askingPerson: opts.askingPerson,
+    askingRole: opts.askingRole,
+    askingContact: opts.askingContact,
+    requestedByEmail: opts.requestedBy,
+    requestReceivedOn: opts.received,
+    recipientId: opts.recipientId,
     onBehalfOf: opts.onBehalfOf,
     purpose: opts.purpose,
     lawfulBasis: opts.lawfulBasis,
@@ -80,9 +92,14 @@ export const DISCLOSURE_NEW_FORM: FormSpec = {
     { key: "window", kind: "text", label: "Minutes either side of the time to search", help: "how far either side of the time to search (default 30)", flag: "--window", required: false, max: 4, coreFields: ["windowMinutes"] },
     { key: "askingOrg", kind: "text", label: "Organisation asking", help: "the organisation asking, e.g. Thames Valley Police", flag: "--asking-org", required: true, max: 200, coreFields: ["askingOrganisation"], missing: "Give the organisation asking for the recording." },
     { key: "askingPerson", kind: "text", label: "Person asking", help: "the person asking", flag: "--asking-person", required: true, max: 200, missing: "Give the name of the person asking." },
+    { key: "askingRole", kind: "text", label: "Their role or job title", help: "the asking person's role or job title, e.g. Custody Sergeant", flag: "--asking-role", required: false, max: 200 },
+    { key: "askingContact", kind: "text", label: "How to reach them", help: "their telephone number or e-mail (on the form, never in the audit log)", flag: "--asking-contact", required: false, max: 200 },
+    { key: "requestedBy", kind: "text", label: "Member of staff who asked for them", help: "the e-mail of a member of staff who asked on the third party's behalf; leave out when the third party asked directly", flag: "--requested-by", required: false, max: 320, coreFields: ["requestedByEmail"] },
+    { key: "received", kind: "date", label: "Date of request", help: "when the request reached the organisation, if before today", flag: "--received", required: false, coreFields: ["requestReceivedOn"] },
     { key: "onBehalfOf", kind: "text", label: "On behalf of", help: "the third party they ask on behalf of, if any", flag: "--on-behalf-of", required: false, max: 300 },
     { key: "purpose", kind: "longtext", label: "What it will be used for", help: "what the recording will be used for", flag: "--purpose", required: true, max: 1200, missing: "Say what the disclosure is for." },
-    { key: "lawfulBasis", kind: "text", label: "Lawful basis or exemption", help: "the lawful basis or exemption relied on", flag: "--lawful-basis", required: true, max: 300, missing: "Give the lawful basis or exemption relied on." },
+    { key: "lawfulBasis", kind: "text", label: "Lawful basis or exemption", help: "the lawful basis or exemption relied on (default: the one the policy gives for this recipient)", flag: "--lawful-basis", required: false, max: 300 },
+    { key: "recipientId", kind: "text", label: "Permitted recipient (policy id)", help: "the policy's permitted recipient this falls under, where the organisation's name does not say (e.g. legal-obligation)", flag: "--recipient-id", required: false, max: 100 },
     { key: "recipient", kind: "text", label: "Recipient's name", help: "the name of the person who will receive the recording", flag: "--recipient", required: true, max: 200, coreFields: ["recipientName"], missing: "Give the name of the person who will receive the recording." },
     { key: "recipientTitle", kind: "text", label: "Recipient's job title", help: "their job title", flag: "--recipient-title", required: true, max: 200, coreFields: ["recipientJobTitle"], missing: "Give the recipient's job title." },
     { key: "conditionAccepted", kind: "flag", label: "The recipient accepts that the recording is used only for the agreed purpose", help: "the recipient accepts that the recording is used only for the agreed purpose", flag: "--condition-accepted", required: false },
@@ -91,12 +108,15 @@ export const DISCLOSURE_NEW_FORM: FormSpec = {
   ],
   async run(session, v) {
     const { request, disclosure: view } = await submitDisclosure(session.ctx, disclosureInput(session.actorEmail, v as unknown as DisclosureOptions));
-    const names = request.authoriserEmails.map((e) => findPerson(session.ctx.policy, e)?.name ?? e);
+    const names = view.authoriserEmails.map((e) => (e === session.actorEmail ? "you" : (findPerson(session.ctx.policy, e)?.name ?? e)));
+    const who = view.recorderMayDecide
+      ? "The policy lets the person who records an outside party's request decide it, so you may; the records will say you recorded and decided it."
+      : "You cannot authorise a disclosure you recorded yourself.";
     return {
       title: `Disclosure ${request.reference} recorded`,
       blocks: [
         fields(disclosureFields(view)),
-        text(`Waiting for authorisation by ${names.join(" or ")}. You cannot authorise a disclosure you recorded yourself.`),
+        text(`Waiting for authorisation by ${names.join(" or ")}. ${who}`),
         note("Once it is authorised and the call is found, the filled disclosure form comes to you by direct message, with the recording as a link or a zip."),
       ],
     };
@@ -123,8 +143,10 @@ export const disclosureConsole: ConsoleModule = {
 export function disclosureFields(view: DisclosureView): Array<[string, string]> {
   const rows: Array<[string, string]> = [
     ["Call", `${view.windowText} · ${view.maskedNumber}${view.extension ? ` · ext. ${view.extension}` : ""}`],
-    ["Asked by", `${view.askingPerson}, ${view.askingOrganisation}`],
+    ["Asked by", view.requestedByText],
   ];
+  if (view.askingContact) rows.push(["Contact", view.askingContact]);
+  if (view.recipientText) rows.push(["Permitted as", view.recipientText]);
   if (view.onBehalfOf) rows.push(["On behalf of", view.onBehalfOf]);
   rows.push(
     ["Purpose", view.purpose],

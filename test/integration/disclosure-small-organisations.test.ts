@@ -8,6 +8,8 @@
  */
 import { extractText, getDocumentProxy } from "unpdf";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { disclosureConsole } from "../../src/commands/disclosure.ts";
+import { runConsole } from "../../src/commands/run-console.ts";
 import { verifyAuditChain } from "../../src/core/audit/verify-audit-chain.ts";
 import { submitDisclosure } from "../../src/core/disclosure/submit-disclosure.ts";
 import { chasePendingRequests } from "../../src/core/jobs/chase-pending-requests.ts";
@@ -117,6 +119,26 @@ describe.each(DATABASE_KINDS)("disclosure in a small organisation on %s", (kind)
     expect((await chasePendingRequests(t.ctx)).reminded).toBe(1);
     const entry = await t.ctx.db.auditEntry.findFirstOrThrow({ where: { requestId: request.id, action: "request.reminded" } });
     expect(entry.details).toMatchObject({ reminded: [P.dpo] });
+  });
+
+  it("takes the request form's fields from the DPO console and tells the sole DPO they may decide it", async () => {
+    const session = { ctx: t.ctx, actorEmail: P.dpo, publicUrl: "https://callgate.test" };
+    const line =
+      'disclosure new --date 2026-11-18 --time 14:30 --number "020 7946 0001" --asking-org "North Wales Police" --asking-person "Sgt Alun Jones" --asking-role "Custody Sergeant" --asking-contact "alun.jones@police.example" --received 16/11/2026 --purpose "Investigation of threats made to staff" --recipient "Sgt Alun Jones" --recipient-title "Custody Sergeant" --condition-accepted --release link';
+    const reply = await runConsole(session, line, [disclosureConsole]);
+    expect(reply.title).toMatch(/^Disclosure CG-\d{6} recorded$/);
+    const shown = JSON.stringify(reply.blocks);
+    expect(shown).toContain("Sgt Alun Jones (Custody Sergeant), North Wales Police");
+    expect(shown).toContain("Police forces (law enforcement)");
+    expect(shown).toContain("Waiting for authorisation by you.");
+    expect(shown).toContain("the records will say you recorded and decided it");
+    const row = await t.ctx.db.disclosure.findFirstOrThrow();
+    expect(row).toMatchObject({ askingRole: "Custody Sergeant", askingContact: "alun.jones@police.example", lawfulBasis: "DPA 2018 Schedule 2 Part 1 paragraph 2 (crime and taxation)" });
+    expect(row.requestReceivedOn?.toISOString().slice(0, 10)).toBe("2026-11-16");
+
+    const wrong = await runConsole(session, line.replace("16/11/2026", "32/11/2026"), [disclosureConsole]);
+    expect(wrong.title).toBe("Nothing was changed");
+    expect(JSON.stringify(wrong.blocks)).toContain("--received");
   });
 
   it("refuses, changing nothing, a request from a member of staff that only the DPO could decide", async () => {
