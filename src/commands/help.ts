@@ -28,6 +28,8 @@ export const EXAMPLES: Readonly<Record<string, string>> = {
   "hold place": 'hold place --number "020 7946 0001" --reason "claim expected from the caller"',
   "hold release": 'hold release HOLD-000001 --reason "claim settled"',
   "hold list": "hold list --all",
+  "hold preserve": 'hold preserve call-0042 --class document-retention --reason "relied on in a tenancy dispute"',
+  "hold review": 'hold review HOLD-000002 --note "appeal still open"',
   "erasure propose": 'erasure propose --number "020 7946 0001" --reason "e-mail from the caller, 20/11/2026"',
   "erasure confirm": "erasure confirm ERA-000001",
   "erasure cancel": 'erasure cancel ERA-000001 --reason "the caller withdrew"',

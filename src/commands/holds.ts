@@ -1,12 +1,16 @@
 /**
  * DPO console: holds. `hold place --number "020 7946 0001" [--number ...]
  * [--call <callId>] --reason "..." [--investigation]`, `hold release
- * HOLD-000001 --reason "..."`, and `hold list [--all]`. The core checks the role.
+ * HOLD-000001 --reason "..."`, `hold list [--all]`, and for the roles the
+ * policy lets preserve recordings `hold preserve <call...> [--class <id>]
+ * --reason "..."` and `hold review HOLD-000001 --note "..."`. The core checks the role.
  */
 import type { Command } from "commander";
 import { placeHold } from "../core/holds/place-hold.ts";
 import { listHolds, MAX_LISTED_HOLDS } from "../core/holds/list-holds.ts";
 import { releaseHold } from "../core/holds/release-hold.ts";
+import { preserveRecording } from "../core/holds/preserve-recording.ts";
+import { reviewPreservation } from "../core/holds/review-preservation.ts";
 import type { HoldView } from "../core/holds/hold-view.ts";
 import type { ConsoleModule } from "./run-console.ts";
 import { fields, list, note, text, type ConsoleReply } from "./reply.ts";
@@ -63,6 +67,34 @@ export const holdsConsole: ConsoleModule = {
       });
 
     hold
+      .command("preserve")
+      .description("Keep recordings past their deletion under one of the policy's preservation classes (the roles the policy names)")
+      .argument("<call...>", "the call ids to keep, as the request or search shows them")
+      .option("--class <id>", "the preservation class (see policy explain); needed when the policy has more than one")
+      .requiredOption("--reason <text>", "what the recordings will be relied on for")
+      .action(async (callIds: string[], opts: { class?: string; reason: string }) => {
+        const view = await preserveRecording(session.ctx, { actorEmail: session.actorEmail, callIds, ...(opts.class ? { classId: opts.class } : {}), reason: opts.reason });
+        answer({
+          title: `Recordings preserved: ${view.reference}`,
+          blocks: [
+            fields(holdFields(view)),
+            text(`${count(view.recordingCount, "recording")} will not be deleted ${view.preservation?.keepUntilText ? `before ${view.preservation.keepUntilText}` : "until the preservation is released"}.`),
+            note(`Review due ${view.preservation?.reviewOnText ?? "as the policy says"}: hold review ${view.reference} --note "..." (or hold release ${view.reference} --reason "...").`),
+          ],
+        });
+      });
+
+    hold
+      .command("review")
+      .description("Record that preserved recordings are still needed; the next review date moves on")
+      .argument("<reference>", "the preservation, e.g. HOLD-000001")
+      .requiredOption("--note <text>", "why they are still needed")
+      .action(async (reference: string, opts: { note: string }) => {
+        const view = await reviewPreservation(session.ctx, { actorEmail: session.actorEmail, reference, note: opts.note });
+        answer({ title: `${view.reference} reviewed`, blocks: [fields(holdFields(view))] });
+      });
+
+    hold
       .command("list")
       .alias("ls")
       .description("List holds in force (--all to include released ones)")
@@ -84,6 +116,11 @@ function holdFields(view: HoldView): Array<[string, string]> {
   ];
   if (view.subjectAccessReference) rows.push(["Subject access request", view.subjectAccessReference]);
   if (view.activeCovert.length > 0) rows.push(["Covert monitoring", view.activeCovert.join(", ")]);
+  if (view.preservation) {
+    rows.push(["Class", view.preservation.classLabel]);
+    rows.push(["Kept until", view.preservation.keepUntilText ?? "released"]);
+    if (view.preservation.reviewOnText) rows.push(["Review due", view.preservation.reviewOnText]);
+  }
   if (view.released) rows.push(["Released", `${view.releasedAtText} by ${view.releasedBy?.name ?? "someone"}: ${view.releaseReason ?? ""}`]);
   return rows;
 }

@@ -7,6 +7,7 @@
  * databases.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { runConsole } from "../../src/commands/run-console.ts";
 import type { CoreContext } from "../../src/core/context.ts";
 import { proposeErasure } from "../../src/core/erasure/propose-erasure.ts";
 import { preserveRecording } from "../../src/core/holds/preserve-recording.ts";
@@ -136,6 +137,21 @@ describe.each(DATABASE_KINDS)("preservation on %s", (kind) => {
     expect((await t.ctx.db.auditEntry.findFirstOrThrow({ where: { action: "hold.reviewed" } })).details).toMatchObject({ reference: hold.reference, reviewOn: "2028-11-20" });
     expect((await remindPreservations(t.ctx)).reviews).toBe(0);
     expect((await t.ctx.db.auditEntry.findFirstOrThrow({ where: { action: "hold.refused" } })).actor).toBe(P.southHead);
+  });
+
+  it("preserves and reviews through the console for a principal, and answers a refusal in words", async () => {
+    const row = await storage.addRecording(t.ctx, { startedAt: new Date("2025-10-01T10:00:00Z"), siteId: "north" });
+    const south = await storage.addRecording(t.ctx, { startedAt: new Date("2025-10-01T11:00:00Z"), siteId: "south" });
+    const session = (email: string) => ({ ctx: t.ctx, actorEmail: email, publicUrl: "https://callgate.test" });
+
+    const preserved = await runConsole(session(P.northHead), `hold preserve ${row.callId} --class on-request --reason "Parent complaint may go to the governors"`);
+    expect(preserved.title).toBe("Recordings preserved: HOLD-000001");
+    expect(JSON.stringify(preserved.blocks)).toContain("Kept at the CEO's or a principal's request");
+    const reviewed = await runConsole(session(P.northHead), `hold review HOLD-000001 --note "Governors' appeal still open"`);
+    expect(reviewed.title).toBe("HOLD-000001 reviewed");
+    const refused = await runConsole(session(P.northHead), `hold preserve ${south.callId} --class on-request --reason "Keep it for the review"`);
+    expect(JSON.stringify(refused)).toContain("You can keep only recordings of North Academy");
+    expect(await t.ctx.db.hold.count()).toBe(1);
   });
 
   it("lets whoever preserved a recording release it, and nobody else but the DPO", async () => {
