@@ -6,6 +6,8 @@
  * open breach is in every audit summary until it is closed.
  */
 import { describe, expect, it } from "vitest";
+import { extractText, getDocumentProxy } from "unpdf";
+import { exportAuditPdf } from "../../src/core/audit/export-audit.ts";
 import { summariseAudit } from "../../src/core/audit/summarise-audit.ts";
 import { closeBreach } from "../../src/core/breaches/close-breach.ts";
 import { listBreaches } from "../../src/core/breaches/list-breaches.ts";
@@ -139,5 +141,13 @@ describe.each(DATABASE_KINDS)("personal data breaches on %s", (kind) => {
     expect((await summariseAudit(t.ctx, { actorEmail: P.dpo })).breaches.open).toHaveLength(1);
     await closeBreach(t.ctx, { actorEmail: P.dpo, reference: "BRE-1", note: "Confirmed deleted" });
     expect((await summariseAudit(t.ctx, { actorEmail: P.dpo })).breaches).toEqual({ open: [], overdue: 0 });
+  });
+
+  it("lists the open breach in the PDF report", async () => {
+    await reportBreach(t.ctx, { actorEmail: P.staff, description: "Recording sent to the wrong e-mail address", discoveredOn: "19/11/2026", discoveredAt: "08:00" });
+    const made = await exportAuditPdf(t.ctx, { actorEmail: P.dpo, query: "last 30 days" });
+    const { text } = await extractText(await getDocumentProxy(new Uint8Array(made.body)), { mergePages: true });
+    expect(text).toContain("Open personal data breaches");
+    expect(text).toContain("BRE-000001");
   });
 });

@@ -278,6 +278,14 @@ function writeReport(pdf: Pdf, s: AuditSummary, chart: Buffer): void {
     [1.2, 1.8, 1.8, 1.4, 1.2],
   );
 
+  pdf.heading("Open personal data breaches");
+  pdf.table(
+    ["Reference", "Discovered", "Reported by", "ICO", "Deadline"],
+    none(s.breaches.open.map((b) => [b.reference, b.discoveredAtText, b.reportedBy.name, b.icoDecision ? b.icoText : "Not yet decided", `${b.deadlineAtText}${b.overdue ? " (passed)" : ""}`]), 5),
+    [1.2, 1.5, 1.4, 2, 1.5],
+  );
+  if (s.capacity) pdf.note(`Recording capacity: ${s.capacity.count.toLocaleString("en-GB")} of ${s.capacity.maxRecordings.toLocaleString("en-GB")} recordings in ${s.capacity.perText} (${s.capacity.percent}%).`);
+
   pdf.heading("Anomalies worth a look");
   const a = s.anomalies;
   pdf.paragraph(`Requesting far more than peers. Rule: ${a.heavyRequesters.rule}`);
