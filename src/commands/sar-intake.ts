@@ -79,6 +79,7 @@ export const SAR_LOG_FORM: FormSpec = {
     ...CALL_FIELDS,
     ...CONTACT_FIELDS,
     { key: "identity", kind: "text", label: "How identity was verified", help: "how identity was verified; leave out if not yet", flag: "--identity", required: false, coreFields: ["identityVerification"] },
+    { key: "staff", kind: "flag", label: "The subject is a member of staff asking for their own calls", help: "the subject is a member of staff asking for their own calls", flag: "--staff", required: false },
   ],
   async run(session, v) {
     const logged = await logSubjectAccess(session.ctx, {
@@ -90,6 +91,7 @@ export const SAR_LOG_FORM: FormSpec = {
       calls: describedCall(v),
       contact: contactOf(v),
       identityVerification: v.identity as string | undefined,
+      subjectIsStaff: v.staff === true,
     });
     return {
       title: `Subject access request ${logged.reference} logged`,

@@ -189,6 +189,24 @@ describe.each(DATABASE_KINDS)("subject access intake on %s", (kind) => {
     expect(await t.ctx.db.subjectAccessRequest.count({ where: { status: "OPEN" } })).toBe(1);
   });
 
+  it("sends a member of staff's request for their own calls to the employee owner the policy names (Oxford Open Learning: the HR manager)", async () => {
+    const u = await testCore(kind, { policy: testPolicy({ subjectAccess: { ownerRoles: ["principal"], employeeOwnerRoles: ["ceo"] } }) });
+    try {
+      const base = { actorEmail: P.staff, subjectName: "Ellie Shaw", channel: "email", receivedOn: "20/11/2026", numbers: ["020 7946 0001"], identityVerification: "member of staff, known" } satisfies LogSubjectAccessInput;
+      const own = await logSubjectAccess(u.ctx, { ...base, subjectIsStaff: true });
+      expect(own.owner.email).toBe(P.ceo);
+      const caller = await logSubjectAccess(u.ctx, { ...base, subjectName: "Jo Bloggs" });
+      expect(caller.owner.email).toBe(P.northHead);
+      await expect(logSubjectAccess(u.ctx, { ...base, subjectIsStaff: true, owner: P.northHead })).rejects.toMatchObject({ code: "INVALID_INPUT", field: "owner" });
+      // The employee owner handles their requests like any owner.
+      expect((await showSubjectAccess(u.ctx, { actorEmail: P.ceo, reference: own.reference })).owner.email).toBe(P.ceo);
+      const entry = await u.ctx.db.auditEntry.findFirstOrThrow({ where: { action: "subject-access.opened", subjectId: own.id } });
+      expect(entry.details).toMatchObject({ subjectIsStaff: true, owner: P.ceo });
+    } finally {
+      await u.close();
+    }
+  });
+
   it("keeps the DPO out where the policy does not let them close", async () => {
     const u = await testCore(kind, { policy: writtenPolicy({ dpoMayClose: false }) });
     try {

@@ -42,6 +42,8 @@ describe("subjectAccess intake fields", () => {
     expect(errorFor(withSubjectAccess("  refusalGrounds: []\n"))).toMatch(/subjectAccess\.refusalGrounds: must list at least one item/);
     expect(errorFor(withSubjectAccess("  outputs: [podcast]\n"))).toMatch(/subjectAccess\.outputs\[0\]: must be one of "audio-copy", "transcript", "links", "heard-in-person", not "podcast"/);
     expect(errorFor(withSubjectAccess("  dpoMayClose: maybe\n"))).toMatch(/subjectAccess\.dpoMayClose: should be true or false, not "maybe"/);
+    expect(errorFor(withSubjectAccess("  employeeOwnerRoles: [hr-manager]\n"))).toMatch(/subjectAccess\.employeeOwnerRoles\[0\]/);
+    expect(parsePolicy(withSubjectAccess("  employeeOwnerRoles: [dpo]\n"), "policies/demo.yml").subjectAccess.employeeOwnerRoles).toEqual(["dpo"]);
   });
 
   it("load any non-empty choice of channels, grounds and outputs, and refuse anything else", () => {

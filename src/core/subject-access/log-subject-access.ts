@@ -65,6 +65,8 @@ export const logSubjectAccessInput = z.strictObject({
   contact: contactInput.optional(),
   /** How identity was verified; leave out while waiting for proof. */
   identityVerification: z.string().max(500).optional(),
+  /** The subject is a member of staff asking for their own calls (goes to `employeeOwnerRoles` where the policy names them). */
+  subjectIsStaff: z.boolean().default(false),
   /** A particular owner (who must hold an owner role); otherwise the policy's. */
   owner: z.string().max(320).optional(),
 });
@@ -101,7 +103,7 @@ async function attemptLogSubjectAccess(ctx: CoreContext, raw: LogSubjectAccessIn
   const descriptions = parseCallDescriptions(input.calls, today);
   const contact = readContact(input.contact);
   const identity = input.identityVerification === undefined ? "" : maskNumbersIn(cleanFreeText(input.identityVerification, "identityVerification"));
-  const owner = chooseOwner(ctx.policy, logger, input.owner);
+  const owner = chooseOwner(ctx.policy, logger, input.owner, input.subjectIsStaff);
   const advice = channelAdvice(ctx.policy, channel);
   const missing = missingInformation({ numbers, descriptions, identity: identity || null });
   const pause = missing.length > 0 && ctx.policy.subjectAccess.pauseClockForIdentity;
@@ -152,6 +154,7 @@ async function attemptLogSubjectAccess(ctx: CoreContext, raw: LogSubjectAccessIn
         channelAskedByPolicy: advice === null,
         loggedBy: logger.email,
         owner: owner.email,
+        subjectIsStaff: input.subjectIsStaff,
         maskedNumbers,
         callsDescribed: descriptions.length,
         contactRecorded: Object.keys(contact).length > 0,

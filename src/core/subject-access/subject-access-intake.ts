@@ -219,15 +219,17 @@ export function isIntakePause(reason: string | null): boolean {
 export const MISSING_TEXT: Record<MissingInformation, string> = { calls: "what identifies the calls (a phone number, or the day with an approximate time or the extension)", identity: "proof of the requester's identity" };
 
 /**
- * Who owns a request logged by `logger`: the logger if they hold an owner
- * role; else the owner asked for (who must hold one); else the first person
- * holding the policy's first owner role that anyone holds.
+ * Who owns a request logged by `logger`: the owner asked for (who must hold
+ * an owner role); else the logger if they hold one; else the first person
+ * holding the policy's first owner role that anyone holds. A member of
+ * staff's request for their own calls goes to `employeeOwnerRoles` where the
+ * policy names them (Oxford Open Learning: the HR manager).
  */
-export function chooseOwner(policy: Policy, logger: Person, asked?: string): Person {
-  const roles = policy.subjectAccess.ownerRoles;
+export function chooseOwner(policy: Policy, logger: Person, asked?: string, subjectIsStaff = false): Person {
+  const roles = subjectIsStaff && policy.subjectAccess.employeeOwnerRoles ? policy.subjectAccess.employeeOwnerRoles : policy.subjectAccess.ownerRoles;
   if (asked?.trim()) {
     const owner = findPerson(policy, asked.trim());
-    if (!owner || !holdsRole(policy, owner, roles)) throw new AppError("INVALID_INPUT", `${asked.trim().slice(0, 80)} does not handle subject access requests under the policy. Leave the owner out and it goes to ${ownerNames(policy)}.`, "owner");
+    if (!owner || !holdsRole(policy, owner, roles)) throw new AppError("INVALID_INPUT", `${asked.trim().slice(0, 80)} does not handle ${subjectIsStaff ? "staff's requests for their own calls" : "subject access requests"} under the policy. Leave the owner out and it goes to ${ownerNames(policy, roles)}.`, "owner");
     return owner;
   }
   if (holdsRole(policy, logger, roles)) return logger;
@@ -238,8 +240,8 @@ export function chooseOwner(policy: Policy, logger: Person, asked?: string): Per
   throw new AppError("NOT_SET_UP", "Nobody in the policy handles subject access requests (subjectAccess.ownerRoles): ask the DPO to name someone.");
 }
 
-function ownerNames(policy: Policy): string {
-  const people = peopleWithRoles(policy, policy.subjectAccess.ownerRoles);
+function ownerNames(policy: Policy, roles: readonly string[]): string {
+  const people = peopleWithRoles(policy, roles);
   return people.length ? people.map((p) => p.name).join(" or ") : "the people who handle subject access requests";
 }
 

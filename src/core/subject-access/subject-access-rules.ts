@@ -21,7 +21,7 @@ export const LEGAL_MAX_EXTENSION_MONTHS = 2;
 /** The acting person, if they are a DPO or hold one of the policy's subject access owner roles. */
 export function requireSubjectAccessOwner(policy: Policy, email: string): Person {
   const person = personByEmail(policy, email);
-  const roles = [...new Set([...policy.compliance.dpoRoles, ...policy.subjectAccess.ownerRoles])];
+  const roles = [...new Set([...policy.compliance.dpoRoles, ...policy.subjectAccess.ownerRoles, ...(policy.subjectAccess.employeeOwnerRoles ?? [])])];
   if (!holdsRole(policy, person, roles)) {
     throw new AppError("FORBIDDEN", `Only the Data Protection Officer (${dpoNames(policy)}) or the people who handle subject access requests can do that.`);
   }
