@@ -6,6 +6,7 @@
  * alias and lawful basis (LIFE §8, OOL "Access by other parties", North Wales
  * Housing Appendix 1); and the North Wales Housing request form's fields.
  */
+import { readFileSync } from "node:fs";
 import { extractText, getDocumentProxy } from "unpdf";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { disclosureConsole } from "../../src/commands/disclosure.ts";
@@ -14,6 +15,7 @@ import { verifyAuditChain } from "../../src/core/audit/verify-audit-chain.ts";
 import { submitDisclosure } from "../../src/core/disclosure/submit-disclosure.ts";
 import { chasePendingRequests } from "../../src/core/jobs/chase-pending-requests.ts";
 import { recordDecision } from "../../src/core/requests/record-decision.ts";
+import { parsePolicy } from "../../src/core/policy/load-policy.ts";
 import type { PolicyInput } from "../../src/core/policy/schema.ts";
 import { addRecording, useTestCore } from "../support/core.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";
@@ -228,5 +230,22 @@ describe.each(DATABASE_KINDS)("recipients by category and lawful basis on %s", (
   it("refuses choosing a specific entry whose names the organisation does not carry", async () => {
     const error = await expectCode(submitDisclosure(t.ctx, sgtJones({ askingOrganisation: "Acme Insurance Ltd", recipientId: "police" })), "FORBIDDEN");
     expect(error.field).toBe("recipientId");
+  });
+});
+
+describe.each(DATABASE_KINDS)("the ECS preset: a request from an external body goes to the Data Controller, who completes it, on %s", (kind) => {
+  const ecs = parsePolicy(readFileSync("policies/ecs.yml", "utf8"), "ecs.yml");
+  const t = useTestCore(kind, { policy: ecs });
+  const controller = "data.controller@ecs.example";
+
+  it("lets the Data Controller record a police request and authorise it", async () => {
+    await addRecording(t.ctx, { startedAt: CALL_AT });
+    const { request } = await submitDisclosure(t.ctx, sgtJones({ requesterEmail: controller, lawfulBasis: "DPA 2018 Schedule 2 Part 1 paragraph 2 (crime and taxation)" }));
+    expect(request.authoriserEmails).toEqual([]); // the ordinary view leaves the requester out; the disclosure's own view does not
+    await expectCode(recordDecision(t.ctx, { requestId: request.id, deciderEmail: "director.one@ecs.example", outcome: "approve" }), "FORBIDDEN");
+    const decided = await recordDecision(t.ctx, { requestId: request.id, deciderEmail: controller, outcome: "approve" });
+    expect(decided.status).not.toBe("PENDING_APPROVAL");
+    const approved = await t.ctx.db.auditEntry.findFirstOrThrow({ where: { requestId: request.id, action: "request.approved" } });
+    expect(approved.details).toMatchObject({ recordedAndDecidedBy: expect.stringMatching(/^requested by Sgt Alun Jones \(Custody Sergeant\), North Wales Police; recorded and authorised by /) });
   });
 });
