@@ -19,6 +19,8 @@ import { notifyGrantDeletion } from "../../src/core/jobs/notify-grant-deletion.t
 import { rehydrateRecordings } from "../../src/core/jobs/rehydrate-recordings.ts";
 import { remindPreservations } from "../../src/core/jobs/remind-preservations.ts";
 import { sweepRetention } from "../../src/core/jobs/sweep-retention.ts";
+import { openPlayback } from "../../src/core/playback/open-playback.ts";
+import { streamPlaybackAudio } from "../../src/core/playback/stream-playback-audio.ts";
 import { policySchema } from "../../src/core/policy/schema.ts";
 import type { RecordingStore, TierStatus } from "../../src/core/ports/recording-store.ts";
 import { recordDecision } from "../../src/core/requests/record-decision.ts";
@@ -320,6 +322,35 @@ describe.each(DATABASE_KINDS)("archive tier on %s", (kind) => {
     expect(t.channel.to(P.requester, "access-granted")).toHaveLength(1);
     const actions = (await t.ctx.db.auditEntry.findMany({ where: { action: { startsWith: "recording." } }, orderBy: { seq: "asc" } })).map((e) => e.action);
     expect(actions).toEqual(["recording.archived", "recording.rehydration-requested", "recording.rehydrated"]);
+  });
+
+  it("says so when a live link's audio was archived meanwhile, asks it back, and tells the requester when it plays again", async () => {
+    const row = await storage.addRecording(t.ctx, { startedAt: new Date("2026-03-01T10:00:00Z"), number: "020 7946 0231" });
+    const request = await submitRequest(t.ctx, { requesterEmail: P.requester, purposeId: "safeguarding", date: "2026-03-01", time: "10:00", number: "020 7946 0231", reason: "Safeguarding concern raised by the office" });
+    await recordDecision(t.ctx, { requestId: request.id, deciderEmail: P.ceo, outcome: "approve" });
+    await t.deliver();
+    const granted = t.channel.to(P.requester, "access-granted")[0];
+    const token = granted?.kind === "access-granted" ? granted.playbackUrl.split("/play/")[1]! : "";
+    // Moved outside Callgate's archive job (the catalogue does not know yet).
+    await storage.recordings.setTier(row.blobName!, "Archive");
+    const opened = await openPlayback(t.ctx, { token, clientIp: "127.0.0.1", userAgent: "test", browserSecret: null });
+    if (opened.outcome !== "opened") throw new Error(`expected the page to open, got ${opened.outcome}`);
+
+    const error = await expectCode(streamPlaybackAudio(t.ctx, { token, viewId: opened.viewId, browserSecret: opened.browserSecret, range: null, clientIp: "127.0.0.1", userAgent: "test" }), "WRONG_STATE");
+    expect(error.message).toContain("in the archive");
+    expect(await t.ctx.db.recording.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ accessTier: "Archive", rehydratingSince: NOW });
+    await t.deliver();
+    expect(t.channel.to(P.requester, "compliance-notice").map((n) => (n.kind === "compliance-notice" ? n.title : ""))).toEqual([`${request.reference}: being retrieved from the archive`]);
+
+    expect(await rehydrateRecordings(t.ctx)).toEqual({ completed: 1, pending: 0, released: 0 });
+    await t.deliver();
+    expect(t.channel.to(P.requester, "compliance-notice").map((n) => (n.kind === "compliance-notice" ? n.title : ""))).toEqual([
+      `${request.reference}: being retrieved from the archive`,
+      `${request.reference}: back from the archive`,
+    ]);
+    const played = await streamPlaybackAudio(t.ctx, { token, viewId: opened.viewId, browserSecret: opened.browserSecret, range: null, clientIp: "127.0.0.1", userAgent: "test" });
+    expect(played.outcome).toBe("audio");
+    if (played.outcome === "audio") played.bytes.body.destroy();
   });
 
   it("asks an archived recording back for a subject data export and says so instead of leaving it out", async () => {

@@ -67,7 +67,10 @@ export async function rehydrateRecordings(ctx: CoreContext, options: { batchSize
         await appendAudit(tx, { at: now, actor: "system", action: "grant.released", subjectType: "grant", subjectId: grant.id, requestId: grant.requestId, purposeId: grant.request.purposeId, details: { expiresAt: expiresAt.toISOString(), waitedFrom: recording.rehydratingSince!.toISOString() } });
       }
       await appendAudit(tx, { at: now, actor: "system", action: "recording.rehydrated", subjectType: "recording", subjectId: recording.id, details: { callId: recording.callId, from: recording.accessTier, links: grants.length } });
-      if (grants.length === 0) {
+      // Links already out whose audio was found archived at playback: their requesters were told to wait.
+      const live = await tx.playbackGrant.findMany({ where: { recordingId: recording.id, id: { notIn: grants.map((g) => g.id) }, heldNoticeId: null, revokedAt: null, expiresAt: { gt: now } }, include: { request: { select: { reference: true } } } });
+      await enqueueNotices(tx, now, live.map((g) => ({ to: g.requesterEmail, kind: "compliance-notice" as const, requestId: g.requestId, payload: { title: `${g.request.reference}: back from the archive`, lines: ["The recording has been retrieved; your playback link plays again."] } })));
+      if (grants.length === 0 && live.length === 0) {
         // Asked back for an export or a subject access request: the DPO can go on.
         const dpos = peopleWithRoles(ctx.policy, ctx.policy.compliance.dpoRoles);
         await enqueueNotices(tx, now, dpos.map((p) => ({ to: p.email, kind: "compliance-notice" as const, payload: { title: `Call ${recording.callId} is back from the archive`, lines: ["Its audio can be played and exported again. Run the export or bundle that was waiting for it."] } })));

@@ -17,6 +17,7 @@ import type { CoreContext } from "../context.ts";
 import { transact } from "../context.ts";
 import { AppError, isAppError } from "../errors.ts";
 import { requestRehydration } from "../recordings/rehydrate-recording.ts";
+import { enqueueNotices } from "../notify/enqueue-notices.ts";
 import type { BlobRange, ByteRange } from "../ports/recording-store.ts";
 import { browserHashOf } from "./playback-browser.ts";
 import { assertNotRevokedMeanwhile, audioContentType, auditGrantEvent, lookUpGrant, RevokedMeanwhile, type PlaybackEnded, type PlaybackUnknown } from "./playback-grant.ts";
@@ -96,7 +97,17 @@ export async function streamPlaybackAudio(ctx: CoreContext, input: StreamPlaybac
       const recording = { id: grant.recordingId, callId: grant.callId };
       await transact(ctx, async (tx) => {
         await tx.recording.updateMany({ where: { id: recording.id, accessTier: null }, data: { accessTier: "Archive" } });
-        await requestRehydration(tx, recording, grant.requesterEmail, grant.reference, ctx.clock.now());
+        const now = ctx.clock.now();
+        if (await requestRehydration(tx, recording, grant.requesterEmail, grant.reference, now)) {
+          await enqueueNotices(tx, now, [
+            {
+              to: grant.requesterEmail,
+              kind: "compliance-notice",
+              requestId: grant.requestId,
+              payload: { title: `${grant.reference}: being retrieved from the archive`, lines: ["The recording has been moved to the archive, so it cannot play just now. It is being retrieved, which can take up to 15 hours; you will be told when your link plays again."] },
+            },
+          ]);
+        }
       });
     }
     throw error;
