@@ -8,7 +8,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Notice } from "../../src/core/notify/notices.ts";
 import type { ChatAddress, ChatChannel } from "../../src/core/ports/chat.ts";
-import { everyNotice, requestView } from "./notice-fixtures.ts";
+import { everyNotice, everyNoticeWithActions, requestView } from "./notice-fixtures.ts";
 
 /** One message as its recipient sees it. */
 export interface SeenMessage {
@@ -17,6 +17,12 @@ export interface SeenMessage {
   text: string;
   /** Labels of the controls the person can use, e.g. ["Approve", "Deny"]. */
   controls: string[];
+  /**
+   * The actions offered on the message itself, in the words of the parity
+   * table (everyNoticeWithActions): the buttons and menus shown, not the
+   * submit buttons inside a panel one of them opens.
+   */
+  actions: string[];
 }
 
 export interface ChatChannelHarness {
@@ -54,6 +60,20 @@ export function chatChannelContract(platform: string, makeHarness: () => Promise
         expect(seen[i]!.text.length).toBeGreaterThan(20);
       });
       expect(await h.seen("bob")).toEqual([]);
+    });
+
+    it("offers the same actions as every other platform, for every kind of notice", async () => {
+      const table = everyNoticeWithActions();
+      for (const { notice } of table) await h.channel.send(h.addressOf("alice"), notice);
+      const seen = await h.seen("alice");
+      expect(seen).toHaveLength(table.length);
+      table.forEach(({ notice, actions }, i) => expect(seen[i]!.actions, `${notice.kind} #${i}`).toEqual(actions));
+      // Every kind of notice is in the table, so a new kind cannot skip parity.
+      const kinds: Record<Notice["kind"], true> = {
+        "request-submitted": true, "approval-needed": true, "approval-reminder": true, "request-outcome": true, "consent-needed": true, "fulfilment-needed": true, "access-granted": true,
+        "call-log-ready": true, "playback-browser-pending": true, "access-ended": true, "extension-needed": true, "extension-outcome": true, "delivery-failed": true, "compliance-notice": true, "file-ready": true,
+      };
+      expect(new Set(table.map((t) => t.notice.kind))).toEqual(new Set(Object.keys(kinds)));
     });
 
     it("returns a handle that updates the same message in place", async () => {

@@ -4,7 +4,7 @@
  * Includes the awkward cases: the longest reason the core accepts, text full
  * of markup, a decided request, progress on two approvals.
  */
-import type { CandidateView, Notice } from "../../src/core/notify/notices.ts";
+import type { CandidateView, ExtensionView, Notice } from "../../src/core/notify/notices.ts";
 import type { RequestWithDecisions } from "../../src/core/requests/load-request.ts";
 import { buildRequestView, type RequestView } from "../../src/core/requests/request-view.ts";
 import { P, testPolicy } from "../support/test-policy.ts";
@@ -58,8 +58,67 @@ export const candidate = (i: number): CandidateView => ({
   hasAudio: true,
 });
 
+const extension = (status: "PENDING" | "APPROVED" | "DENIED"): ExtensionView => ({
+  id: `40000000-0000-4000-8000-00000000000${status === "PENDING" ? 1 : status === "APPROVED" ? 2 : 3}`,
+  status,
+  reason: "The investigation meeting moved to next week",
+  requesterName: "Ben Hughes",
+  askedAtText: "Fri 27 Nov 2026, 12:00",
+  decidedByName: status === "PENDING" ? null : "Amara Okafor",
+  decidedAtText: status === "PENDING" ? null : "Fri 27 Nov 2026, 13:00",
+  decisionReason: status === "DENIED" ? "The hearing is over" : null,
+});
+
 /** Every notice kind, with hostile and maximal variants. */
 export function everyNotice(): Notice[] {
+  return everyNoticeWithActions().map((n) => n.notice);
+}
+
+/**
+ * Every notice with the actions its recipient must be offered on every
+ * platform, by their words: the parity table the contract holds Slack and
+ * Teams to. "Choose the call" is Slack's select and Teams' choice with its
+ * button; a panel's own submit button (Teams' "Deny the request") is not a
+ * separate action.
+ */
+export function everyNoticeWithActions(): Array<{ notice: Notice; actions: string[] }> {
+  const n = everyNoticeOnly();
+  const fulfilled = requestView({ status: "FULFILLED", decisions: [decision(P.ceo, "APPROVED")] });
+  const withActions = n.map((notice) => ({ notice, actions: actionsFor(notice) }));
+  withActions.push(
+    // Once the recording is delivered, an authoriser can end the requester's access.
+    { notice: { kind: "approval-needed", request: fulfilled }, actions: ["Revoke access"] },
+    { notice: { kind: "extension-needed", request: fulfilled, extension: extension("PENDING") }, actions: ["Give more time", "Refuse"] },
+    { notice: { kind: "extension-needed", request: fulfilled, extension: extension("DENIED") }, actions: [] },
+    { notice: { kind: "extension-outcome", request: fulfilled, extension: extension("APPROVED") }, actions: [] },
+    { notice: { kind: "extension-outcome", request: fulfilled, extension: extension("DENIED") }, actions: [] },
+  );
+  return withActions;
+}
+
+function actionsFor(notice: Notice): string[] {
+  switch (notice.kind) {
+    case "approval-needed":
+    case "approval-reminder":
+      return notice.request.status === "PENDING_APPROVAL" ? ["Approve", "Deny"] : [];
+    case "consent-needed":
+      return notice.request.status === "AWAITING_CONSENT" ? ["I consent", "I do not consent"] : ["Withdraw consent"];
+    case "fulfilment-needed":
+      return notice.candidates.length ? ["Choose the call", "None of these"] : ["None of these"];
+    case "access-granted":
+      return ["Listen to the recording"];
+    case "playback-browser-pending":
+      return ["Allow this browser"];
+    case "access-ended":
+      return notice.reason === "expired" ? ["Ask for more time"] : [];
+    case "file-ready":
+      return ["Download"];
+    default:
+      return [];
+  }
+}
+
+function everyNoticeOnly(): Notice[] {
   const pending = requestView();
   const hostile = requestView({ reason: `<!channel> <https://evil.example|click here> & *bold* ${"x".repeat(1900)}`, parties: "<@U123> & co".repeat(40) });
   const twoOfTwo = requestView({ purposeId: "disciplinary", decisions: [decision(P.ceo, "APPROVED")] });

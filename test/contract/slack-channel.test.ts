@@ -47,7 +47,7 @@ chatChannelContract("slack", async () => {
   const ctx = { policy, clock: new ManualClock(new Date()), db: undefined } as unknown as CoreContext;
   const client = createWebClient({ token: "xoxb-contract", apiUrl: fake.apiUrl, logger, timeoutMs: 1_000 });
   const channel = new SlackChannel({ client, directory: new SlackDirectory(ctx, client, logger), render: renderContextFor(policy), logger });
-  const seen = (person: "alice" | "bob"): SeenMessage[] => fake.messagesTo(USERS[person].id).map((m) => ({ messageId: m.ts, text: visibleText(m), controls: controls(m) }));
+  const seen = (person: "alice" | "bob"): SeenMessage[] => fake.messagesTo(USERS[person].id).map((m) => ({ messageId: m.ts, text: visibleText(m), controls: controls(m), actions: controls(m) }));
   return {
     channel,
     addressOf: (person) => ({ platformUserId: USERS[person].id, address: { userId: USERS[person].id } }),

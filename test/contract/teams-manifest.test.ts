@@ -15,12 +15,13 @@ import { describe, expect, it } from "vitest";
 import { consoleReplyCard } from "../../src/adapters/teams/cards/console-reply.ts";
 import { renderNotice } from "../../src/adapters/teams/cards/notice.ts";
 import { renderContextFor } from "../../src/adapters/teams/cards/render-context.ts";
+import { pendingCard } from "../../src/adapters/teams/cards/lists.ts";
 import { requestFormCard } from "../../src/adapters/teams/cards/request-form.ts";
 import { COMMAND_HANDLERS, VERB_HANDLERS } from "../../src/adapters/teams/handlers/index.ts";
 import { COMMANDS, VERBS } from "../../src/adapters/teams/ids.ts";
 import { buildManifest, buildPackage } from "../../scripts/package-teams.ts";
 import { testPolicy } from "../support/test-policy.ts";
-import { everyNotice } from "./notice-fixtures.ts";
+import { everyNotice, requestView } from "./notice-fixtures.ts";
 
 const require = createRequire(import.meta.url);
 // Both are CommonJS with a default export; under NodeNext the class sits on .default.
@@ -86,8 +87,7 @@ describe("the Teams app manifest", () => {
     for (const notice of everyNotice()) verbs(renderNotice(notice, rc, { email: "someone@trust.example", userId: "29:viewer" }), shown);
     verbs(requestFormCard({ purposes: [{ id: "p", label: "P", reasonPrompt: "Why?", needsConsent: true, requestTypes: ["recording"] }], sites: [], staff: [], values: {} }), shown);
     verbs(consoleReplyCard({ title: "DPO console", blocks: [], actions: [{ label: "Run", command: "help" }] }), shown);
-    // Extension cards are not among the shared fixtures yet; their verbs are checked by name.
-    shown.add(VERBS.extensionApprove).add(VERBS.extensionDeny);
+    verbs(pendingCard({ toAuthorise: [requestView()], toConsent: [], toFulfil: [] }), shown);
     expect([...shown].sort()).toEqual(VERB_HANDLERS.map((h) => h.verb).sort());
     expect(VERB_HANDLERS.map((h) => h.verb).sort()).toEqual(Object.values(VERBS).sort());
   });

@@ -68,7 +68,7 @@ describe("Teams request flow in the Agents Playground", () => {
     await addRecording(t.ctx, { startedAt: CALL_AT });
     const form = (await t.client.messagesTo(t.client.current)).find((m) => visibleText(m.card).includes("Request a call recording"))!;
     const answer = await t.client.click(t.client.current, form, VERBS.submitRequest, FORM);
-    expect(visibleText(answer)).toMatch(/CG-\d{6}\*\* has been sent for authorisation to Amara Okafor, Farid Khan/);
+    expect(visibleText(answer)).toMatch(/CG-\d{6}\*\*: it has been sent for authorisation to Amara Okafor, Farid Khan/);
     await t.deliver();
     const amara = await last(P.northHead);
     expect(visibleText(amara.card)).toContain("needs your decision");
@@ -84,13 +84,14 @@ describe("Teams request flow in the Agents Playground", () => {
     const card = await last(P.ceo);
     const answer = await t.client.click(u(P.ceo), card, VERBS.approve);
     expect(visibleText(answer)).toContain("You approved");
-    expect(controlsOf(answer)).toEqual([]);
+    // The recording was found at once, so what is left to do is what Slack offers too: revoke access.
+    expect(controlsOf(answer)).toEqual(["Revoke access", "Revoke access now"]);
     await t.deliver();
     for (const email of [P.northHead, P.ceo]) {
       const approval = (await t.client.messagesTo(u(email))).find((m) => visibleText(m.card).includes("Approved by Farid Khan"));
       expect(approval, email).toBeDefined();
       expect(approval!.updates).toBeGreaterThan(0);
-      expect(controlsOf(approval!.card)).toEqual([]);
+      expect(controlsOf(approval!.card)).toEqual(["Revoke access", "Revoke access now"]);
     }
     const requester = await t.client.messagesTo(t.client.current);
     const link = requester.find((m) => JSON.stringify(m.card ?? {}).includes("https://callgate.test/play/"));
@@ -99,4 +100,17 @@ describe("Teams request flow in the Agents Playground", () => {
       for (const m of await t.client.messagesTo(u(email))) expect(JSON.stringify(m.card ?? {})).not.toContain("/play/");
     }
   });
+  it("lets an authoriser revoke the requester's access from their card, and the requester hears it", async () => {
+    const card = (await t.client.messagesTo(u(P.ceo))).find((m) => controlsOf(m.card).includes("Revoke access"))!;
+    const tooShort = await t.client.click(u(P.ceo), card, VERBS.revokeAccess, { reason: "" });
+    expect(visibleText(tooShort)).toContain("Please give a reason for revoking access");
+    expect(await t.ctx.db.playbackGrant.count({ where: { revokedAt: null } })).toBe(1);
+    const done = await t.client.click(u(P.ceo), card, VERBS.revokeAccess, { reason: "The link was forwarded to a parent" });
+    expect(visibleText(done)).toContain("Access is revoked. The link no longer works");
+    expect(await t.ctx.db.playbackGrant.count({ where: { revokedAt: null } })).toBe(0);
+    await t.deliver();
+    const ended = (await t.client.messagesTo(t.client.current)).at(-1)!;
+    expect(visibleText(ended.card)).toContain("has been withdrawn");
+  });
 });
+

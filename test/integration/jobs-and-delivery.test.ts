@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { expireGrants } from "../../src/core/jobs/expire-grants.ts";
 import { chasePendingRequests } from "../../src/core/jobs/chase-pending-requests.ts";
+import { linkChatIdentity } from "../../src/core/identity/link-chat-identity.ts";
 import { deliverNotifications } from "../../src/core/notify/deliver-notifications.ts";
 import { revokeGrant } from "../../src/core/playback/revoke-grant.ts";
 import { recordDecision } from "../../src/core/requests/record-decision.ts";
@@ -73,22 +74,30 @@ describe.each(DATABASE_KINDS)("scheduled jobs and delivery on %s", (kind) => {
     expect(await t.ctx.db.outboxMessage.count({ where: { status: { not: "SENT" } } })).toBe(0);
   });
 
-  it("reports someone chat cannot reach to the requester and the DPO within a minute", async () => {
+  it("keeps a notice for someone chat cannot reach waiting, tells the requester and the DPO within a minute, and delivers it on first contact", async () => {
     await t.ctx.db.chatIdentity.deleteMany({ where: { email: P.ceo } });
     await submitRequest(t.ctx, request);
     for (let i = 0; i < 8; i++) {
       await deliverNotifications(t.ctx, { channels: [t.channel], publicUrl: "https://x.test" });
       t.clock.advance(10_000);
     }
-    const failed = await t.ctx.db.outboxMessage.findFirstOrThrow({ where: { recipientEmail: P.ceo } });
-    expect(failed.status).toBe("FAILED");
-    expect(failed.lastError).toContain("UNREACHABLE");
-    expect(await t.ctx.db.auditEntry.count({ where: { action: "notification.failed" } })).toBe(1);
+    const waiting = await t.ctx.db.outboxMessage.findFirstOrThrow({ where: { recipientEmail: P.ceo } });
+    expect(waiting.status).toBe("WAITING");
+    expect(waiting.lastError).toContain("UNREACHABLE");
+    expect(await t.ctx.db.auditEntry.count({ where: { action: "notification.waiting" } })).toBe(1);
+    expect(await t.ctx.db.auditEntry.count({ where: { action: "notification.failed" } })).toBe(0);
     await t.deliver();
     for (const who of [P.dpo, P.requester]) {
       const told = t.channel.to(who, "delivery-failed")[0];
       expect(told?.kind === "delivery-failed" && told.recipientName, who).toBe("Farid Khan");
+      expect(told?.kind === "delivery-failed" && told.waiting, who).toBe(true);
     }
+    // Hours later Farid opens the bot for the first time: the approval request goes then.
+    t.clock.advance(6 * 3_600_000);
+    await linkChatIdentity(t.ctx, { platform: t.channel.platform, platformUserId: P.ceo, email: P.ceo, address: { userId: P.ceo } });
+    await t.deliver();
+    expect(t.channel.to(P.ceo, "approval-needed")).toHaveLength(1);
+    expect((await t.ctx.db.outboxMessage.findUniqueOrThrow({ where: { id: waiting.id } })).status).toBe("SENT");
   });
 
   it("keeps retrying a platform that fails, for longer than an unreachable person", async () => {

@@ -69,3 +69,33 @@ export function describeCandidate(c: CandidateView): string {
     .filter(Boolean)
     .join(" · ");
 }
+
+/** What a notice was, in words, for the people told it could not be delivered (never its internal kind). */
+const NOTICE_DESCRIPTION: Record<string, string> = {
+  "request-submitted": "the confirmation of their request",
+  "approval-needed": "the request for their decision",
+  "approval-reminder": "a reminder to decide",
+  "request-outcome": "the outcome of their request",
+  "consent-needed": "the request for their consent",
+  "fulfilment-needed": "the request to find the recording",
+  "access-granted": "their playback link",
+  "call-log-ready": "the call log entry they asked for",
+  "playback-browser-pending": "the question about another browser",
+  "access-ended": "the news that their access has ended",
+  "extension-needed": "a request for more time to decide on",
+  "extension-outcome": "the answer to their request for more time",
+  "compliance-notice": "a compliance notice",
+  "file-ready": "a file made for them",
+};
+
+/**
+ * Why a message did not reach someone, in plain words: still waiting for
+ * them to open Callgate (it goes as soon as they do), or refused by the chat
+ * service. The same on Slack and Teams.
+ */
+export function undeliveredExplanation(recipientName: string, noticeKind: string, waiting: boolean | undefined): string {
+  const what = NOTICE_DESCRIPTION[noticeKind] ?? "a message";
+  return waiting
+    ? `It was ${what}. ${recipientName} has not opened Callgate in chat yet; it will be delivered as soon as they do. If it is urgent, ask them to open Callgate, or contact them another way.`
+    : `It was ${what}. The chat service refused it. Please contact ${recipientName} another way.`;
+}

@@ -4,7 +4,9 @@
  * (TeamsInfo.getMember: GET /v3/conversations/{id}/members/{userId}), which
  * the core maps to a policy person (`linkChatIdentity`), remembering the
  * personal chat's conversation reference so the outbox can reach them.
- * Look-ups are cached for a while: every click needs one.
+ * Look-ups are cached for a while (every click needs one), but an activity
+ * whose address differs from the one stored (a new serviceUrl) is linked
+ * again at once, so the outbox writes to where Teams now says.
  */
 import type { CoreContext } from "../../core/context.ts";
 import { AppError, isAppError } from "../../core/errors.ts";
@@ -27,6 +29,8 @@ export type MemberLookup = (conversationId: string, userId: string) => Promise<M
 interface Cached<T> {
   value: T;
   until: number;
+  /** For a link: the address it stored (JSON), so a changed one (a new serviceUrl) is stored at once. */
+  address?: string;
 }
 
 export class TeamsDirectory {
@@ -48,7 +52,9 @@ export class TeamsDirectory {
     const userKey = activity.from.aadObjectId ?? activity.from.id;
     const linkKey = `${userKey}\n${activity.conversation.id}`;
     const hit = this.linked.get(linkKey);
-    if (hit && hit.until > Date.now()) return hit.value;
+    // The person is trusted for a while, their address never: Teams may move a
+    // conversation to another serviceUrl at any time, and the next notice must go there.
+    if (hit && hit.until > Date.now() && hit.address === JSON.stringify(addressOf(activity, hit.value.email))) return hit.value;
 
     const member = await this.memberOf(activity, lookup);
     const candidates = [...new Set([member.email, member.userPrincipalName].filter((e): e is string => !!e).map((e) => e.trim().toLowerCase()))];
@@ -60,7 +66,7 @@ export class TeamsDirectory {
       try {
         const address = addressOf(activity, email);
         const person = await linkChatIdentity(this.ctx, { platform: PLATFORM, platformUserId: userKey, email, ...(address ? { address } : {}) });
-        this.linked.set(linkKey, { value: person, until: Date.now() + this.ttlMs });
+        this.linked.set(linkKey, { value: person, until: Date.now() + this.ttlMs, address: JSON.stringify(addressOf(activity, person.email)) });
         return person;
       } catch (error) {
         // The UPN is tried when the e-mail is not in the policy, and vice versa.

@@ -95,6 +95,18 @@ export function registerHandlers(app: CallgateTeamsApp, deps: TeamsDeps, handler
     }
   });
 
+  // The bot added to a conversation (Teams sends this beside installationUpdate, and
+  // on its own in some clients): the sender is linked, so notices owed to them go
+  // now. installationUpdate alone answers, so nobody is welcomed twice.
+  app.on("conversationUpdate", async (ctx) => {
+    try {
+      const activity = parseActivity(installActivity, ctx.activity);
+      await deps.directory.personFor(activity, lookupFor(ctx));
+    } catch (error) {
+      report(deps, error, "a Teams conversation update could not be handled");
+    }
+  });
+
   app.on("install.add", async (ctx) => {
     try {
       const activity = parseActivity(installActivity, ctx.activity as InstallUpdateActivity);

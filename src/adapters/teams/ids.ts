@@ -32,6 +32,12 @@ export const VERBS = {
   fulfilNone: "fulfilNone",
   extensionApprove: "extensionApprove",
   extensionDeny: "extensionDeny",
+  /** On an authoriser's card about a delivered recording: ends the requester's access, with a reason. */
+  revokeAccess: "revokeAccess",
+  /** On the requester's card that access has expired: asks the authorisers for more time, with a reason. */
+  askMoreTime: "askMoreTime",
+  /** On `pending`: posts the card for one waiting request into the chat, to act on it there. */
+  showPendingCard: "showPendingCard",
   /** On the requester's card that their link was opened in another browser: allows that browser once. */
   allowPlaybackBrowser: "allowPlaybackBrowser",
   /** A DPO console button: runs the console command line in its data as whoever clicks. */

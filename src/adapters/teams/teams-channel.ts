@@ -11,7 +11,7 @@
  */
 import type { Client } from "@microsoft/teams.api";
 import type { Notice } from "../../core/notify/notices.ts";
-import type { ChatAddress, ChatChannel, SentMessage } from "../../core/ports/chat.ts";
+import { ChatDeliveryError, type ChatAddress, type ChatChannel, type SentMessage } from "../../core/ports/chat.ts";
 import type { Logger } from "../../infra/logger.ts";
 import { teamsAddress, teamsMessageReference, type TeamsAddress, type TeamsMessageReference } from "./address.ts";
 import { CARD_CONTENT_TYPE, type Card } from "./cards/elements.ts";
@@ -33,8 +33,8 @@ export class TeamsChannel implements ChatChannel {
 
   async send(to: ChatAddress, notice: Notice): Promise<SentMessage> {
     const parsed = teamsAddress.safeParse(to.address);
-    // Thrown, not skipped: the outbox retries, then tells the DPO who could not be reached.
-    if (!parsed.success) throw new Error("no Teams conversation reference for this person yet: they have not installed or written to the bot");
+    // Thrown as unreachable: the outbox keeps the notice WAITING until they install or write to the bot.
+    if (!parsed.success) throw new ChatDeliveryError("no Teams conversation reference for this person yet: they have not installed or written to the bot", { unreachable: true });
     const address = parsed.data;
     assertPersonal(address);
     const card = renderNotice(notice, this.options.render, { ...(address.user.email ? { email: address.user.email } : {}), userId: address.user.id });

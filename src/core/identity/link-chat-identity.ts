@@ -1,12 +1,14 @@
 /**
  * Remembers which policy person a chat user is (by the e-mail the platform
  * reports) and how to reach them proactively. Called by adapters whenever a
- * user installs the bot or writes to it.
+ * user installs the bot or writes to it; a new identity or address releases
+ * the notices that were waiting for a way to reach them (releaseOwedNotices).
  */
 import type { Prisma } from "../../generated/prisma/client.ts";
 import type { CoreContext } from "../context.ts";
 import { transact } from "../context.ts";
 import { appendAudit } from "../audit/append-audit.ts";
+import { releaseOwedNotices } from "../notify/release-owed-notices.ts";
 import { personByEmail } from "../policy/access.ts";
 import type { Person } from "../policy/schema.ts";
 
@@ -41,6 +43,8 @@ export async function linkChatIdentity(ctx: CoreContext, input: LinkChatIdentity
     const created = (await tx.chatIdentity.createMany({ data: [{ ...key, email: person.email, address }], skipDuplicates: true })).count === 1;
     const changed = !created && (await tx.chatIdentity.updateMany({ where: { ...key, email: { not: person.email } }, data: { email: person.email } })).count === 1;
     if (!created && address !== undefined) await tx.chatIdentity.updateMany({ where: key, data: { address } });
+    // A first contact (or a new way to reach them): whatever waited for them goes now.
+    await releaseOwedNotices(tx, ctx.clock.now(), person.email);
     if (created || changed) {
       await appendAudit(tx, { at: ctx.clock.now(), actor: person.email, action: "identity.linked", subjectType: "chat-identity", subjectId: `${input.platform}:${input.platformUserId}`, details: { platform: input.platform } });
     }

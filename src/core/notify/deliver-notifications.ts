@@ -131,7 +131,7 @@ async function buildNotice(ctx: CoreContext, options: DeliveryOptions, kind: Not
   const requestRow = row.requestId ? await loadRequest(ctx.db, row.requestId) : null;
   const request = requestRow ? buildRequestView(ctx.policy, requestRow) : null;
   if (kind === "delivery-failed") {
-    return { kind, request, recipientName: String(payload.recipientName ?? "someone"), noticeKind: String(payload.noticeKind ?? "") };
+    return { kind, request, recipientName: String(payload.recipientName ?? "someone"), noticeKind: String(payload.noticeKind ?? ""), waiting: payload.waiting === true };
   }
   if (kind === "compliance-notice") {
     return { kind, title: String(payload.title ?? "Callgate"), lines: Array.isArray(payload.lines) ? payload.lines.map(String) : [] };
@@ -179,7 +179,7 @@ async function buildNotice(ctx: CoreContext, options: DeliveryOptions, kind: Not
 async function recordFailure(ctx: CoreContext, options: DeliveryOptions, row: OutboxMessage, error: unknown): Promise<boolean> {
   const now = ctx.clock.now();
   const attempts = row.attempts + 1;
-  const unreachable = error instanceof Unreachable;
+  const unreachable = error instanceof Unreachable || (error instanceof ChatDeliveryError && error.unreachable === true);
   const code = unreachable ? "UNREACHABLE" : isAppError(error) ? error.code : retryAfterMs(error) > 0 ? "RATE_LIMITED" : "SEND_FAILED";
   const lastError = `${code}: ${error instanceof Error ? error.message : String(error)}`.slice(0, 500);
   const maxAttempts = options.maxAttempts ?? 12;
@@ -189,18 +189,35 @@ async function recordFailure(ctx: CoreContext, options: DeliveryOptions, row: Ou
     await ctx.db.outboxMessage.update({ where: { id: row.id }, data: { attempts, lastError, nextAttemptAt: new Date(now.getTime() + backoff) } });
     return false;
   }
+  if (unreachable && row.kind !== "refresh-messages") {
+    // Not a failure: they have not installed or written to the bot yet. The
+    // notice waits (token and all) and goes on their first contact
+    // (releaseOwedNotices); the DPO and the requester hear that it is waiting.
+    await transact(ctx, async (tx) => {
+      await tx.outboxMessage.update({ where: { id: row.id }, data: { attempts, lastError, status: "WAITING" } });
+      await appendAudit(tx, { at: now, actor: "system", action: "notification.waiting", subjectType: "notification", subjectId: row.id, requestId: row.requestId, details: { kind: row.kind, recipient: row.recipientEmail } });
+      if (row.kind === "delivery-failed") return;
+      await tellAboutUndelivered(ctx, tx, now, row, { waiting: true });
+    });
+    return true;
+  }
   await transact(ctx, async (tx) => {
     await tx.outboxMessage.update({ where: { id: row.id }, data: { attempts, lastError, status: "FAILED", payload: withoutToken(row) } });
     await appendAudit(tx, { at: now, actor: "system", action: "notification.failed", subjectType: "notification", subjectId: row.id, requestId: row.requestId, details: { kind: row.kind, recipient: row.recipientEmail, code } });
     if (row.kind === "delivery-failed" || row.kind === "refresh-messages") return;
-    const recipientName = findPerson(ctx.policy, row.recipientEmail)?.name ?? row.recipientEmail;
-    const requester = row.requestId ? (await tx.recordingRequest.findUnique({ where: { id: row.requestId }, select: { requesterEmail: true } }))?.requesterEmail : undefined;
-    const tell = new Set(peopleWithRoles(ctx.policy, ctx.policy.compliance.dpoRoles).map((p) => p.email));
-    if (requester) tell.add(requester);
-    tell.delete(row.recipientEmail);
-    await enqueueNotices(tx, now, [...tell].map((to) => ({ to, kind: "delivery-failed" as const, requestId: row.requestId, payload: { recipientName, noticeKind: row.kind } })));
+    await tellAboutUndelivered(ctx, tx, now, row, { waiting: false });
   });
   return true;
+}
+
+/** The DPO and (when the notice was about someone else's request) the requester hear a notice has not gone. */
+async function tellAboutUndelivered(ctx: CoreContext, tx: Tx, now: Date, row: OutboxMessage, how: { waiting: boolean }): Promise<void> {
+  const recipientName = findPerson(ctx.policy, row.recipientEmail)?.name ?? row.recipientEmail;
+  const requester = row.requestId ? (await tx.recordingRequest.findUnique({ where: { id: row.requestId }, select: { requesterEmail: true } }))?.requesterEmail : undefined;
+  const tell = new Set(peopleWithRoles(ctx.policy, ctx.policy.compliance.dpoRoles).map((p) => p.email));
+  if (requester) tell.add(requester);
+  tell.delete(row.recipientEmail);
+  await enqueueNotices(tx, now, [...tell].map((to) => ({ to, kind: "delivery-failed" as const, requestId: row.requestId, payload: { recipientName, noticeKind: row.kind, waiting: how.waiting } })));
 }
 
 /** How long the platform asked us to wait before trying again; 0 when it said nothing. */

@@ -35,8 +35,12 @@ export type Notice =
   | { kind: "extension-needed"; request: RequestView; extension: ExtensionView }
   /** To the requester: more time was given (a new link follows) or refused. */
   | { kind: "extension-outcome"; request: RequestView; extension: ExtensionView }
-  /** To the DPO: a notice could not be delivered to someone. */
-  | { kind: "delivery-failed"; request: RequestView | null; recipientName: string; noticeKind: string }
+  /**
+   * To the DPO (and the requester): a notice could not be delivered to
+   * someone. `waiting`: they have not installed or written to the bot yet, and
+   * it will be delivered when they do; otherwise the platform refused it.
+   */
+  | { kind: "delivery-failed"; request: RequestView | null; recipientName: string; noticeKind: string; waiting?: boolean }
   /**
    * To a DPO, authoriser or requester: news about a compliance record (a
    * subject access deadline near, a covert monitoring review due, consent

@@ -54,10 +54,17 @@ export interface ChatChannel {
 export class ChatDeliveryError extends Error {
   /** The platform's "not before" (Slack's and the Bot Connector's Retry-After on a 429), in milliseconds from now. */
   readonly retryAfterMs?: number;
+  /**
+   * The platform has no way to reach this person yet (on Teams: no personal
+   * chat remembered, because they never installed or wrote to the bot). The
+   * outbox keeps such a notice WAITING until their first contact.
+   */
+  readonly unreachable?: boolean;
 
-  constructor(message: string, options: { retryAfterMs?: number; cause?: unknown } = {}) {
+  constructor(message: string, options: { retryAfterMs?: number; unreachable?: boolean; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "ChatDeliveryError";
     if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
+    if (options.unreachable) this.unreachable = true;
   }
 }

@@ -35,6 +35,7 @@ interface DemoCall {
   direction: "inbound" | "outbound" | "internal";
   /** As the phone system presents it; absent when withheld or internal. */
   number?: string;
+  /** The length of the synthetic audio generated for it, so the catalogue says what the player plays. */
   durationSeconds: number;
   retentionClass?: string;
 }
@@ -44,18 +45,18 @@ const ELLIE = "ellie.shaw@northfield.example";
 
 /** The demo calls. Ben Hughes answers 102 at Northfield; Ellie Shaw 201 at Riverside. */
 export const DEMO_CALLS: readonly DemoCall[] = [
-  { daysAgo: 1, at: "08:47", site: "northfield", extension: "102", staffEmail: BEN, direction: "inbound", number: "020 7946 0123", durationSeconds: 312 },
-  { daysAgo: 1, at: "14:05", site: "riverside", extension: "201", staffEmail: ELLIE, direction: "outbound", number: "0113 496 0457", durationSeconds: 95 },
-  { daysAgo: 2, at: "09:30", site: "northfield", extension: "101", direction: "inbound", durationSeconds: 41 },
-  { daysAgo: 3, at: "10:12", site: "northfield", extension: "102", staffEmail: BEN, direction: "outbound", number: "0121 496 0789", durationSeconds: 188 },
-  { daysAgo: 4, at: "11:45", site: "riverside", extension: "204", direction: "inbound", number: "0161 496 0321", durationSeconds: 260 },
-  { daysAgo: 5, at: "15:20", site: "northfield", extension: "105", direction: "internal", durationSeconds: 30 },
-  { daysAgo: 6, at: "13:02", site: "riverside", extension: "201", staffEmail: ELLIE, direction: "inbound", number: "029 2018 0654", durationSeconds: 423 },
-  { daysAgo: 7, at: "08:15", site: "northfield", extension: "103", direction: "inbound", number: "0117 496 0210", durationSeconds: 77 },
-  { daysAgo: 8, at: "16:40", site: "riverside", extension: "207", direction: "outbound", number: "028 9649 6987", durationSeconds: 152 },
-  { daysAgo: 10, at: "09:55", site: "northfield", extension: "102", staffEmail: BEN, direction: "inbound", number: "020 7946 0123", durationSeconds: 205 },
-  { daysAgo: 12, at: "12:30", site: "riverside", extension: "210", direction: "inbound", number: "0131 496 0555", durationSeconds: 64 },
-  { daysAgo: 13, at: "14:50", site: "northfield", extension: "108", direction: "outbound", number: "0808 157 0042", durationSeconds: 118 },
+  { daysAgo: 1, at: "08:47", site: "northfield", extension: "102", staffEmail: BEN, direction: "inbound", number: "020 7946 0123", durationSeconds: 31 },
+  { daysAgo: 1, at: "14:05", site: "riverside", extension: "201", staffEmail: ELLIE, direction: "outbound", number: "0113 496 0457", durationSeconds: 12 },
+  { daysAgo: 2, at: "09:30", site: "northfield", extension: "101", direction: "inbound", durationSeconds: 6 },
+  { daysAgo: 3, at: "10:12", site: "northfield", extension: "102", staffEmail: BEN, direction: "outbound", number: "0121 496 0789", durationSeconds: 19 },
+  { daysAgo: 4, at: "11:45", site: "riverside", extension: "204", direction: "inbound", number: "0161 496 0321", durationSeconds: 26 },
+  { daysAgo: 5, at: "15:20", site: "northfield", extension: "105", direction: "internal", durationSeconds: 4 },
+  { daysAgo: 6, at: "13:02", site: "riverside", extension: "201", staffEmail: ELLIE, direction: "inbound", number: "029 2018 0654", durationSeconds: 42 },
+  { daysAgo: 7, at: "08:15", site: "northfield", extension: "103", direction: "inbound", number: "0117 496 0210", durationSeconds: 8 },
+  { daysAgo: 8, at: "16:40", site: "riverside", extension: "207", direction: "outbound", number: "028 9649 6987", durationSeconds: 15 },
+  { daysAgo: 10, at: "09:55", site: "northfield", extension: "102", staffEmail: BEN, direction: "inbound", number: "020 7946 0123", durationSeconds: 21 },
+  { daysAgo: 12, at: "12:30", site: "riverside", extension: "210", direction: "inbound", number: "0131 496 0555", durationSeconds: 7 },
+  { daysAgo: 13, at: "14:50", site: "northfield", extension: "108", direction: "outbound", number: "0808 157 0042", durationSeconds: 12 },
 ];
 
 export interface SeedDemoRecordingsResult {
@@ -78,7 +79,7 @@ export async function seedDemoRecordings(
   if (!alreadySeeded) {
     for (const [index, call] of DEMO_CALLS.entries()) {
       const { blobName, metadata, tags } = demoBlob(call, index, now);
-      const outcome = await store.upload(blobName, demoBeeps(index, 3), { contentType: "audio/wav", metadata, tags });
+      const outcome = await store.upload(blobName, demoBeeps(index, call.durationSeconds), { contentType: "audio/wav", metadata, tags });
       if (outcome === "created") uploaded += 1;
       else existing += 1;
     }

@@ -94,6 +94,11 @@ export class PlaygroundClient {
     }
   }
 
+  /** The user types `text` in their personal chat, in an activity naming another Bot Connector (Teams moved the conversation). */
+  async sayVia(user: PlaygroundUser, serviceUrl: string, text: string): Promise<void> {
+    await this.custom(user, { type: "message", text, textFormat: "plain", serviceUrl });
+  }
+
   /** Clicks an Action.Execute on `message` as `user`, with `inputs` typed into the card; returns the card the bot answered with. */
   async click(user: PlaygroundUser, message: BotMessage, verb: string, inputs: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
     const action = findExecute(message.card, verb);

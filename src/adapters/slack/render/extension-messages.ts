@@ -20,10 +20,10 @@ export function extensionNeededMessage(request: RequestView, extension: Extensio
   if (pending) {
     blocks.push(
       actions(`extend:${extension.id}`, [
-        button({ actionId: ACTIONS.approveExtension, text: "Approve", value: extension.id, style: "primary" }),
+        button({ actionId: ACTIONS.approveExtension, text: "Give more time", value: extension.id, style: "primary" }),
         button({ actionId: ACTIONS.refuseExtension, text: "Refuse", value: extension.id, style: "danger" }),
       ]),
-      context("Approving sends the requester a new link with the usual time limit. One decision settles it, and it is recorded in the audit log."),
+      context("Giving more time sends the requester a new link with the usual time limit. One decision settles it, and it is recorded in the audit log."),
     );
   } else {
     blocks.push(section(decidedLine(extension)));

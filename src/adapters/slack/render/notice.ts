@@ -44,7 +44,7 @@ export function renderNotice(notice: Notice, rc: RenderContext, viewerEmail?: st
     case "extension-outcome":
       return extensionOutcomeMessage(notice.request, notice.extension);
     case "delivery-failed":
-      return deliveryFailedMessage(notice.request, notice.recipientName, notice.noticeKind);
+      return deliveryFailedMessage(notice.request, notice.recipientName, notice.noticeKind, notice.waiting);
     case "compliance-notice":
       return complianceNoticeMessage(notice.title, notice.lines);
     case "file-ready":

@@ -7,7 +7,7 @@ import type { CandidateView } from "../../../core/notify/notices.ts";
 import type { RequestView } from "../../../core/requests/request-view.ts";
 import { ACTIONS } from "../ids.ts";
 import { actions, button, context, escapeMrkdwn, header, message, section, type Block, type SlackMessage } from "./blocks.ts";
-import { describeCandidate, OUTCOME_EXPLANATION } from "../../shared/presentation.ts";
+import { describeCandidate, OUTCOME_EXPLANATION, undeliveredExplanation } from "../../shared/presentation.ts";
 import { decisionLines, requestFacts } from "./request-facts.ts";
 import type { RenderContext } from "./render-context.ts";
 
@@ -65,11 +65,11 @@ export function accessEndedMessage(request: RequestView, reason: "expired" | "re
   return message(text, blocks);
 }
 
-export function deliveryFailedMessage(request: RequestView | null, recipientName: string, noticeKind: string): SlackMessage {
+export function deliveryFailedMessage(request: RequestView | null, recipientName: string, noticeKind: string, waiting = false): SlackMessage {
   const about = request ? ` about ${request.reference}` : "";
   const text = `Callgate could not deliver a message${about} to ${recipientName}.`;
   const blocks: Block[] = [
-    section(`:warning: ${escapeMrkdwn(text)} (${escapeMrkdwn(noticeKind || "notice")}). They may not be set up in chat, or the chat service refused the message. Please contact them another way.`),
+    section(`:warning: ${escapeMrkdwn(text)} ${escapeMrkdwn(undeliveredExplanation(recipientName, noticeKind, waiting))}`),
   ];
   if (request) blocks.push(...requestFacts(request, { showNumber: false }));
   return message(text, blocks);

@@ -2,7 +2,8 @@
  * The authoriser's card: the request's facts with Approve and Deny (Deny
  * opens a reason field), kept up to date in place. Once the viewer has
  * decided, or the request has left PENDING_APPROVAL, the buttons go and the
- * card says who decided, when and what. Its refresh asks Callgate for the
+ * card says who decided, when and what; once the recording is delivered it
+ * offers Revoke access (with a reason), as Slack does. Its refresh asks Callgate for the
  * current card whenever the authoriser looks at it.
  */
 import type { RequestView } from "../../../core/requests/request-view.ts";
@@ -13,6 +14,8 @@ import { decisionLines, progressLine, requestFacts } from "./request-facts.ts";
 
 /** The Deny reason field's input id; the core's AppError.field for a missing reason. */
 export const DENY_REASON_INPUT = "reason";
+/** The Revoke access panel's reason input id. */
+export const REVOKE_REASON_INPUT = "reason";
 
 export function approvalCard(request: RequestView, options: { viewer: Viewer; reminder?: boolean; notice?: "approval-needed" | "approval-reminder"; errors?: { reason?: string } }): Card {
   const pending = request.status === "PENDING_APPROVAL";
@@ -45,6 +48,14 @@ export function approvalCard(request: RequestView, options: { viewer: Viewer; re
     body.push(subtle("Only approve if the reason justifies listening to this call. Your decision is recorded in the audit log."));
   } else if (pending && mine) {
     body.push(subtle(`You ${mine.outcome === "APPROVED" ? "approved" : "denied"} this on ${mine.atText}. Waiting for the other approvals.`));
+  } else if (request.status === "FULFILLED" && request.type === "recording") {
+    // As on Slack: an authoriser can end the requester's access once the recording is delivered.
+    const revokeCard = card([
+      text("The requester's link will stop working at once. Why are you revoking access? The requester and the audit log will see your reason."),
+      { type: "Input.Text", id: REVOKE_REASON_INPUT, label: "Reason for revoking access", isMultiline: true, isRequired: true, maxLength: 2000, errorMessage: "Please give a reason for revoking access." } as Element,
+    ], { actions: [execute("Revoke access now", VERBS.revokeAccess, data, "destructive")] });
+    actions.push(showCard("Revoke access", revokeCard, "destructive"));
+    body.push(subtle("If the recording should no longer be available to the requester, revoke their access. It is recorded in the audit log."));
   }
   const fallbackText = pending ? `${request.requester.name} asks to access a call recording (${request.reference}). Please approve or deny.` : `${request.reference}: ${request.statusText}.`;
   return card(body, { actions, fallbackText, ...(options.viewer.userId ? { refresh: refresh(VERBS.refresh, data, [options.viewer.userId]) } : {}) });

@@ -4,8 +4,8 @@
  */
 import type { PendingActions } from "../../../core/requests/list-pending-actions.ts";
 import type { RequestView } from "../../../core/requests/request-view.ts";
-import { COMMANDS } from "../ids.ts";
-import { attention, card, heading, subtle, text, type Card, type Element } from "./elements.ts";
+import { COMMANDS, VERBS } from "../ids.ts";
+import { attention, card, execute, heading, subtle, text, type Card, type Element } from "./elements.ts";
 import type { RenderContext } from "./render-context.ts";
 
 const LIST_LIMIT = 20;
@@ -39,18 +39,22 @@ export function mineCard(mine: readonly RequestView[]): Card {
 export function pendingCard(pending: PendingActions): Card {
   const count = pending.toAuthorise.length + pending.toConsent.length + pending.toFulfil.length;
   const body: Element[] = [heading(`Waiting for you (${count})`)];
-  const groups: Array<[string, RequestView[]]> = [
-    ["To authorise", pending.toAuthorise],
-    ["To consent to", pending.toConsent],
-    ["To find the recording for", pending.toFulfil],
+  const groups: Array<[string, RequestView[], "approval-needed" | "consent-needed" | "fulfilment-needed", string]> = [
+    ["To authorise", pending.toAuthorise, "approval-needed", "Approve or deny"],
+    ["To consent to", pending.toConsent, "consent-needed", "Answer"],
+    ["To find the recording for", pending.toFulfil, "fulfilment-needed", "Find the recording"],
   ];
-  for (const [title, items] of groups) {
+  for (const [title, items, notice, button] of groups) {
     if (items.length === 0) continue;
     body.push(text(`**${title}** (${items.length})`));
-    for (const r of items.slice(0, LIST_LIMIT)) body.push(text(`**${r.reference}** · ${r.purposeLabel} · from ${r.requester.name} · asked ${r.createdAtText}${progress(r)}`));
+    for (const r of items.slice(0, LIST_LIMIT)) {
+      body.push(text(`**${r.reference}** · ${r.purposeLabel} · from ${r.requester.name} · asked ${r.createdAtText}${progress(r)}`));
+      // The card itself, posted here on demand: it may never have reached this chat.
+      body.push({ type: "ActionSet", actions: [execute(`${button}: ${r.reference}`, VERBS.showPendingCard, { requestId: r.id, notice })] } as Element);
+    }
   }
   if (count === 0) body.push(text("Nothing is waiting for you."));
-  else body.push(subtle("Open the card about each request in this chat to act on it."));
+  else body.push(subtle("Each button posts that request's card in this chat, to act on it there."));
   return card(body, { fallbackText: `Waiting for you (${count})` });
 }
 

@@ -40,7 +40,7 @@ export function renderNotice(notice: Notice, rc: RenderContext, viewer: Viewer =
     case "extension-outcome":
       return extensionOutcomeCard(notice.request, notice.extension);
     case "delivery-failed":
-      return deliveryFailedCard(notice.request, notice.recipientName, notice.noticeKind);
+      return deliveryFailedCard(notice.request, notice.recipientName, notice.noticeKind, notice.waiting);
     case "compliance-notice":
       return complianceNoticeCard(notice.title, notice.lines);
     case "file-ready":

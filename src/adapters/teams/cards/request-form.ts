@@ -104,17 +104,24 @@ export function requestFormCard(options: RequestFormOptions): Card {
     );
   }
   body.push(
-    textInput("reason", `Reason. ${purpose.reasonPrompt}`, values.reason, { max: 2000, placeholder: "Explain why you need it", multiline: true, required: true, error: "Please give the reason." }),
+    // A card cannot change a label when a choice changes, so the prompt is the
+    // chosen purpose's once chosen (a form sent back), and every purpose's before.
+    textInput("reason", values.purposeId ? `Reason. ${purpose.reasonPrompt}` : "Reason", values.reason, { max: 2000, placeholder: "Explain why you need it", multiline: true, required: true, error: "Please give the reason." }),
+    ...(values.purposeId || purposes.length < 2 ? [] : [subtle(purposes.map((p) => `**${p.label}**: ${p.reasonPrompt}`).join("\n\n"))]),
     ...err("reason"),
     subtle(`Lawful basis and approvals follow the organisation's policy for the purpose you choose. Every request is audited.`),
   );
   return card(body, { actions: [execute("Send request", VERBS.submitRequest, {})], fallbackText: "Request a call recording" });
 }
 
-/** The card that replaces the form once the request is in. */
+/**
+ * What the form becomes once the request is in: the form, closed. The
+ * "Request … sent" card with the details is the request-submitted notice that
+ * follows, so the chat holds one of those per request, not two.
+ */
 export function requestSentCard(reference: string, asked: readonly string[]): Card {
-  return card([heading(`Request ${reference} sent`), text(`**${reference}** has been sent for authorisation to ${asked.join(", ") || "the authorisers"}. You will hear back in this chat.`)], {
-    fallbackText: `Request ${reference} sent`,
+  return card([heading("Your request is in"), text(`Sent as **${reference}**: it has been sent for authorisation to ${asked.join(", ") || "the authorisers"}. The details follow in the next message.`)], {
+    fallbackText: `Sent as ${reference}`,
   });
 }
 

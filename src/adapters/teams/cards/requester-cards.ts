@@ -5,8 +5,9 @@
  */
 import type { CandidateView } from "../../../core/notify/notices.ts";
 import type { RequestView } from "../../../core/requests/request-view.ts";
-import { attention, card, heading, openUrl, subtle, text, type Card, type Element } from "./elements.ts";
-import { describeCandidate, OUTCOME_EXPLANATION } from "../../shared/presentation.ts";
+import { VERBS } from "../ids.ts";
+import { attention, card, execute, heading, openUrl, showCard, subtle, text, type Card, type Element } from "./elements.ts";
+import { describeCandidate, OUTCOME_EXPLANATION, undeliveredExplanation } from "../../shared/presentation.ts";
 import type { RenderContext } from "./render-context.ts";
 import { decisionLines, requestFacts } from "./request-facts.ts";
 
@@ -51,18 +52,27 @@ export function callLogCard(request: RequestView, calls: readonly CandidateView[
   );
 }
 
+/** When access expired (not when it was revoked), the requester can ask the authorisers for more time, as on Slack. */
 export function accessEndedCard(request: RequestView, reason: "expired" | "revoked"): Card {
   const line = reason === "expired" ? `Your access to the recording for ${request.reference} has expired.` : `Your access to the recording for ${request.reference} has been withdrawn.`;
-  return card([text(`${line} The link no longer works.`), subtle(`${request.purposeLabel} · ${request.windowText}`)], { fallbackText: line });
+  const body: Element[] = [text(`${line} The link no longer works.`)];
+  const actions = [];
+  if (reason === "expired") {
+    const ask = card(
+      [{ type: "Input.Text", id: "reason", label: "Why do you need more time?", isMultiline: true, isRequired: true, maxLength: 2000, errorMessage: "Please say why you need more time." } as Element],
+      { actions: [execute("Send the request for more time", VERBS.askMoreTime, { requestId: request.id })] },
+    );
+    actions.push(showCard("Ask for more time", ask));
+    body.push(subtle("If you still need the recording, ask for more time: it goes back to the people who authorised it."));
+  }
+  body.push(subtle(`${request.purposeLabel} · ${request.windowText}`));
+  return card(body, { actions, fallbackText: line });
 }
 
-export function deliveryFailedCard(request: RequestView | null, recipientName: string, noticeKind: string): Card {
+export function deliveryFailedCard(request: RequestView | null, recipientName: string, noticeKind: string, waiting = false): Card {
   const about = request ? ` about ${request.reference}` : "";
   const line = `Callgate could not deliver a message${about} to ${recipientName}.`;
-  const body: Element[] = [
-    attention(`⚠️ ${line}`),
-    text(`(${noticeKind || "notice"}) They may not have installed Callgate in Teams yet, or Teams refused the message. Please contact them another way.`),
-  ];
+  const body: Element[] = [attention(`⚠️ ${line}`), text(undeliveredExplanation(recipientName, noticeKind, waiting))];
   if (request) body.push(...requestFacts(request, { showNumber: false }));
   return card(body, { fallbackText: line });
 }

@@ -20,6 +20,9 @@ import { fulfilmentNoneClicked } from "./fulfilment-none-clicked.ts";
 import { helpCommand } from "./help-command.ts";
 import { playbackBrowserAllowed } from "./playback-browser-allowed.ts";
 import { mineCommand } from "./mine-command.ts";
+import { moreTimeAsked } from "./more-time-asked.ts";
+import { pendingCardShown } from "./pending-card-shown.ts";
+import { revokeAccessClicked } from "./revoke-access-clicked.ts";
 import { pendingCommand } from "./pending-command.ts";
 import { requestRecordingCommand } from "./request-recording-command.ts";
 import { submitRequestClicked } from "./submit-request-clicked.ts";
@@ -37,6 +40,9 @@ export const VERB_HANDLERS: readonly VerbHandler[] = [
   fulfilmentNoneClicked,
   extensionApproved,
   extensionDenied,
+  revokeAccessClicked,
+  moreTimeAsked,
+  pendingCardShown,
   playbackBrowserAllowed,
   consoleActionClicked,
   cardRefreshed,

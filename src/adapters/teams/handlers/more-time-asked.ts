@@ -1,0 +1,35 @@
+/**
+ * "Send the request for more time" in the Ask for more time panel of the
+ * requester's card saying access has expired: one requestAccessExtension.
+ * The authorisers are asked in their personal chats; a refusal (a reason too
+ * short, someone else's request) comes back above the same card.
+ */
+import { z } from "zod";
+import { isAppError } from "../../../core/errors.ts";
+import { requestAccessExtension } from "../../../core/playback/request-access-extension.ts";
+import { loadRequest } from "../../../core/requests/load-request.ts";
+import { buildRequestView } from "../../../core/requests/request-view.ts";
+import { parseActionData } from "../activities.ts";
+import { confirmationCard, refusalCard } from "../cards/lists.ts";
+import { accessEndedCard } from "../cards/requester-cards.ts";
+import type { VerbHandler } from "../deps.ts";
+import { friendlyMessage, isUserFacing } from "../friendly-errors.ts";
+import { VERBS } from "../ids.ts";
+
+const askData = z.object({ requestId: z.string().min(1).max(100), reason: z.string().max(2000).optional() });
+
+export const moreTimeAsked: VerbHandler = {
+  kind: "verb",
+  verb: VERBS.askMoreTime,
+  async handle(turn, deps) {
+    const data = parseActionData(askData, turn.data);
+    const asItIs = async () => accessEndedCard(buildRequestView(deps.ctx.policy, await loadRequest(deps.ctx.db, data.requestId)), "expired");
+    try {
+      await requestAccessExtension(deps.ctx, { requestId: data.requestId, requesterEmail: turn.person.email, reason: data.reason ?? "" });
+    } catch (error) {
+      if (!isUserFacing(error) || !isAppError(error)) throw error;
+      return refusalCard(friendlyMessage(error, ""), await asItIs());
+    }
+    return confirmationCard("Your request for more time has gone to the people who authorised the recording. You will hear back in this chat.", await asItIs());
+  },
+};
