@@ -63,7 +63,8 @@ export const breachConsole: ConsoleModule = {
       .argument("<reference>", "the breach, e.g. BRE-000001")
       .requiredOption("--note <text>", "what was done: containment, who was told, lessons learnt")
       .action(async (reference: string, opts: { note: string }) => {
-        const view = await withFlagAdvice(BREACH_FLAGS, () => closeBreach(session.ctx, { actorEmail: session.actorEmail, reference, note: opts.note }));
+        // close-breach checks the note as a reason (requireReason names it "reason").
+        const view = await withFlagAdvice({ ...BREACH_FLAGS, reason: "--note" }, () => closeBreach(session.ctx, { actorEmail: session.actorEmail, reference, note: opts.note }));
         answer({ title: `Breach ${view.reference} closed`, blocks: [fields(breachFields(view))] });
       });
 
