@@ -4,7 +4,7 @@
  * tests that boot the whole app.
  */
 import { startSlackAdapter } from "./adapters/slack/index.ts";
-import { MESSAGING_PATH, playgroundUsersFromPolicy, startAgentsPlayground, startTeamsAdapter } from "./adapters/teams/index.ts";
+import { findTrialPerson, MESSAGING_PATH, startTeamsAdapter, TRIAL_PATH, TrialPlaygrounds } from "./adapters/teams/index.ts";
 import type { CoreContext } from "./core/context.ts";
 import { runFileJobs } from "./core/files/run-file-jobs.ts";
 import { anchorAuditChainIfDue } from "./core/jobs/anchor-audit-chain.ts";
@@ -49,6 +49,8 @@ export interface StartOptions {
   clock?: Clock;
   /** Start the Agents Playground when Teams is in local mode (default true). */
   playground?: boolean;
+  /** Who the trial's first Playground speaks as (`npm start -- --as carys`): an e-mail, a name or a first name from the policy. */
+  trialAs?: string;
 }
 
 export async function startCallgate(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningCallgate> {
@@ -122,15 +124,22 @@ export async function startCallgate(config: Config, logger: Logger, options: Sta
     );
     closers.push(() => scheduler.stop());
 
+    // The local trial: one Agents Playground per demo person, listed at /trial (trial-people.ts).
+    const trialAs = options.trialAs ? findTrialPerson(policy, options.trialAs) : undefined;
+    const trial = config.teams.mode === "local" && options.playground !== false ? new TrialPlaygrounds({ policy, logger, basePort: 56150, ...(trialAs ? { currentUserEmail: trialAs } : {}) }) : undefined;
+    trial?.mount(http);
     const server = await http.listen(config.port, config.host);
     closers.push(() => server.close());
     // Closers run in reverse: Slack drains its listeners before the server stops.
     if (slack) closers.push(() => slack.close());
     if (teams) closers.push(() => teams.close());
-    if (config.teams.mode === "local" && options.playground !== false) {
-      const playground = await startAgentsPlayground({ port: 56150, botEndpoint: `${server.url}${MESSAGING_PATH}`, users: playgroundUsersFromPolicy(policy), logger });
-      closers.push(() => playground.close());
-      logger.warn({ url: playground.url }, `Teams local trial: open ${playground.url} in a browser (you are ${playground.users[0]!.name})`);
+    if (trial) {
+      closers.push(() => trial.close());
+      const playground = await trial.start(`${server.url}${MESSAGING_PATH}`);
+      logger.warn(
+        { url: playground.url, people: `${server.url}${TRIAL_PATH}` },
+        `Teams local trial: open ${playground.url} in a browser (you are ${playground.users[0]!.name}); to act as someone else, open ${server.url}${TRIAL_PATH} and choose them`,
+      );
     }
     logger.info(
       { url: server.url, organisation: policy.organisation.name, database: database.kind, storage: config.storage.kind, slack: config.slack.enabled, teams: config.teams.mode },

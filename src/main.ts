@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel, pretty: Boolean(process.stdout.isTTY) });
   let app;
   try {
-    app = await startCallgate(config, logger);
+    app = await startCallgate(config, logger, trialAs(process.argv.slice(2)));
   } catch (error) {
     if (isAppError(error)) {
       logger.fatal({ code: error.code }, `Callgate cannot start: ${error.message}`);
@@ -37,6 +37,14 @@ async function main(): Promise<void> {
   };
   process.once("SIGINT", () => void stop("SIGINT"));
   process.once("SIGTERM", () => void stop("SIGTERM"));
+}
+
+/** `npm start -- --as carys`: the trial's first Agents Playground speaks as that person. */
+function trialAs(args: string[]): { trialAs?: string } {
+  const at = args.findIndex((a) => a === "--as" || a.startsWith("--as="));
+  if (at < 0) return {};
+  const value = args[at]!.startsWith("--as=") ? args[at]!.slice(5) : args[at + 1];
+  return value ? { trialAs: value } : {};
 }
 
 await main();

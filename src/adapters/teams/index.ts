@@ -28,6 +28,7 @@ import { TeamsChannel } from "./teams-channel.ts";
 export { TeamsChannel } from "./teams-channel.ts";
 export { startAgentsPlayground, type AgentsPlayground, type PlaygroundUser, type StartAgentsPlaygroundOptions } from "./playground/start-playground.ts";
 export { playgroundUsersFromPolicy } from "./playground/users.ts";
+export { findTrialPerson, TRIAL_PATH, TrialPlaygrounds } from "./playground/trial-people.ts";
 export { MESSAGING_PATH } from "./ids.ts";
 
 export interface StartTeamsAdapterOptions {
