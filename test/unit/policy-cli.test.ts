@@ -29,7 +29,25 @@ describe("callgate policy", () => {
 
   it("check says a valid policy is valid and counts what it holds", async () => {
     const result = await callgate("policy", "check", "policies/demo.yml");
-    expect(result).toMatchObject({ code: 0, stdout: "policies/demo.yml is valid: 7 people, 5 purposes, 2 sites, 6 roles.\n" });
+    expect(result.code).toBe(0);
+    expect(result.stdout.split("\n")[0]).toBe("policies/demo.yml is valid: 7 people, 5 purposes, 2 sites, 6 roles.");
+  });
+
+  it("check passes with warnings for assumed values and a review date passed", async () => {
+    const result = await callgate("policy", "check", "policies/vision-academy-learning-trust.yml");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Warnings \(\d+\):$/m);
+    expect(result.stdout).toContain("- retention.default is assumed (");
+    expect(result.stdout).toContain("- The written policy was due for review on 31/05/2024;");
+  });
+
+  it("check fails a policy that contradicts itself, with code 2 and the reason", async () => {
+    const path = join(dir, "contradiction.yml");
+    const demo = await readFile("policies/demo.yml", "utf8");
+    await writeFile(path, demo.replace("    roles: [staff]\n", "    roles: []\n"));
+    const result = await callgate("policy", "check", path);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${path} contradicts itself (1 problem):\n- Nobody can ask for "My own calls": nobody holds a role that may request it.`);
   });
 
   it("check lists every problem on stderr and exits with code 2", async () => {

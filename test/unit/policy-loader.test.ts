@@ -68,7 +68,7 @@ describe("parsePolicy", () => {
 
   it("lists the allowed keys when an unknown key is nothing like any of them", () => {
     const broken = edit(demo, "fulfilment:\n  mode: automatic\n", "fulfilment:\n  mode: automatic\n  zebra: 1\n");
-    expect(errorFor(broken)).toContain(`fulfilment.zebra: "zebra" is not a setting the policy knows (allowed here: mode, roles)`);
+    expect(errorFor(broken)).toContain(`fulfilment.zebra: "zebra" is not a setting the policy knows (allowed here: mode, roles, section, assumed)`);
   });
 
   it("names the file, line, column and field of an undefined role", () => {

@@ -6,6 +6,7 @@ import type { Command } from "commander";
 import { AppError } from "../../core/errors.ts";
 import { explainPolicy } from "../../core/policy/explain-policy.ts";
 import { loadPolicyFile } from "../../core/policy/load-policy.ts";
+import { reviewPolicy } from "../../core/policy/review-policy.ts";
 import type { Policy } from "../../core/policy/schema.ts";
 import type { RegisterCommand } from "./index.ts";
 
@@ -15,11 +16,24 @@ export const registerPolicyCommands: RegisterCommand = (program: Command) => {
 
   policy
     .command("check")
-    .description("Validate a policy file; exits with code 2 and lists every problem if it is invalid")
+    .description("Validate a policy file; exits with code 2 and lists every problem if it is invalid or contradicts itself, and prints warnings (assumptions to confirm, a review date passed)")
     .argument("<file>", "the policy YAML file")
     .action(async (file: string) => {
       const loaded = await loadOrReport(file);
-      if (loaded) console.log(`${file} is valid: ${summarise(loaded)}.`);
+      if (!loaded) return;
+      const { contradictions, warnings } = reviewPolicy(loaded, new Date());
+      if (contradictions.length > 0) {
+        console.error(`${file} contradicts itself (${contradictions.length} ${contradictions.length === 1 ? "problem" : "problems"}):`);
+        for (const c of contradictions) console.error(`- ${c}`);
+        process.exitCode = 2;
+      } else {
+        console.log(`${file} is valid: ${summarise(loaded)}.`);
+      }
+      if (warnings.length > 0) {
+        const out = contradictions.length > 0 ? console.error : console.log;
+        out(`Warnings (${warnings.length}):`);
+        for (const w of warnings) out(`- ${w}`);
+      }
     });
 
   policy

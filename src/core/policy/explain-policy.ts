@@ -5,6 +5,8 @@
  * kept, and points out gaps such as an academy with nobody able to approve.
  */
 import { formatDuration } from "./duration.ts";
+import { calendarText } from "../calendar.ts";
+import { reviewDue } from "./review-policy.ts";
 import { authorisersFor, filledSlots, holdsRole, mayRequest } from "./access.ts";
 import type { ApprovalSlot, Person, Policy, Purpose } from "./schema.ts";
 
@@ -28,9 +30,12 @@ export function explainPolicy(policy: Policy): string {
   const title = `Call recording policy for ${org.name}`;
   out.push(title, "=".repeat(Math.min(90, title.length)));
   if (org.source) out.push(`Based on: ${org.source}`);
+  out.push(...say.review());
+  out.push(...say.from(""), ...say.from("organisation", 0));
   out.push(`Times are in ${org.timeZone}; deadlines skip bank holidays in ${NATION_NAMES[org.nation]}.`);
 
   out.push("", "Sites");
+  out.push(...say.from("sites"));
   for (const site of policy.sites) {
     const head = site.head ? policy.people.find((p) => p.email === site.head) : undefined;
     const details = [head ? `head: ${head.name}` : undefined, site.extensions.length > 0 ? `extensions ${describeExtensions(site.extensions)}` : undefined].filter(Boolean);
@@ -38,9 +43,11 @@ export function explainPolicy(policy: Policy): string {
   }
 
   out.push("", "Roles and who holds them");
+  out.push(...say.from("roles"));
   out.push(...say.roleList(policy.roles.map((r) => r.id)));
 
   out.push("", "Who may ask for recordings");
+  out.push(...say.from("requesting"));
   out.push("  Unless a purpose below says otherwise, these people may make a request:");
   out.push(...say.roleList(policy.requesting.roles, 4));
   out.push(wrap(`A request may search at most ${plural(policy.requesting.maxWindowHours, "hour")} of calls. Authorisers are reminded after ${formatDuration(policy.requesting.remindAfter)}; a request nobody has decided is closed after ${formatDuration(policy.requesting.expireAfter)}. Nobody can ever authorise their own request.`, 2));
@@ -49,6 +56,7 @@ export function explainPolicy(policy: Policy): string {
   policy.purposes.forEach((purpose, i) => out.push("", ...say.purpose(purpose, i + 1)));
 
   out.push("", "Finding the recording");
+  out.push(...say.from("fulfilment"));
   const fulfillers = say.holdersOf(policy.fulfilment.roles);
   out.push(
     wrap(
@@ -60,6 +68,7 @@ export function explainPolicy(policy: Policy): string {
   );
 
   out.push("", "Listening");
+  out.push(...say.from("playback"));
   const overrides = policy.purposes.filter((p) => p.accessWindow);
   out.push(
     wrap(
@@ -69,6 +78,7 @@ export function explainPolicy(policy: Policy): string {
   );
 
   out.push("", "Retention");
+  out.push(...say.from("retention"));
   out.push(wrap(`Recordings are kept for ${formatDuration(policy.retention.default)} and then deleted, unless a rule below applies or the Data Protection Officer has placed a hold.`, 2));
   for (const [siteId, d] of Object.entries(policy.retention.sites)) {
     out.push(`  - Recordings from ${say.siteName(siteId)}: ${formatDuration(d)}`);
@@ -79,6 +89,7 @@ export function explainPolicy(policy: Policy): string {
 
   const sar = policy.subjectAccess;
   out.push("", "Subject access requests");
+  out.push(...say.from("subjectAccess"));
   out.push(
     wrap(
       `Handled by ${say.holdersOf(sar.ownerRoles)}. They must be answered within ${formatDuration(sar.deadline)}, extendable by at most ${formatDuration(sar.maxExtension)} for complex or numerous requests. ${sar.pauseClockForIdentity ? "The clock pauses while the requester's identity is being confirmed." : "The clock does not pause while identity is confirmed."}${sar.contact ? ` Requests go to: ${sar.contact}.` : ""}`,
@@ -87,6 +98,7 @@ export function explainPolicy(policy: Policy): string {
   );
 
   out.push("", "Disclosure to third parties");
+  out.push(...say.from("disclosure"));
   out.push(wrap(`Only ${say.holdersOf(policy.disclosure.authoriserRoles)} may authorise giving a recording to anyone outside the organisation.`, 2));
   if (policy.disclosure.permittedRecipients.length > 0) {
     out.push("  The policy allows disclosure to:");
@@ -95,6 +107,7 @@ export function explainPolicy(policy: Policy): string {
 
   const covert = policy.covertMonitoring;
   out.push("", "Covert monitoring");
+  out.push(...say.from("covertMonitoring"));
   out.push(
     wrap(
       covert.allowed
@@ -105,7 +118,10 @@ export function explainPolicy(policy: Policy): string {
   );
 
   out.push("", "Data protection oversight");
+  out.push(...say.from("compliance"));
   out.push(wrap(`${say.holdersOf(policy.compliance.dpoRoles)} can read the audit log, place and lift holds on recordings, and erase recordings.`, 2));
+
+  out.push(...say.otherSources(), ...assumptionsAndDefaults(policy));
 
   const gaps = findGaps(policy);
   if (gaps.length > 0) {
@@ -117,7 +133,49 @@ export function explainPolicy(policy: Policy): string {
 
 /** Names and roles, phrased once so every section reads the same. */
 class Explainer {
+  /** Provenance paths already printed beside their rule, so the rest can be listed once at the end. */
+  private readonly shown = new Set<string>();
+
   constructor(private readonly policy: Policy) {}
+
+  /**
+   * The seed section a part of the policy comes from, and what in it is
+   * assumed: the note on the part (`path`) and those on its own settings.
+   * A later part of the report calls this with its own path.
+   */
+  from(path: string, indent = 2): string[] {
+    const lines: string[] = [];
+    for (const [notePath, note] of Object.entries(this.policy.provenance.notes)) {
+      const field = notePath === path ? "" : notePath.startsWith(path === "" ? "\u0000" : `${path}.`) ? notePath.slice(path.length + 1) : undefined;
+      // A list's items (sites.0) are their own parts, listed under "Where other rules come from".
+      if (field === undefined || field.includes(".") || /^\d+$/.test(field)) continue;
+      this.shown.add(notePath);
+      const what = field ? ` for ${field}` : "";
+      if (note.section) lines.push(wrap(`From the document${what}: ${note.section}.`, indent));
+      if (note.assumed) lines.push(wrap(`Assumed${what} (the document is silent or unclear): ${note.assumed}.`, indent));
+    }
+    return lines;
+  }
+
+  /** Sections noted on parts the report does not describe one by one (people, sites, parts added later). */
+  otherSources(): string[] {
+    const rest = Object.entries(this.policy.provenance.notes).filter(([path, note]) => !this.shown.has(path) && note.section);
+    if (rest.length === 0) return [];
+    return ["", "Where other rules come from", ...rest.map(([, note]) => wrap(`- ${note.where}: ${note.section}`, 2))];
+  }
+
+  /** The written policy's own review date, as the file gives it. */
+  review(): string[] {
+    const review = this.policy.organisation.review;
+    if (!review) return ["The file does not say when the written policy is next reviewed."];
+    const due = reviewDue(this.policy);
+    const parts = [
+      review.adopted ? `adopted ${calendarText(review.adopted)}` : undefined,
+      due ? `next review due ${calendarText(due)}` : review.every ? `reviewed every ${formatDuration(review.every)}` : undefined,
+      review.note,
+    ].filter(Boolean);
+    return [wrap(`Written policy: ${parts.join("; ")}.`, 0)];
+  }
 
   roleLabel(roleId: string): string {
     return this.policy.roles.find((r) => r.id === roleId)?.label ?? roleId;
@@ -187,12 +245,13 @@ class Explainer {
   purpose(purpose: Purpose, n: number): string[] {
     const lines = [`  ${n}. ${purpose.label}`];
     const add = (text: string) => lines.push(wrap(text, 5));
+    lines.push(...this.from(`purposes.${n - 1}`, 5));
     add(`Lawful basis: ${purpose.lawfulBasis}`);
     const requesters = purpose.requestableBy ? this.holdersOf(purpose.requestableBy, "and") : "anyone who may ask for recordings (above)";
     add(`Who may ask: ${requesters}${purpose.ownCallsOnly ? ", and only about calls they took part in themselves" : ""}.`);
     const count = purpose.approvals.length;
     add(count === 1 ? "Needs 1 approval:" : `Needs ${count} approvals, each from a different person:`);
-    purpose.approvals.forEach((slot, i) => lines.push(wrap(`- ${this.slot(slot, i + 1, count)}`, 7)));
+    purpose.approvals.forEach((slot, i) => lines.push(wrap(`- ${this.slot(slot, i + 1, count)}`, 7), ...this.from(`purposes.${n - 1}.approvals.${i}`, 9)));
     if (purpose.approvals.some((slot) => slot.anyOf.some((r) => this.isSiteRole(r)))) {
       add("Someone marked \"for ... only\" can approve only requests about calls at their own site.");
     }
@@ -202,6 +261,21 @@ class Explainer {
     add(`Playback link lasts ${formatDuration(purpose.accessWindow ?? this.policy.playback.accessWindow)}.`);
     return lines;
   }
+}
+
+/**
+ * Every choice made where the document is silent or unclear: the values the
+ * file marks `assumed`, and the settings the file leaves out, which take
+ * Callgate's defaults.
+ */
+function assumptionsAndDefaults(policy: Policy): string[] {
+  const assumed = Object.values(policy.provenance.notes).filter((n) => n.assumed);
+  const defaulted = policy.provenance.defaulted;
+  if (assumed.length === 0 && defaulted.length === 0) return [];
+  const out = ["", "Assumptions and defaults (confirm each against the written policy and privacy notice)"];
+  for (const note of assumed) out.push(wrap(`- ${note.where}: assumed: ${note.assumed}.`, 2));
+  for (const field of defaulted) out.push(wrap(`- ${field.where}: ${field.value}. Callgate default (the policy file does not set it).`, 2));
+  return out;
 }
 
 /**

@@ -208,13 +208,15 @@ function keysAllowedAt(path: Segment[]): string[] {
     else if (schema instanceof z.ZodRecord) schema = schema.valueType;
     else return [];
   }
-  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+  // Every part may also carry its seed section and assumptions (provenance.ts).
+  return schema instanceof z.ZodObject ? [...Object.keys(schema.shape).filter((k) => path.length > 0 || k !== "provenance"), "section", "assumed"] : [];
 }
 
 function unwrap(schema: unknown): unknown {
   for (let i = 0; i < 10; i++) {
     if (schema instanceof z.ZodOptional || schema instanceof z.ZodDefault || schema instanceof z.ZodNullable) schema = schema.unwrap();
-    else if (schema instanceof z.ZodPipe) schema = schema.in;
+    // A preprocess (the provenance lift) is a pipe from a transform into the real schema.
+    else if (schema instanceof z.ZodPipe) schema = schema.in instanceof z.ZodTransform ? schema.out : schema.in;
     else break;
   }
   return schema;

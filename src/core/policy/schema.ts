@@ -5,6 +5,8 @@
  */
 import { z } from "zod";
 import { addDuration, parseDuration, type PolicyDuration } from "./duration.ts";
+import { parseCalendarDate } from "../calendar.ts";
+import { findDefaulted, liftProvenance, type Provenance } from "./provenance.ts";
 
 const id = z
   .string()
@@ -252,6 +254,29 @@ const permittedRecipientSchema = z
     return z.NEVER;
   });
 
+const calendarDay = z.string().transform((text, ctx): Date => {
+  const date = parseCalendarDate(text);
+  if (!date) {
+    ctx.addIssue({ code: "custom", message: `"${text.slice(0, 40)}" is not a date: write it like "31/05/2024"` });
+    return z.NEVER;
+  }
+  return date;
+});
+
+/**
+ * The written policy's own review (Vision Academy: "Date of Next Review: May
+ * 2024"; North Wales Housing: "every three years"). The review is due on
+ * `due`, or `every` after `adopted`; `note` keeps the document's words.
+ */
+const reviewSchema = z
+  .strictObject({
+    due: calendarDay.optional(),
+    adopted: calendarDay.optional(),
+    every: duration.optional(),
+    note: z.string().min(1).max(300).optional(),
+  })
+  .refine((r) => r.due || r.adopted || r.every || r.note, { message: "say when the policy is reviewed: due (a date), adopted and every, or a note" });
+
 const policyObject = z
   .strictObject({
     version: z.literal(1),
@@ -262,6 +287,8 @@ const policyObject = z
       nation: z.enum(NATIONS).default("england-and-wales"),
       /** Where the written policy this file expresses came from. */
       source: z.string().optional(),
+      /** When the written policy is next reviewed, as it says; `policy check` warns once it has passed. */
+      review: reviewSchema.optional(),
     }),
     sites: z.array(siteSchema).min(1),
     roles: z.array(roleSchema).min(1),
@@ -374,18 +401,27 @@ const policyObject = z
     breaches: breachesSchema.default(BREACH_DEFAULTS),
     capacity: capacitySchema.optional(),
     routes: routesSchema.default({}),
+    /** Lifted from the `section:` and `assumed:` keys of every part (provenance.ts); never written as such. */
+    provenance: z.custom<Provenance>().default({ notes: {}, given: [], defaulted: [] }),
   });
 
 /**
  * The policy file's schema. Once valid, the purposes Callgate builds in
  * (`internalPurposes`) are added from the policy's own settings.
  */
-export const policySchema = policyObject
-  .superRefine((policy, ctx) => checkReferences(policy, ctx))
-  .transform((policy) => ({ ...policy, internalPurposes: [disclosurePurpose(policy)] }));
+export const policySchema = z.preprocess(
+  liftProvenance,
+  policyObject
+    .superRefine((policy, ctx) => checkReferences(policy, ctx))
+    .transform((policy) => ({
+      ...policy,
+      provenance: { ...policy.provenance, defaulted: findDefaulted(policy, policy.provenance.given, ["provenance"]) },
+      internalPurposes: [disclosurePurpose(policy)],
+    })),
+);
 
 export type Policy = z.output<typeof policySchema>;
-export type PolicyInput = z.input<typeof policySchema>;
+export type PolicyInput = Omit<z.input<typeof policyObject>, "provenance">;
 /**
  * A purpose from the policy file, or one Callgate builds in (`internal`):
  * internal purposes are authorised like any other but only reached through

@@ -1,0 +1,112 @@
+import { readFile } from "node:fs/promises";
+import { beforeAll, describe, expect, it } from "vitest";
+import { explainPolicy } from "../../src/core/policy/explain-policy.ts";
+import { parsePolicy } from "../../src/core/policy/load-policy.ts";
+import { reviewPolicy } from "../../src/core/policy/review-policy.ts";
+
+let demo: string;
+let vision: string;
+beforeAll(async () => {
+  demo = await readFile("policies/demo.yml", "utf8");
+  vision = await readFile("policies/vision-academy-learning-trust.yml", "utf8");
+});
+
+const edit = (text: string, from: string, to: string) => {
+  if (!text.includes(from)) throw new Error(`not in the file: ${from}`);
+  return text.replace(from, to);
+};
+const review = (text: string, now = new Date("2026-12-03T12:00:00Z")) => reviewPolicy(parsePolicy(text, "x.yml"), now);
+const flat = (text: string) => text.replace(/\s+/g, " ");
+
+describe("provenance in the policy file", () => {
+  it("lifts section and assumed from any part, whole or per setting", () => {
+    const policy = parsePolicy(vision, "vision.yml");
+    expect(policy.provenance.notes["fulfilment"]).toEqual({ where: "fulfilment", section: "§3.1" });
+    expect(policy.provenance.notes["purposes.0"]?.section).toBe("§2, §3 and §4");
+    expect(policy.provenance.notes["playback.accessWindow"]?.assumed).toMatch(/silent on how long access lasts/);
+    expect(policy.provenance.notes["covertMonitoring"]?.assumed).toMatch(/silent on covert monitoring/);
+    expect(policy.organisation.review?.due?.toISOString().slice(0, 10)).toBe("2024-05-31");
+  });
+
+  it("refuses a note on a setting the part does not write, and a note that is not text, at their lines", () => {
+    const bad = edit(edit(vision, "  accessWindow: the document is silent", "  deletionNotice: the document is silent"), '  section: "§4"\n', "  section: [4]\n");
+    expect(() => parsePolicy(bad, "v.yml")).toThrow(/playback\.assumed\.deletionNotice: "deletionNotice" is not a setting written in this part/);
+    const bad2 = edit(vision, '  section: "§4"\n', "  section: [4]\n");
+    expect(() => parsePolicy(bad2, "v.yml")).toThrow(/v\.yml:\d+:\d+ retention\.section: write the section as text/);
+  });
+
+  it("refuses a review date that is not a date", () => {
+    expect(() => parsePolicy(edit(vision, "due: 31/05/2024", "due: 31/02/2024"), "v.yml")).toThrow(/organisation\.review\.due: "31\/02\/2024" is not a date/);
+  });
+});
+
+describe("reviewPolicy (policy check)", () => {
+  it("passes the six presets with no contradiction", async () => {
+    for (const name of ["demo", "vision-academy-learning-trust", "life-academies-trust", "north-wales-housing", "oxford-open-learning-trust", "ecs"]) {
+      expect(review(await readFile(`policies/${name}.yml`, "utf8")).contradictions, name).toEqual([]);
+    }
+  });
+
+  it("warns for every assumed value and for a review date that has passed, in UK date format", () => {
+    const { warnings, contradictions } = review(vision);
+    expect(contradictions).toEqual([]);
+    expect(warnings).toContain("The written policy was due for review on 31/05/2024; ask for the current version and update this file from it.");
+    expect(warnings.filter((w) => w.includes("is assumed"))).toHaveLength(9);
+    expect(warnings.some((w) => w.startsWith("retention.default is assumed") && w.endsWith("confirm it against the written policy and the privacy notice."))).toBe(true);
+  });
+
+  it("does not warn about a review date still to come, and computes one from adopted and every", () => {
+    expect(review(vision, new Date("2024-05-31T22:00:00Z")).warnings.join("\n")).not.toContain("due for review");
+    const every = edit(vision, "    due: 31/05/2024\n", "    adopted: 03/12/2021\n    every: 3 years\n");
+    expect(review(every).warnings).toContain("The written policy was due for review on 03/12/2024; ask for the current version and update this file from it.");
+    expect(review(every, new Date("2024-12-02T10:00:00Z")).warnings.join("\n")).not.toContain("due for review");
+  });
+
+  it("fails a subject access request nobody owns and a disclosure nobody can decide", () => {
+    const text = edit(demo, "  - id: dpo\n    label: Trust Data Protection Officer\n", "  - id: dpo\n    label: Trust Data Protection Officer\n  - id: governor\n    label: Governor\n");
+    const sar = edit(text, "  ownerRoles: [dpo]", "  ownerRoles: [governor]");
+    expect(review(sar).contradictions).toContain("Nobody owns subject access requests: nobody holds a role under subjectAccess.ownerRoles.");
+    const disclosure = edit(text, /  authoriserRoles: \[[^\]]*\]\n  permittedRecipients/.exec(text)![0], "  authoriserRoles: [governor]\n  permittedRecipients");
+    // The loader already refuses this one (a contradiction caught before the review).
+    expect(() => review(disclosure)).toThrow(/disclosure\.authoriserRoles: nobody holds a role that can authorise a disclosure/);
+  });
+
+  it("fails a purpose nobody can ask for and a site role nobody holds at a site where a purpose needs it", () => {
+    const noRequester = edit(demo, "    roles: [staff]\n", "    roles: []\n");
+    expect(review(noRequester).contradictions).toContain('Nobody can ask for "My own calls": nobody holds a role that may request it.');
+    const noPrincipal = edit(demo, "    roles: [slt, principal]\n    sites: [riverside]\n", "    roles: [slt]\n    sites: [riverside]\n");
+    expect(review(noPrincipal).contradictions.join("\n")).toMatch(/Nobody can authorise "My own calls" for calls at Riverside Academy: nobody there holds/);
+  });
+
+  it("fails covert monitoring allowed with nobody to authorise it, and reminders that come after the time-out", () => {
+    const text = edit(demo, "  - id: dpo\n    label: Trust Data Protection Officer\n", "  - id: dpo\n    label: Trust Data Protection Officer\n  - id: governor\n    label: Governor\n");
+    const covert = /covertMonitoring:\n(?: .*\n)+/.exec(text)![0];
+    expect(review(edit(text, covert, "covertMonitoring:\n  allowed: true\n  authoriserRoles: [governor]\n")).contradictions).toContain("Covert monitoring is allowed, but nobody holds a role that may authorise it.");
+    const timing = /requesting:\n(?: .*\n)+/.exec(demo)![0];
+    expect(review(edit(demo, timing, `${timing}  remindAfter: 20 days\n`.replace(/  remindAfter: .*\n(?=[\s\S]*remindAfter)/, ""))).contradictions.join("\n")).toContain("requesting.remindAfter is not shorter than requesting.expireAfter");
+  });
+});
+
+describe("explain: sources and assumptions", () => {
+  it("prints each part's section beside its rules, and assumptions marked as such", () => {
+    const report = flat(explainPolicy(parsePolicy(vision, "vision.yml")));
+    expect(report).toContain("Finding the recording From the document: §3.1.");
+    expect(report).toContain("1. Safeguarding staff or members of the public From the document: §2, §3 and §4.");
+    expect(report).toContain("Assumed for accessWindow (the document is silent or unclear): the document is silent on how long access lasts");
+    expect(report).toContain("Written policy: next review due 31/05/2024; Date of Next Review: May 2024.");
+    expect(report).toContain("- covertMonitoring: assumed: the document is silent on covert monitoring");
+  });
+
+  it("lists what the file leaves to Callgate's defaults, and not what it sets", () => {
+    const report = flat(explainPolicy(parsePolicy(vision, "vision.yml")));
+    expect(report).toContain("- covertMonitoring.reviewEvery: 1 month. Callgate default (the policy file does not set it).");
+    expect(report).not.toContain("- playback.accessWindow: 7 days. Callgate default");
+    const withoutPlayback = edit(vision, /playback:\n(?: .*\n)+/.exec(vision)![0], "");
+    expect(flat(explainPolicy(parsePolicy(withoutPlayback, "v.yml")))).toContain("- playback.accessWindow: 7 days. Callgate default (the policy file does not set it).");
+  });
+
+  it("lists sections noted on parts the report does not describe one by one", () => {
+    const text = edit(vision, "  - id: school-a\n    name: Placeholder School A\n", "  - id: school-a\n    section: \"§1\"\n    name: Placeholder School A\n");
+    expect(flat(explainPolicy(parsePolicy(text, "v.yml")))).toContain("Where other rules come from - sites.school-a: §1");
+  });
+});
