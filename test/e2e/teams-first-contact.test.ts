@@ -82,6 +82,23 @@ describe("Teams first contact, pending and serviceUrl in the Agents Playground",
     expect(visibleText(done)).toContain(`You approved ${reference}`);
   });
 
+  it("shows one \"Request … sent\" card per request, and the reason prompt of the purpose chosen", async () => {
+    const prompt = (id: string) => t.ctx.policy.purposes.find((p) => p.id === id)!.reasonPrompt;
+    const before = (await t.client.messagesTo(t.client.current)).length;
+    await t.client.say(t.client.current, "request recording");
+    const form = await t.client.until(async () => (await t.client.messagesTo(t.client.current)).slice(before).find((m) => visibleText(m.card).includes("Request a call recording")), "the form");
+    // Before a purpose is chosen, the form says what each one asks for.
+    for (const id of ["safeguarding", "disciplinary"]) expect(visibleText(form.card)).toContain(prompt(id));
+    const refused = await t.client.click(t.client.current, form, VERBS.submitRequest, { ...FORM, purposeId: "disciplinary", reason: "too short" });
+    expect(visibleText(refused)).toContain(`Reason. ${prompt("disciplinary")}`);
+    expect(visibleText(refused)).not.toContain(`Reason. ${prompt("safeguarding")}`);
+    const sent = await t.client.click(t.client.current, { ...form, card: refused }, VERBS.submitRequest, { ...FORM, purposeId: "disciplinary", reason: "Disciplinary hearing 12/2026: abusive language on this call" });
+    const reference = /CG-\d{6}/.exec(visibleText(sent))![0];
+    await t.deliver();
+    const titled = (await t.client.messagesTo(t.client.current)).filter((m) => visibleText(m.card).includes(`Request ${reference} sent`));
+    expect(titled).toHaveLength(1);
+  });
+
   it("sends the next notice to the serviceUrl of the latest activity, not a cached one", async () => {
     await t.client.install(u(P.southHead));
     await t.client.until(async () => (await t.ctx.db.chatIdentity.count({ where: { email: P.southHead } })) === 1, "linked");
