@@ -51,6 +51,7 @@ export function explainPolicy(policy: Policy): string {
   out.push("  Unless a purpose below says otherwise, these people may make a request:");
   out.push(...say.roleList(policy.requesting.roles, 4));
   out.push(wrap(`A request may search at most ${plural(policy.requesting.maxWindowHours, "hour")} of calls. Authorisers are reminded after ${formatDuration(policy.requesting.remindAfter)}; a request nobody has decided is closed after ${formatDuration(policy.requesting.expireAfter)}. Nobody can ever authorise their own request.`, 2));
+  out.push(...requestingExtras(policy));
 
   out.push("", "Purposes");
   policy.purposes.forEach((purpose, i) => out.push("", ...say.purpose(purpose, i + 1)));
@@ -76,6 +77,7 @@ export function explainPolicy(policy: Policy): string {
       2,
     ),
   );
+  out.push(...playbackExtras(policy));
 
   out.push("", "Retention");
   out.push(...say.from("retention"));
@@ -86,6 +88,7 @@ export function explainPolicy(policy: Policy): string {
   for (const [classId, d] of Object.entries(policy.retention.classes)) {
     out.push(`  - Recordings classed as "${classId}": ${formatDuration(d)}`);
   }
+  out.push(...retentionExtras(policy, say));
 
   const sar = policy.subjectAccess;
   out.push("", "Subject access requests");
@@ -96,14 +99,16 @@ export function explainPolicy(policy: Policy): string {
       2,
     ),
   );
+  out.push(...subjectAccessExtras(policy, say));
 
   out.push("", "Disclosure to third parties");
   out.push(...say.from("disclosure"));
   out.push(wrap(`Only ${say.holdersOf(policy.disclosure.authoriserRoles)} may authorise giving a recording to anyone outside the organisation.`, 2));
   if (policy.disclosure.permittedRecipients.length > 0) {
     out.push("  The policy allows disclosure to:");
-    for (const recipient of policy.disclosure.permittedRecipients) out.push(wrap(`- ${recipient}`, 4));
+    for (const recipient of policy.disclosure.permittedRecipients) out.push(wrap(`- ${describeRecipient(recipient)}`, 4));
   }
+  out.push(...disclosureExtras(policy));
 
   const covert = policy.covertMonitoring;
   out.push("", "Covert monitoring");
@@ -120,6 +125,10 @@ export function explainPolicy(policy: Policy): string {
   out.push("", "Data protection oversight");
   out.push(...say.from("compliance"));
   out.push(wrap(`${say.holdersOf(policy.compliance.dpoRoles)} can read the audit log, place and lift holds on recordings, and erase recordings.`, 2));
+  out.push(...complianceExtras(policy, say));
+
+  // Parts added after the first presets: each is its own small function below.
+  out.push(...breachesSection(policy, say), ...capacitySection(policy), ...routesSection(policy, say));
 
   out.push(...say.otherSources(), ...assumptionsAndDefaults(policy));
 
@@ -261,6 +270,102 @@ class Explainer {
     add(`Playback link lasts ${formatDuration(purpose.accessWindow ?? this.policy.playback.accessWindow)}.`);
     return lines;
   }
+}
+
+/*
+ * One small function per part of the policy: a new setting adds its sentence
+ * to its part's function, a new part adds a function (with its heading and
+ * `say.from(path)`) and one call in explainPolicy.
+ */
+
+function requestingExtras(policy: Policy): string[] {
+  const r = policy.requesting;
+  const lines: string[] = [];
+  if (r.callTime === "if-known") lines.push(wrap("The requester may leave out the time of the call if they do not know it; the whole day is then searched.", 2));
+  if (r.maxRangeDays > 0) lines.push(wrap(`When they do not know the day, they may give a range of up to ${plural(r.maxRangeDays, "day")}.`, 2));
+  return lines;
+}
+
+function playbackExtras(policy: Policy): string[] {
+  return [wrap(`A link ends when its recording is deleted; the requester is told ${formatDuration(policy.playback.deletionNotice)} before.`, 2)];
+}
+
+function retentionExtras(policy: Policy, say: Explainer): string[] {
+  const { preservation, archive, remindBeforeDeletion } = policy.retention;
+  const lines: string[] = [];
+  if (preservation.roles.length > 0) {
+    lines.push(wrap(`Besides the Data Protection Officer, ${say.holdersOf(preservation.roles)} may preserve a recording past its deletion date, under one of these classes (each reviewed, with a reminder ${formatDuration(preservation.remindBeforeReview)} before):`, 2));
+    for (const c of preservation.classes) lines.push(wrap(`- ${c.label}: kept ${c.period ? `for ${formatDuration(c.period)}` : "until released"}, reviewed every ${formatDuration(c.reviewEvery)}`, 4));
+  }
+  if (remindBeforeDeletion) lines.push(wrap(`Whoever preserved a recording is reminded ${formatDuration(remindBeforeDeletion)} before it becomes due for deletion.`, 2));
+  if (archive) {
+    lines.push(wrap(`After ${formatDuration(archive.after)} a recording's audio moves to the ${archive.tier} storage tier${archive.tier === "Archive" ? ", and is brought back (which takes hours) when a request needs it" : ""}.`, 2));
+  }
+  return lines;
+}
+
+const CHANNEL_NAMES: Record<string, string> = { letter: "letter", email: "e-mail", phone: "phone", "in-person": "in person", "web-form": "web form" };
+const OUTPUT_NAMES: Record<string, string> = { "audio-copy": "a copy of the audio", transcript: "a transcript", links: "playback links", "heard-in-person": "hearing it in person" };
+
+function subjectAccessExtras(policy: Policy, say: Explainer): string[] {
+  const sar = policy.subjectAccess;
+  const lines = [
+    wrap(`Any member of staff may log a request they receive. The policy asks for requests by ${joinOr(sar.channels.map((c) => CHANNEL_NAMES[c] ?? c))}; one made another way is still logged.`, 2),
+  ];
+  if (sar.employeeOwnerRoles) lines.push(wrap(`A member of staff's request for their own calls goes to ${say.holdersOf(sar.employeeOwnerRoles)}.`, 2));
+  lines.push(wrap(sar.dpoMayClose ? "The owner or the Data Protection Officer may close, refuse or extend a request." : "Only the request's owner may close, refuse or extend it.", 2));
+  lines.push(wrap(`The subject may be given ${joinOr(sar.outputs.map((o) => OUTPUT_NAMES[o] ?? o))}.`, 2));
+  return lines;
+}
+
+function disclosureExtras(policy: Policy): string[] {
+  return policy.disclosure.recorderMayAuthorise
+    ? [wrap("The person who records an outside party's request (the police, HMRC) may also decide it, and the record says so; never when the request comes from someone in the organisation.", 2)]
+    : [];
+}
+
+function complianceExtras(policy: Policy, say: Explainer): string[] {
+  const { erasureRoles, portabilityRoles } = policy.compliance;
+  const lines: string[] = [];
+  if (erasureRoles) lines.push(wrap(`Erasure (the right to be forgotten) is proposed, confirmed or cancelled by ${say.holdersOf(erasureRoles)}.`, 2));
+  if (portabilityRoles) lines.push(wrap(`A subject's data is exported (data portability) by ${say.holdersOf(portabilityRoles)}.`, 2));
+  return lines;
+}
+
+function breachesSection(policy: Policy, say: Explainer): string[] {
+  const b = policy.breaches;
+  const told = say.holdersOf(b.notifyRoles ?? policy.compliance.dpoRoles, "and");
+  return [
+    "",
+    "Personal data breaches",
+    ...say.from("breaches"),
+    wrap(
+      `Anyone may report a breach. Told of each report: ${told}${b.notifyLineManager ? ", and the reporter's line manager" : ""}. The ICO must be told within ${formatDuration(b.reportWithin)} of discovery (UK GDPR Article 33)${b.remindHoursBefore.length > 0 ? `; reminders ${joinWith(b.remindHoursBefore.map((h) => plural(h, "hour")), "and")} before` : ""}. ${say.holdersOf(b.closeRoles ?? policy.compliance.dpoRoles)} may close one.${b.procedure ? ` Handled under: ${b.procedure}.` : ""}`,
+      2,
+    ),
+  ];
+}
+
+function capacitySection(policy: Policy): string[] {
+  const c = policy.capacity;
+  if (!c) return [];
+  return ["", "Capacity", wrap(`The system holds up to ${c.maxRecordings.toLocaleString("en-GB")} recordings in ${formatDuration(c.per)}; the Data Protection Officer is warned at ${c.warnAt.map((p) => `${p}%`).join(" and ")} of that.`, 2)];
+}
+
+function routesSection(policy: Policy, say: Explainer): string[] {
+  const r = policy.routes;
+  const lines: string[] = [];
+  if (r.complaints) lines.push(wrap(`- Complaints: ${r.complaints.procedure}${r.complaints.handledBy.length > 0 ? `, handled by ${say.holdersOf(r.complaints.handledBy)}` : ""}${r.complaints.contact ? ` (${r.complaints.contact})` : ""}.`, 2));
+  if (r.disciplinary) lines.push(wrap(`- Misuse is dealt with under ${r.disciplinary.policy}.`, 2));
+  if (r.ico) lines.push(wrap(`- The supervisory authority: ${[r.ico.name, r.ico.address, r.ico.phone, r.ico.email, r.ico.website].filter(Boolean).join(", ")}.`, 2));
+  if (r.cardPayments) lines.push(wrap(`- Card payments are never taken on a recorded line: ${r.cardPayments.handledBy}${r.cardPayments.instructions ? ` (${r.cardPayments.instructions})` : ""}.`, 2));
+  return lines.length > 0 ? ["", "Where people are sent", ...say.from("routes"), ...lines] : [];
+}
+
+function describeRecipient(recipient: Policy["disclosure"]["permittedRecipients"][number]): string {
+  if (typeof recipient === "string") return recipient;
+  const also = recipient.aliases.length > 0 ? `, also called ${joinOr(recipient.aliases)}` : "";
+  return `${recipient.label} (${recipient.category.replace(/-/g, " ")}${also})${recipient.lawfulBasis ? `: ${recipient.lawfulBasis}` : ""}`;
 }
 
 /**

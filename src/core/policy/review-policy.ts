@@ -62,15 +62,15 @@ function purposes(policy: Policy, { contradictions, warnings }: PolicyReview): v
   }
 }
 
-function disclosure(policy: Policy, { contradictions, warnings }: PolicyReview): void {
+function disclosure(policy: Policy, { contradictions }: PolicyReview): void {
   const internal = policy.internalPurposes.find((p) => p.id === "third-party-disclosure");
   if (holders(policy, policy.disclosure.authoriserRoles) === 0) contradictions.push("Nobody can decide a disclosure to a third party: nobody holds a role under disclosure.authoriserRoles.");
   if (internal?.requestableBy && holders(policy, internal.requestableBy) === 0) contradictions.push("Nobody can record a disclosure request: nobody holds a role under disclosure.requestableBy.");
-  if (internal?.requestableBy && holders(policy, policy.disclosure.authoriserRoles) > 0) {
+  if (!policy.disclosure.recorderMayAuthorise && internal?.requestableBy && holders(policy, policy.disclosure.authoriserRoles) > 0) {
     const recorders = peopleWithRoles(policy, internal.requestableBy);
     const deciders = peopleWithRoles(policy, policy.disclosure.authoriserRoles);
     if (recorders.length === 1 && deciders.length === 1 && recorders[0]!.email === deciders[0]!.email) {
-      warnings.push(`${recorders[0]!.name} is the only person who records a disclosure and the only one who decides it; check the policy lets them do both (the record must say so).`);
+      contradictions.push(`${recorders[0]!.name} is the only person who records a disclosure and the only one who decides it; so no disclosure could ever be decided unless disclosure.recorderMayAuthorise is true (set it where the policy lets one person do both).`);
     }
   }
 }
