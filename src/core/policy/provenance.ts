@@ -66,7 +66,8 @@ export function liftProvenance(raw: unknown, ctx: z.RefinementCtx): unknown {
     const out: Record<string, unknown> = {};
     for (const [key, child] of Object.entries(value)) {
       if ((NOTE_KEYS as readonly string[]).includes(key)) continue;
-      out[key] = walk(child, [...path, key], [...where, key]);
+      // defineProperty: a hostile "__proto__" key stays a plain (and refused) key, never a prototype.
+      Object.defineProperty(out, key, { value: walk(child, [...path, key], [...where, key]), enumerable: true, writable: true, configurable: true });
     }
     for (const kind of NOTE_KEYS) {
       if (!(kind in value)) continue;
