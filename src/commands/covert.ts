@@ -24,6 +24,7 @@ export interface CovertAuthoriseOptions {
   extension: string[];
   staff: string[];
   reason: string;
+  ground?: string;
   start?: string;
   review?: string;
 }
@@ -36,6 +37,7 @@ export function covertAuthoriseInput(actorEmail: string, opts: CovertAuthoriseOp
     extensions: opts.extension,
     staffEmails: opts.staff,
     reason: opts.reason,
+    ground: opts.ground,
     start: opts.start,
     review: opts.review,
   };
@@ -53,6 +55,7 @@ export const COVERT_AUTHORISE_FORM: FormSpec = {
     { key: "extension", kind: "list", label: "Extensions to monitor", help: "an extension to monitor", flag: "--extension", required: false, max: 10, coreFields: ["extensions"], placeholder: "One per line, for example 201" },
     { key: "staff", kind: "list", label: "Staff to monitor (e-mail)", help: "a member of staff to monitor, by e-mail", flag: "--staff", required: false, max: 320, coreFields: ["staffEmails"], placeholder: "One e-mail per line" },
     { key: "reason", kind: "longtext", label: "Reason", help: "what is suspected, and why telling the staff would prejudice the investigation", flag: "--reason", required: true, missing: "Say what is suspected, and why telling the staff would prejudice the investigation." },
+    { key: "ground", kind: "text", label: "Ground", help: "the ground the policy allows it on, by id (where the policy lists grounds)", flag: "--ground", required: false, max: 100 },
     { key: "start", kind: "date", label: "Starts", help: "when monitoring starts (default today)", flag: "--start", required: false },
     { key: "review", kind: "date", label: "Review by", help: "when it must be reviewed (default: the policy's review interval after the start)", flag: "--review", required: false },
   ],
@@ -112,6 +115,7 @@ export const covertConsole: ConsoleModule = {
 export function covertFields(view: CovertView): Array<[string, string]> {
   const rows: Array<[string, string]> = [
     ["Monitored", view.targetsText],
+    ...(view.ground ? ([["Ground", view.ground.label]] as Array<[string, string]>) : []),
     ["Reason", view.reason],
     ["Authorised by", `${view.authorisedBy.name} (${view.authoriserRole}), ${view.createdAtText}`],
     ["Starts", view.startsAtText],
@@ -131,7 +135,7 @@ function listReply(views: CovertView[], all: boolean): ConsoleReply {
   blocks.push(
     list(
       views.map((v) =>
-        [v.reference, v.status === "ACTIVE" ? `in force, review by ${v.reviewOnText}` : `ended ${v.endedAtText ?? ""}`, v.targetsText, `${v.investigation.reference} ${v.investigation.name}`, `by ${v.authorisedBy.name}`].join(" · "),
+        [v.reference, v.status === "ACTIVE" ? `in force, review by ${v.reviewOnText}` : `ended ${v.endedAtText ?? ""}`, v.targetsText, ...(v.ground ? [`on: ${v.ground.label}`] : []), `${v.investigation.reference} ${v.investigation.name}`, `by ${v.authorisedBy.name}`].join(" · "),
       ),
     ),
   );

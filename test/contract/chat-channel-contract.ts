@@ -82,7 +82,7 @@ export function chatChannelContract(platform: string, makeHarness: () => Promise
       const before = await h.seen("alice");
       expect(before[0]!.controls).toEqual(expect.arrayContaining([expect.stringMatching(/approve/i), expect.stringMatching(/deny/i)]));
 
-      const decided = { ...pending, status: "DENIED" as const, statusText: "Denied", isOpen: false, decisions: [{ name: "Amara Okafor", email: "amara@trust.example", outcome: "DENIED" as const, reason: "Use the complaints procedure", atText: "Fri 20 Nov 2026, 12:00" }] };
+      const decided = { ...pending, status: "DENIED" as const, statusText: "Denied", isOpen: false, decisions: [{ name: "Amara Okafor", email: "amara@trust.example", outcome: "DENIED" as const, reason: "Use the complaints procedure", note: null, atText: "Fri 20 Nov 2026, 12:00" }] };
       await h.channel.update(sent, { kind: "approval-needed", request: decided });
       const after = await h.seen("alice");
       expect(after).toHaveLength(1);

@@ -32,6 +32,8 @@ export function requestView(over: Partial<RequestWithDecisions> = {}): RequestVi
     parties: "Mrs Smith (parent) and the office manager",
     reason: "Parent reported an abusive call to the office",
     employeeEmail: null,
+    concernsEmail: null,
+    selfAuthorisedRole: null,
     recordingId: null,
     createdAt: AT,
     decidedAt: null,
@@ -43,7 +45,7 @@ export function requestView(over: Partial<RequestWithDecisions> = {}): RequestVi
   return buildRequestView(policy, row);
 }
 
-const decision = (email: string, outcome: "APPROVED" | "DENIED", reason: string | null = null) => ({ id: `d-${email}`, requestId: "r", deciderEmail: email, outcome, reason, decidedAt: AT });
+const decision = (email: string, outcome: "APPROVED" | "DENIED", reason: string | null = null) => ({ id: `d-${email}`, requestId: "r", deciderEmail: email, outcome, reason, note: null, decidedAt: AT });
 
 export const candidate = (i: number): CandidateView => ({
   recordingId: `10000000-0000-4000-8000-${String(i).padStart(12, "0")}`,

@@ -12,6 +12,7 @@ const LEAD: Partial<Record<ErrorCode, string>> = {
   ALREADY_DONE: "Nothing was changed.",
   APPROVAL_NOT_NEEDED: "Nothing was changed.",
   SELF_APPROVAL: "Nothing was changed.",
+  CONFLICT_OF_INTEREST: "Nothing was changed.",
   FORBIDDEN: "Nothing was changed.",
   CONFLICT: "Nothing was changed.",
   NOT_SET_UP: "Sorry:",
@@ -21,7 +22,7 @@ const LEAD: Partial<Record<ErrorCode, string>> = {
 const INTERNAL: ReadonlySet<ErrorCode> = new Set(["POLICY_INVALID", "CONFIG_INVALID", "DATABASE_BEHIND", "STORAGE_ERROR"]);
 
 /** Codes that mean "this click was refused", shown ephemerally and changing nothing. */
-export const REFUSALS: ReadonlySet<ErrorCode> = new Set(["ALREADY_DECIDED", "ALREADY_DONE", "APPROVAL_NOT_NEEDED", "SELF_APPROVAL", "FORBIDDEN", "CONFLICT"]);
+export const REFUSALS: ReadonlySet<ErrorCode> = new Set(["ALREADY_DECIDED", "ALREADY_DONE", "APPROVAL_NOT_NEEDED", "SELF_APPROVAL", "CONFLICT_OF_INTEREST", "FORBIDDEN", "CONFLICT"]);
 
 export function isUserFacing(error: unknown): boolean {
   return isAppError(error) && !INTERNAL.has(error.code);

@@ -14,6 +14,8 @@ export const AUDIT_ACTIONS = [
   "request.approved",
   "request.denied",
   "request.authorised",
+  /** Authorised as made, by the requester's own role (purpose.authorisation: requester). */
+  "request.self-authorised",
   "request.awaiting-fulfilment",
   "request.fulfilled",
   "request.not-found",

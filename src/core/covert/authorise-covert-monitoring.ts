@@ -29,6 +29,8 @@ export const authoriseCovertMonitoringInput = z.object({
   extensions: z.array(z.string().trim().regex(/^[0-9*#]{1,10}$/, "An extension is digits only, for example 201.")).max(50).default([]),
   staffEmails: z.array(z.string().trim().max(320)).max(50).default([]),
   reason: z.string().max(2000, "Keep the reason under 2,000 characters."),
+  /** The ground it is authorised on, by id, where the policy lists grounds (covertMonitoring.grounds). */
+  ground: z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), z.string().trim().max(100).optional()),
   /** 2026-12-22 or 22/12/2026; today unless given. */
   start: z.string().max(20).optional(),
   /** 2026-12-22 or 22/12/2026; the start plus the policy's `reviewEvery` unless given. */
@@ -63,6 +65,7 @@ async function attemptAuthoriseCovertMonitoring(ctx: CoreContext, raw: Authorise
   const extensions = [...new Set(input.extensions)];
   if (staff.length === 0 && extensions.length === 0) throw new AppError("INVALID_INPUT", "Say which staff (by e-mail) or which extensions are to be monitored.", "staffEmails");
   const role = authorisingRole(policy, actor, staff, extensions);
+  const ground = chosenGround(policy.covertMonitoring.grounds, input.ground);
 
   const reason = cleanFreeText(input.reason, "reason");
   if (reason.length < MIN_COVERT_REASON) {
@@ -110,6 +113,7 @@ async function attemptAuthoriseCovertMonitoring(ctx: CoreContext, raw: Authorise
         extensions,
         staffEmails: staff.map((p) => p.email),
         reason,
+        ground: ground?.id ?? null,
         startsAt,
         reviewOn: review,
         investigationId: investigation.id,
@@ -122,17 +126,34 @@ async function attemptAuthoriseCovertMonitoring(ctx: CoreContext, raw: Authorise
       action: "covert.authorised",
       subjectType: "covert",
       subjectId: row.id,
-      details: { reference, role, staff: staff.map((p) => p.email), extensions, reason, startsAt: startsAt.toISOString(), reviewOn: isoDate(review), investigation: investigation.reference },
+      details: { reference, role, staff: staff.map((p) => p.email), extensions, reason, ...(ground ? { ground: ground.id, groundLabel: ground.label } : {}), startsAt: startsAt.toISOString(), reviewOn: isoDate(review), investigation: investigation.reference },
     });
     const dpos = peopleWithRoles(policy, policy.compliance.dpoRoles).filter((p) => p.email !== actor.email && !staff.some((s) => s.email === p.email));
     const lines = [
       `${actor.name} authorised covert monitoring of ${describeTargets(staff.map((p) => p.name), extensions)}.`,
       `Investigation: ${investigation.reference} (${investigation.reason}).`,
       `Starts ${calendarText(start)}; review by ${calendarText(review)}.`,
+      ...(ground ? [`Ground: ${ground.label}`] : []),
       `Reason: ${reason}`,
     ];
     await enqueueNotices(tx, now, dpos.map((p) => ({ to: p.email, kind: "compliance-notice" as const, payload: { title: `Covert monitoring authorised (${reference})`, lines } })));
     return row.id;
   });
   return loadCovertView(ctx, id);
+}
+
+/**
+ * The ground covert monitoring is authorised on: where the policy lists
+ * grounds (LIFE §4), one of them must be chosen; where it lists none, none is asked.
+ */
+function chosenGround(grounds: readonly { id: string; label: string }[], given: string | undefined): { id: string; label: string } | null {
+  if (grounds.length === 0) {
+    if (given) throw new AppError("INVALID_INPUT", "The policy lists no grounds for covert monitoring, so leave the ground empty and give the reason.", "ground");
+    return null;
+  }
+  const choices = grounds.map((g) => `"${g.id}" (${g.label})`).join("; ");
+  if (!given) throw new AppError("INVALID_INPUT", `Covert monitoring may only be authorised on a ground the policy lists. Choose one: ${choices}.`, "ground");
+  const ground = grounds.find((g) => g.id === given.toLowerCase());
+  if (!ground) throw new AppError("INVALID_INPUT", `"${given.slice(0, 60)}" is not one of the grounds the policy allows covert monitoring on. Choose one: ${choices}.`, "ground");
+  return ground;
 }

@@ -23,6 +23,8 @@ export interface CovertView {
   /** "Ellie Shaw, extension 201": who or what is monitored, in one line. */
   targetsText: string;
   reason: string;
+  /** The ground it was authorised on (covertMonitoring.grounds), where the policy lists grounds. */
+  ground: { id: string; label: string } | null;
   startsAtText: string;
   /** "2026-12-22" and "22/12/2026". */
   reviewOn: string;
@@ -52,6 +54,7 @@ export function buildCovertView(policy: Policy, row: CovertRow, now: Date): Cove
     extensions: row.extensions,
     targetsText: describeTargets(staff.map((s) => s.name), row.extensions),
     reason: row.reason,
+    ground: row.ground ? { id: row.ground, label: policy.covertMonitoring.grounds.find((g) => g.id === row.ground)?.label ?? row.ground } : null,
     startsAtText: formatDateTime(row.startsAt, tz),
     reviewOn: isoDate(row.reviewOn),
     reviewOnText: calendarText(row.reviewOn),

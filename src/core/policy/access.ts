@@ -100,3 +100,38 @@ export function describeSlot(policy: Policy, slot: ApprovalSlot): string {
 function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
+
+/** What a request says about who was on its call and whom it concerns. */
+export interface ConflictFacts {
+  concernsEmail?: string | null;
+  employeeEmail?: string | null;
+  parties?: string | null;
+  extension?: string | null;
+}
+
+/**
+ * The people who may never authorise a request (North Wales Housing
+ * Appendix 1 row 4): the member of staff it concerns, the recorded
+ * employee, anyone the parties name (by e-mail or full name, as whole
+ * words) and anyone who answers the call's extension.
+ */
+export function conflictedPeople(policy: Policy, facts: ConflictFacts): Map<string, string> {
+  const conflicted = new Map<string, string>();
+  if (facts.concernsEmail) conflicted.set(facts.concernsEmail, "the request concerns you");
+  if (facts.employeeEmail && !conflicted.has(facts.employeeEmail)) conflicted.set(facts.employeeEmail, "you were a party to the call");
+  const parties = facts.parties ? ` ${words(facts.parties)} ` : "";
+  for (const person of policy.people) {
+    if (conflicted.has(person.email)) continue;
+    const named = parties !== "" && (facts.parties!.toLowerCase().includes(person.email) || parties.includes(` ${words(person.name)} `));
+    const onExtension = facts.extension ? person.extensions.includes(facts.extension) : false;
+    if (named || onExtension) conflicted.set(person.email, "you were a party to the call");
+  }
+  return conflicted;
+}
+
+function words(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim();
+}

@@ -103,10 +103,32 @@ const purposeSchema = z.strictObject({
   /** The requester may only ask about calls they took part in. */
   ownCallsOnly: z.boolean().default(false),
   /**
+   * Who authorises a request for this purpose. `approvals`: the people the
+   * approvals below name (never the requester). `requester`: the requester's
+   * own role decides, as Vision Academy §3.1 has the Senior Leadership Team
+   * member "decide upon course of action"; the request is authorised as it
+   * is made and goes straight to the fulfillers, who have no veto. Then no
+   * approvals are listed.
+   */
+  authorisation: z.enum(["approvals", "requester"]).default("approvals"),
+  /**
    * Each entry is one approval to collect, from a distinct person holding one
    * of its roles. Two entries mean two different people must approve.
+   * Required unless `authorisation` is `requester` (checked in checkReferences).
    */
-  approvals: z.array(approvalSlotSchema).min(1).max(5),
+  approvals: z.array(approvalSlotSchema).max(5).default([]),
+  /**
+   * A note every approval must carry (LIFE §2: why listening is necessary;
+   * ECS: the data controller's written agreement), shown to the requester
+   * and later authorisers, kept with the decision and in the audit log.
+   */
+  approvalNote: z.strictObject({ prompt: z.string().min(1).max(300), minLength: z.number().int().min(1).max(2000).default(20) }).optional(),
+  /**
+   * Whether the request names the member of staff it concerns (North Wales
+   * Housing Appendix 1 row 4: a staff investigation). That person, like
+   * anyone who was a party to the call, can never authorise it.
+   */
+  concernsStaffMember: z.enum(["none", "optional", "required"]).default("none"),
   /** Whether the recorded employee must consent before access (training use). */
   consent: z.enum(["none", "recorded-employee"]).default("none"),
   requestTypes: z.array(z.enum(REQUEST_TYPES)).min(1).default(["recording", "call-log"]),
@@ -277,6 +299,19 @@ const reviewSchema = z
   })
   .refine((r) => r.due || r.adopted || r.every || r.note, { message: "say when the policy is reviewed: due (a date), adopted and every, or a note" });
 
+/**
+ * Which calls are recorded and which are not, and what a caller who objects
+ * can do (Oxford Open Learning: "Which calls will be recorded?", "Calls that
+ * are not routinely recorded", "What if the caller objects"). The phone
+ * system does the recording; Callgate only says it.
+ */
+const recordedCallsSchema = z.strictObject({
+  recorded: z.array(z.string().trim().min(1).max(300)).default([]),
+  notRecorded: z.array(z.string().trim().min(1).max(300)).default([]),
+  /** What a caller who does not want to be recorded can do instead. */
+  objections: z.string().trim().min(1).max(500).optional(),
+});
+
 const policyObject = z
   .strictObject({
     version: z.literal(1),
@@ -289,6 +324,8 @@ const policyObject = z
       source: z.string().optional(),
       /** When the written policy is next reviewed, as it says; `policy check` warns once it has passed. */
       review: reviewSchema.optional(),
+      /** Which calls the phone system records, as the policy says (done outside Callgate; `policy explain` states it). */
+      recordedCalls: recordedCallsSchema.optional(),
     }),
     sites: z.array(siteSchema).min(1),
     roles: z.array(roleSchema).min(1),
@@ -388,8 +425,10 @@ const policyObject = z
         allowed: z.boolean(),
         authoriserRoles: z.array(id).default([]),
         reviewEvery: duration.default(parseDuration("1 month")!),
+        /** The only grounds it may be authorised on (LIFE §4); when listed, each authorisation names one. */
+        grounds: z.array(z.strictObject({ id, label: z.string().min(1).max(300) })).max(10).default([]),
       })
-      .default({ allowed: false, authoriserRoles: [], reviewEvery: parseDuration("1 month")! }),
+      .default({ allowed: false, authoriserRoles: [], reviewEvery: parseDuration("1 month")!, grounds: [] }),
     compliance: z.strictObject({
       /** Roles with the Data Protection Officer's powers (audit, holds, erasure). */
       dpoRoles: z.array(id).min(1),
@@ -455,7 +494,9 @@ function disclosurePurpose(policy: z.output<typeof policyObject>): Purpose {
     minReasonLength: 10,
     requestableBy,
     ownCallsOnly: false,
+    authorisation: "approvals",
     approvals: [{ anyOf: policy.disclosure.authoriserRoles }],
+    concernsStaffMember: "none",
     consent: "none",
     requestTypes: ["recording"],
     internal: true,
@@ -514,6 +555,15 @@ function checkReferences(policy: z.output<typeof policyObject>, ctx: z.Refinemen
   roleRefs(policy.requesting.roles, ["requesting", "roles"]);
   policy.purposes.forEach((purpose, i) => {
     if (purpose.requestableBy) roleRefs(purpose.requestableBy, ["purposes", i, "requestableBy"]);
+    if (purpose.authorisation === "requester" && purpose.approvals.length > 0) {
+      issue(["purposes", i, "approvals"], `purpose "${purpose.id}" is authorised by the requester's own role (authorisation: requester), so it cannot also list approvals: remove the approvals, or remove authorisation: requester`);
+    }
+    if (purpose.authorisation === "requester" && purpose.approvalNote) {
+      issue(["purposes", i, "approvalNote"], `purpose "${purpose.id}" is authorised by the requester's own role, so nobody approves it and there is no approval to carry a note: remove approvalNote`);
+    }
+    if (purpose.authorisation === "approvals" && purpose.approvals.length === 0) {
+      issue(["purposes", i, "approvals"], `purpose "${purpose.id}" needs approvals: say which roles authorise it (for example approvals: [{ anyOf: [data-protection-officer] }]), or write authorisation: requester where the requester's own role decides`);
+    }
     purpose.approvals.forEach((slot, j) => {
       roleRefs(slot.anyOf, ["purposes", i, "approvals", j, "anyOf"]);
       if (!policy.people.some((p) => p.roles.some((r) => slot.anyOf.includes(r)))) {
@@ -529,6 +579,11 @@ function checkReferences(policy: z.output<typeof policyObject>, ctx: z.Refinemen
   if (policy.disclosure.requestableBy) roleRefs(policy.disclosure.requestableBy, ["disclosure", "requestableBy"]);
   checkDisclosureDecidable(policy, issue);
   roleRefs(policy.covertMonitoring.authoriserRoles, ["covertMonitoring", "authoriserRoles"]);
+  const groundIds = new Set<string>();
+  policy.covertMonitoring.grounds.forEach((g, i) => {
+    if (groundIds.has(g.id)) issue(["covertMonitoring", "grounds", i, "id"], `covert monitoring ground "${g.id}" is defined twice`);
+    groundIds.add(g.id);
+  });
   if (policy.covertMonitoring.allowed && policy.covertMonitoring.authoriserRoles.length === 0) {
     issue(["covertMonitoring", "authoriserRoles"], "covert monitoring is allowed, so name the roles that authorise it");
   }

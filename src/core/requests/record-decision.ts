@@ -12,8 +12,8 @@ import { AppError } from "../errors.ts";
 import { parseInput, withRefusalAudit } from "../guards.ts";
 import { formatDateTime } from "../format.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
-import { describeSlot, filledSlots, findPerson, holdsRole, personByEmail, purposeById } from "../policy/access.ts";
-import type { Person } from "../policy/schema.ts";
+import { conflictedPeople, describeSlot, filledSlots, findPerson, holdsRole, personByEmail, purposeById } from "../policy/access.ts";
+import type { Person, Purpose } from "../policy/schema.ts";
 import { cleanFreeText } from "../validation.ts";
 import { disclosureDecisionRule } from "../disclosure/disclosure-decision.ts";
 import { afterAuthorisation } from "./fulfilment-steps.ts";
@@ -26,6 +26,8 @@ export const recordDecisionInput = z.object({
   deciderEmail: z.string().min(1).max(320),
   outcome: z.enum(["approve", "deny"]),
   reason: z.string().max(2000, "Keep the reason under 2,000 characters.").optional(),
+  /** The approval's note, where the purpose asks for one (purpose.approvalNote). */
+  note: z.string().max(2000, "Keep the note under 2,000 characters.").optional(),
 });
 
 export type RecordDecisionInput = z.input<typeof recordDecisionInput>;
@@ -42,6 +44,7 @@ async function attemptRecordDecision(ctx: CoreContext, raw: RecordDecisionInput)
   const { policy } = ctx;
   const decider = personByEmail(policy, input.deciderEmail);
   const reason = cleanFreeText(input.reason ?? "", "reason") || null;
+  const givenNote = input.outcome === "approve" ? cleanFreeText(input.note ?? "", "note") || null : null;
   if (input.outcome === "deny" && (reason ?? "").length < MIN_DENIAL_REASON) {
     throw new AppError("REASON_REQUIRED", "Please give a reason for the denial; the requester and the audit log will see it.", "reason");
   }
@@ -53,6 +56,7 @@ async function attemptRecordDecision(ctx: CoreContext, raw: RecordDecisionInput)
     const disclosureRule = request.status === "PENDING_APPROVAL" ? await disclosureDecisionRule(tx, policy, request, decider, input.outcome) : { recorderDecides: null };
     guardDecision(ctx, request, decider, disclosureRule.recorderDecides !== null);
     const purpose = purposeById(policy, request.purposeId);
+    guardConflict(ctx, request, decider);
     const approvers = approversOf(ctx, request);
 
     if (input.outcome === "approve" && filledSlots(policy, purpose.approvals, [...approvers, decider], request.siteId) <= filledSlots(policy, purpose.approvals, approvers, request.siteId)) {
@@ -60,7 +64,8 @@ async function attemptRecordDecision(ctx: CoreContext, raw: RecordDecisionInput)
       throw new AppError("APPROVAL_NOT_NEEDED", `Your approval is not needed: ${view.approvals.waitingFor.length ? `the remaining approval must come from the ${view.approvals.waitingFor.join(" or the ")}` : "the approvals are complete"}.`);
     }
 
-    await tx.decision.create({ data: { requestId: request.id, deciderEmail: decider.email, outcome: input.outcome === "approve" ? "APPROVED" : "DENIED", reason, decidedAt: now } });
+    const note = input.outcome === "approve" ? requireApprovalNote(purpose, givenNote) : null;
+    await tx.decision.create({ data: { requestId: request.id, deciderEmail: decider.email, outcome: input.outcome === "approve" ? "APPROVED" : "DENIED", reason, note, decidedAt: now } });
     await appendAudit(tx, {
       at: now,
       actor: decider.email,
@@ -69,7 +74,7 @@ async function attemptRecordDecision(ctx: CoreContext, raw: RecordDecisionInput)
       subjectId: request.id,
       requestId: request.id,
       purposeId: request.purposeId,
-      details: { reference: request.reference, ...(reason ? { reason } : {}), ...(disclosureRule.recorderDecides ? { recordedAndDecidedBy: disclosureRule.recorderDecides } : {}) },
+      details: { reference: request.reference, ...(reason ? { reason } : {}), ...(note ? { note } : {}), ...(disclosureRule.recorderDecides ? { recordedAndDecidedBy: disclosureRule.recorderDecides } : {}) },
     });
 
     if (input.outcome === "deny") {
@@ -115,6 +120,30 @@ function guardDecision(ctx: CoreContext, request: RequestWithDecisions, decider:
   if (mine) {
     throw new AppError("ALREADY_DONE", `You already ${mine.outcome === "APPROVED" ? "approved" : "denied"} request ${request.reference} on ${formatDateTime(mine.decidedAt, tz)}.`);
   }
+}
+
+/**
+ * The member of staff a request concerns, and anyone who was a party to its
+ * call, may never authorise it (North Wales Housing Appendix 1 row 4).
+ */
+function guardConflict(ctx: CoreContext, request: RequestWithDecisions, decider: Person): void {
+  const why = conflictedPeople(ctx.policy, request).get(decider.email);
+  if (!why) return;
+  throw new AppError(
+    "CONFLICT_OF_INTEREST",
+    `You cannot decide request ${request.reference}: ${why}, and nobody may authorise a request about themselves or a call they took part in. Another authoriser has been asked.`,
+  );
+}
+
+/** The note the purpose asks every approval to carry, long enough; else the approver's optional note. */
+function requireApprovalNote(purpose: Purpose, note: string | null): string | null {
+  const rule = purpose.approvalNote;
+  if (!rule) return note;
+  const length = note?.length ?? 0;
+  if (length < rule.minLength) {
+    throw new AppError("INVALID_INPUT", `"${purpose.label}" needs a note with your approval: ${rule.prompt} (at least ${rule.minLength} characters${length > 0 ? `; you wrote ${length}` : ""}).`, "note");
+  }
+  return note;
 }
 
 function approversOf(ctx: CoreContext, request: RequestWithDecisions): Person[] {

@@ -8,7 +8,7 @@ import type { RecordingRequest } from "../../generated/prisma/client.ts";
 import type { Db, Tx } from "../context.ts";
 import { formatDateTime, formatWindow } from "../format.ts";
 import { formatPhoneNumber, maskPhoneNumber } from "../phone.ts";
-import { authorisersFor, describeSlot, filledSlots, findPerson, purposeById } from "../policy/access.ts";
+import { authorisersFor, conflictedPeople, describeSlot, filledSlots, findPerson, purposeById } from "../policy/access.ts";
 import type { Policy } from "../policy/schema.ts";
 import { loadRequest, type RequestWithDecisions } from "./load-request.ts";
 import { OPEN_STATUSES, type RequestStatus } from "./request-lifecycle.ts";
@@ -18,6 +18,8 @@ export interface DecisionView {
   email: string;
   outcome: "APPROVED" | "DENIED";
   reason: string | null;
+  /** The approval's note (purpose.approvalNote), for the requester and later authorisers. */
+  note: string | null;
   atText: string;
 }
 
@@ -42,6 +44,12 @@ export interface RequestView {
   parties: string | null;
   reason: string;
   employee: { email: string; name: string } | null;
+  /** The member of staff the request concerns, where the purpose asks. */
+  concerns: { email: string; name: string } | null;
+  /** Set where the requester's own role authorised it: the role's label ("Senior Leadership Team"). */
+  selfAuthorisedBy: string | null;
+  /** What an approval must say, where the purpose asks for a note (purpose.approvalNote). */
+  approvalNote: { prompt: string; minLength: number } | null;
   createdAtText: string;
   approvals: { needed: number; given: number; waitingFor: string[] };
   decisions: DecisionView[];
@@ -73,6 +81,7 @@ export function buildRequestView(policy: Policy, request: RequestWithDecisions):
     .filter((p) => p !== undefined);
   const given = filledSlots(policy, purpose.approvals, approvers, request.siteId);
   const site = request.siteId ? policy.sites.find((s) => s.id === request.siteId) : undefined;
+  const conflicted = conflictedPeople(policy, request);
   return {
     id: request.id,
     reference: request.reference,
@@ -94,6 +103,9 @@ export function buildRequestView(policy: Policy, request: RequestWithDecisions):
     parties: request.parties,
     reason: request.reason,
     employee: request.employeeEmail ? { email: request.employeeEmail, name: nameOf(request.employeeEmail) } : null,
+    concerns: request.concernsEmail ? { email: request.concernsEmail, name: nameOf(request.concernsEmail) } : null,
+    selfAuthorisedBy: request.selfAuthorisedRole,
+    approvalNote: purpose.approvalNote ?? null,
     createdAtText: formatDateTime(request.createdAt, tz),
     approvals: {
       needed: purpose.approvals.length,
@@ -103,10 +115,10 @@ export function buildRequestView(policy: Policy, request: RequestWithDecisions):
     decisions: request.decisions
       .slice()
       .sort((a, b) => a.decidedAt.getTime() - b.decidedAt.getTime())
-      .map((d) => ({ name: nameOf(d.deciderEmail), email: d.deciderEmail, outcome: d.outcome, reason: d.reason, atText: formatDateTime(d.decidedAt, tz) })),
+      .map((d) => ({ name: nameOf(d.deciderEmail), email: d.deciderEmail, outcome: d.outcome, reason: d.reason, note: d.note ?? null, atText: formatDateTime(d.decidedAt, tz) })),
     authoriserEmails: authorisersFor(policy, purpose, request.siteId)
       .map((p) => p.email)
-      .filter((e) => e !== request.requesterEmail),
+      .filter((e) => e !== request.requesterEmail && !conflicted.has(e)),
   };
 }
 

@@ -13,12 +13,14 @@ import { zonedInstant } from "../format.ts";
 import { nextReference } from "../references.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
 import { maskPhoneNumber, normalisePhoneNumber } from "../phone.ts";
-import { authorisersFor, filledSlots, findPerson, mayRequest, personByEmail, purposeById } from "../policy/access.ts";
+import { authorisersFor, conflictedPeople, filledSlots, findPerson, mayRequest, personByEmail, purposeById } from "../policy/access.ts";
 import { subtractDuration } from "../policy/duration.ts";
 import { retentionFor } from "../policy/retention.ts";
 import type { Person, Policy, Purpose } from "../policy/schema.ts";
 import { cleanFreeText, cleanText } from "../validation.ts";
 import { loadRequestView, type RequestView } from "./request-view.ts";
+import { afterAuthorisation } from "./fulfilment-steps.ts";
+import { loadRequest } from "./load-request.ts";
 
 export const submitRequestInput = z.object({
   requesterEmail: z.string().min(1).max(320),
@@ -48,6 +50,8 @@ export const submitRequestInput = z.object({
   reason: z.string().max(2000, "Keep the reason under 2,000 characters."),
   /** The recorded employee, where the purpose needs their consent. */
   employeeEmail: z.string().max(320).optional(),
+  /** The member of staff the request concerns, where the purpose asks (purpose.concernsStaffMember). */
+  concernsEmail: z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), z.string().trim().max(320).optional()),
   /** The platform's id for this submission; a retry with the same key returns the same request. */
   submissionKey: z.string().regex(/^[\x21-\x7E]{1,200}$/, "The submission key must be printable ASCII.").optional(),
 });
@@ -71,8 +75,33 @@ async function attemptSubmitRequest(ctx: CoreContext, raw: SubmitRequestInput): 
     throw new AppError("UNKNOWN_PURPOSE", `"${purpose.label}" is not asked for with this form. Use the disclosure form (\`disclosure new\`) instead.`, "purpose");
   }
   const draft = prepareRequest(ctx, requester, purpose, input);
-  const { id } = await transact(ctx, (tx) => createRequest(tx, draft, ctx.clock.now()));
+  const { id } = await transact(ctx, async (tx) => {
+    const now = ctx.clock.now();
+    const created = await createRequest(tx, draft, now);
+    if (created.created && draft.selfAuthorisedRole) await selfAuthorise(tx, ctx, created.id, draft, now);
+    return created;
+  });
   return loadRequestView(ctx.db, policy, id);
+}
+
+/**
+ * A purpose the requester's own role authorises (`authorisation: requester`):
+ * recorded as authorised by that role's decision, then on to consent or the
+ * fulfillers as any authorised request. Nobody else is asked to approve.
+ */
+async function selfAuthorise(tx: Tx, ctx: CoreContext, requestId: string, draft: RequestDraft, now: Date): Promise<void> {
+  const request = await loadRequest(tx, requestId);
+  await appendAudit(tx, {
+    at: now,
+    actor: draft.requester.email,
+    action: "request.self-authorised",
+    subjectType: "request",
+    subjectId: request.id,
+    requestId: request.id,
+    purposeId: draft.purpose.id,
+    details: { reference: request.reference, role: draft.selfAuthorisedRole, rule: "The requester's own role decides for this purpose (authorisation: requester)" },
+  });
+  await afterAuthorisation(tx, ctx, request, now);
 }
 
 /** Validates raw form input, or throws INVALID_INPUT naming the field. */
@@ -95,7 +124,11 @@ export interface RequestDraft {
   parties: string | null;
   reason: string;
   employeeEmail: string | null;
-  /** Everyone asked to authorise (never the requester). */
+  /** The member of staff the request concerns (never its authoriser), where the purpose asks. */
+  concernsEmail: string | null;
+  /** The requester's role label, where the purpose is authorised by the requester's own role. */
+  selfAuthorisedRole: string | null;
+  /** Everyone asked to authorise (never the requester, the staff member concerned or a party to the call). */
   authorisers: Person[];
   submissionKey: string | null;
 }
@@ -160,11 +193,23 @@ export function prepareRequest(ctx: CoreContext, requester: Person, purpose: Pur
     employeeEmail = employee.email;
   }
 
+  const concernsEmail = concernedStaffMember(policy, purpose, input.concernsEmail);
+  const extensionOfCall = purpose.ownCallsOnly && !extension ? null : extension;
+  const conflicted = conflictedPeople(policy, { concernsEmail, employeeEmail, parties, extension: extensionOfCall });
   const excluded = new Set([...(options.requesterMayAuthorise ? [] : [requester.email]), ...(options.excludeAuthorisers ?? [])]);
-  const authorisers = authorisersFor(policy, purpose, siteId).filter((p) => !excluded.has(p.email));
+  const eligible = authorisersFor(policy, purpose, siteId).filter((p) => !excluded.has(p.email));
+  const authorisers = eligible.filter((p) => !conflicted.has(p.email));
   if (filledSlots(policy, purpose.approvals, authorisers, siteId) < purpose.approvals.length) {
+    if (filledSlots(policy, purpose.approvals, eligible, siteId) === purpose.approvals.length) {
+      throw new AppError(
+        "CONFLICT_OF_INTEREST",
+        `Nobody could authorise this request: the authorisers for "${purpose.label}" are the member of staff it concerns or were on the call, and nobody may authorise a request about themselves or a call they took part in. Ask your Data Protection Officer.`,
+        concernsEmail ? "concernsEmail" : "parties",
+      );
+    }
     throw new AppError("FORBIDDEN", `Nobody other than you can authorise "${purpose.label}" requests${siteId ? ` for ${siteName(policy, siteId)}` : ""}, and you cannot authorise your own. Ask your Data Protection Officer.`, "purpose");
   }
+  const selfAuthorisedRole = purpose.authorisation === "requester" ? requesterRoleLabel(policy, requester, purpose) : null;
   return {
     requester,
     purpose,
@@ -174,10 +219,12 @@ export function prepareRequest(ctx: CoreContext, requester: Person, purpose: Pur
     windowEnd,
     direction: input.direction ? (input.direction.toUpperCase() as "INBOUND" | "OUTBOUND" | "INTERNAL") : null,
     number,
-    extension: purpose.ownCallsOnly && !extension ? null : extension,
+    extension: extensionOfCall,
     parties,
     reason,
     employeeEmail,
+    concernsEmail,
+    selfAuthorisedRole,
     authorisers,
     submissionKey: input.submissionKey ?? null,
   };
@@ -217,6 +264,8 @@ export async function createRequest(tx: Tx, draft: RequestDraft, now: Date): Pro
       parties: draft.parties,
       reason: draft.reason,
       employeeEmail: draft.employeeEmail,
+      concernsEmail: draft.concernsEmail,
+      selfAuthorisedRole: draft.selfAuthorisedRole,
       createdAt: now,
     },
   });
@@ -237,6 +286,8 @@ export async function createRequest(tx: Tx, draft: RequestDraft, now: Date): Pro
       windowStart: draft.windowStart.toISOString(),
       windowEnd: draft.windowEnd.toISOString(),
       authorisers: draft.authorisers.map((a) => a.email),
+      ...(draft.concernsEmail ? { concerns: draft.concernsEmail } : {}),
+      ...(draft.selfAuthorisedRole ? { authorisation: "requester" } : {}),
     },
   });
   await enqueueNotices(tx, now, [
@@ -310,6 +361,28 @@ function resolveSite(policy: Policy, requester: Person, siteId: string | undefin
   if (requester.sites.length === 1) return requester.sites[0]!;
   if (mayBeOpen) return null;
   throw new AppError("INVALID_INPUT", `Choose the site the call was made to or from: ${policy.sites.map((s) => s.name).join(", ")}.`, "siteId");
+}
+
+/** The member of staff a request concerns: asked for, or refused, as the purpose says. */
+function concernedStaffMember(policy: Policy, purpose: Purpose, given: string | undefined): string | null {
+  if (purpose.concernsStaffMember === "none") {
+    if (given) throw new AppError("INVALID_INPUT", `"${purpose.label}" requests do not name a member of staff they concern: leave that empty.`, "concernsEmail");
+    return null;
+  }
+  if (!given) {
+    if (purpose.concernsStaffMember === "required") throw new AppError("INVALID_INPUT", `"${purpose.label}" requests must name the member of staff they concern: choose them by e-mail.`, "concernsEmail");
+    return null;
+  }
+  const person = findPerson(policy, given);
+  if (!person) throw new AppError("INVALID_INPUT", `${given.slice(0, 80)} is not one of the people in the organisation's policy: choose the member of staff the request concerns by their work e-mail.`, "concernsEmail");
+  return person.email;
+}
+
+/** The label of the requester's role that lets them decide for this purpose ("Senior Leadership Team"). */
+function requesterRoleLabel(policy: Policy, requester: Person, purpose: Purpose): string {
+  const roles = purpose.requestableBy ?? policy.requesting.roles;
+  const roleId = requester.roles.find((r) => roles.includes(r)) ?? roles[0]!;
+  return policy.roles.find((r) => r.id === roleId)?.label ?? roleId;
 }
 
 function siteName(policy: Policy, siteId: string): string {
