@@ -139,6 +139,20 @@ describe("policy loader under hostile input", () => {
     );
   });
 
+  it("keeps hostile text in which calls are recorded trimmed and printable, or refuses it", () => {
+    fc.assert(
+      fc.property(hostileString, hostileString, (line, objection) => {
+        const text = DEMO.replace("  timeZone: Europe/London\n", `  timeZone: Europe/London\n  recordedCalls:\n    notRecorded: [${JSON.stringify(line)}]\n    objections: ${JSON.stringify(objection)}\n`);
+        const policy = parseOrRefuse(text);
+        if (policy) {
+          expect(policy.organisation.recordedCalls).toEqual({ recorded: [], notRecorded: [line.trim()], objections: objection.trim() });
+          expect(line + objection).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it("refuses a hostile e-mail, role id or duration rather than storing it", () => {
     const fields = [
       { from: "  - email: dev.patel@northfield.example", to: (v: string) => `  - email: ${JSON.stringify(v)}` },

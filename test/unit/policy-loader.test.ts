@@ -184,6 +184,16 @@ describe("parsePolicy", () => {
   it("escapes control characters in the source name it prints", () => {
     expect(errorFor("", "evil\u001b[2Jname.yml").split("\n")[0]).toBe("evil\\u001b[2Jname.yml is not a valid policy (1 problem):");
   });
+
+  it("reads which calls are recorded, and names a mistake in it at its line", () => {
+    const add = (yaml: string) => edit(demo, "  timeZone: Europe/London\n", `  timeZone: Europe/London\n${yaml}`);
+    const policy = parsePolicy(add('  recordedCalls:\n    notRecorded: ["Calls between administration staff"]\n    objections: e-mail the office instead\n'), DEMO_PATH);
+    expect(policy.organisation.recordedCalls).toEqual({ recorded: [], notRecorded: ["Calls between administration staff"], objections: "e-mail the office instead" });
+    const notList = add("  recordedCalls:\n    notRecorded: Calls between administration staff\n");
+    expect(errorFor(notList)).toContain(`policies/x.yml:${positionOf(notList, "Calls between").line}:18 organisation.recordedCalls.notRecorded: should be a list, not "Calls between administration staff"`);
+    const misspelt = add("  recordedCalls:\n    objection: e-mail instead\n");
+    expect(errorFor(misspelt)).toContain('organisation.recordedCalls.objection: "objection" is not a setting the policy knows: did you mean "objections"?');
+  });
 });
 
 describe("loadPolicyFile", () => {

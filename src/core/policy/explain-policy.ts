@@ -33,6 +33,7 @@ export function explainPolicy(policy: Policy): string {
   out.push(...say.review());
   out.push(...say.from(""), ...say.from("organisation", 0));
   out.push(`Times are in ${org.timeZone}; deadlines skip bank holidays in ${NATION_NAMES[org.nation]}.`);
+  out.push(...recordedCallsLines(policy));
 
   out.push("", "Sites");
   out.push(...say.from("sites"));
@@ -457,4 +458,15 @@ function wrap(text: string, indent: number, width = 90): string {
   }
   lines.push(line);
   return lines.join("\n");
+}
+
+/** Which calls the phone system records (outside Callgate), where the policy says. */
+function recordedCallsLines(policy: Policy): string[] {
+  const calls = policy.organisation.recordedCalls;
+  if (!calls) return [];
+  const lines = ["", "Which calls are recorded (by the phone system, not by Callgate)"];
+  for (const c of calls.recorded) lines.push(wrap(`- Recorded: ${c}`, 2));
+  for (const c of calls.notRecorded) lines.push(wrap(`- Not routinely recorded: ${c}`, 2));
+  if (calls.objections) lines.push(wrap(`A caller who objects to being recorded: ${calls.objections}`, 2));
+  return lines;
 }
