@@ -86,7 +86,8 @@ describe.each(DATABASE_KINDS)("The Oxford Open Learning Trust (seed 003) on %s",
     it("OOL-2 training: 'help identify staff training needs', a recording only, asked for by one of the authorised people", async () => {
       const training = policy.purposes.find((p) => p.id === "training")!;
       expect(training.requestTypes).toEqual(["recording"]);
-      await expectCode(submitRequest(t.ctx, ask({ purposeId: "training", type: "call-log", employeeEmail: ADVISER, reason: "Handling of course-change questions" })), "INVALID_INPUT");
+      const logOnly = await expectCode(submitRequest(t.ctx, ask({ purposeId: "training", type: "call-log", employeeEmail: ADVISER, reason: "Handling of course-change questions" })), "INVALID_INPUT");
+      expect(logOnly.field).toBe("type");
       const view = await submitRequest(t.ctx, ask({ purposeId: "training", employeeEmail: ADVISER, reason: "Handling of course-change questions for new advisers" }));
       expect(view.status).toBe("PENDING_APPROVAL");
       expect(view.selfAuthorisedBy).toBeNull();
@@ -214,7 +215,8 @@ describe.each(DATABASE_KINDS)("The Oxford Open Learning Trust (seed 003) on %s",
       const view = await submitRequest(t.ctx, ask({ purposeId: "training", employeeEmail: ADVISER, reason: "Handling of course-change questions for new advisers" }));
       await recordDecision(t.ctx, { requestId: view.id, deciderEmail: GREG, outcome: "approve", note: "No third party is identifiable on this call" });
       const refused = await recordConsent(t.ctx, { requestId: view.id, employeeEmail: ADVISER, given: false });
-      expect(refused.status).not.toBe("FULFILLED");
+      expect(refused.status).toBe("CONSENT_REFUSED");
+      expect(await audit(t, "consent.refused")).toHaveLength(1);
       expect(await t.ctx.db.playbackGrant.count()).toBe(0);
     });
   });
