@@ -160,7 +160,7 @@ describe("North Wales Housing (seed 002)", () => {
   it("has the six Appendix 1 reasons, each authorised by the three named roles", () => {
     expect(policy().purposes).toHaveLength(6);
     for (const purpose of policy().purposes) expect(purpose.approvals.map((s) => s.anyOf)).toEqual([["cs-team-leader", "ad-communities", "dpo"]]);
-    expect(policy().purposes.map((p) => p.label.slice(0, 2))).toEqual(["1.", "2.", "3.", "4.", "5.", "6."]);
+    expect(policy().purposes.map((p) => p.id)).toEqual(["health-safety", "crime-asb", "it-support", "staff-investigation", "training-quality", "complaint"]);
   });
 
   it("sends SARs to the DPO or Finance & Resources Director and lets the Appendix 1 roles release to third parties", () => {
