@@ -356,10 +356,10 @@ function capacitySection(policy: Policy): string[] {
 function routesSection(policy: Policy, say: Explainer): string[] {
   const r = policy.routes;
   const lines: string[] = [];
-  if (r.complaints) lines.push(wrap(`- Complaints: ${r.complaints.procedure}${r.complaints.handledBy.length > 0 ? `, handled by ${say.holdersOf(r.complaints.handledBy)}` : ""}${r.complaints.contact ? ` (${r.complaints.contact})` : ""}.`, 2));
-  if (r.disciplinary) lines.push(wrap(`- Misuse is dealt with under ${r.disciplinary.policy}.`, 2));
+  if (r.complaints) lines.push(wrap(`- Complaints: ${r.complaints.procedure}${r.complaints.handledBy.length > 0 ? `, handled by ${say.holdersOf(r.complaints.handledBy, "and")}` : ""}${r.complaints.contact ? ` (${r.complaints.contact})` : ""}.`, 2));
+  if (r.disciplinary) lines.push(wrap(`- Misuse is dealt with under the ${r.disciplinary.policy}.`, 2));
   if (r.ico) lines.push(wrap(`- The supervisory authority: ${[r.ico.name, r.ico.address, r.ico.phone, r.ico.email, r.ico.website].filter(Boolean).join(", ")}.`, 2));
-  if (r.cardPayments) lines.push(wrap(`- Card payments are never taken on a recorded line: ${r.cardPayments.handledBy}${r.cardPayments.instructions ? ` (${r.cardPayments.instructions})` : ""}.`, 2));
+  if (r.cardPayments) lines.push(wrap(`- Card payments are never taken on a recorded line: they are taken through ${r.cardPayments.handledBy}${r.cardPayments.instructions ? ` (${r.cardPayments.instructions.replace(/[.\s]+$/, "")})` : ""}.`, 2));
   return lines.length > 0 ? ["", "Where people are sent", ...say.from("routes"), ...lines] : [];
 }
 
