@@ -51,7 +51,12 @@ export function explainPolicy(policy: Policy): string {
   out.push(...say.from("requesting"));
   out.push("  Unless a purpose below says otherwise, these people may make a request:");
   out.push(...say.roleList(policy.requesting.roles, 4));
-  out.push(wrap(`A request may search at most ${plural(policy.requesting.maxWindowHours, "hour")} of calls. Authorisers are reminded after ${formatDuration(policy.requesting.remindAfter)}; a request nobody has decided is closed after ${formatDuration(policy.requesting.expireAfter)}. Nobody can ever authorise their own request.`, 2));
+  // Where every purpose is the requester's own decision (Vision Academy), nobody approves, so there is nobody to remind.
+  const approvalsAsked = policy.purposes.some((p) => p.authorisation !== "requester");
+  const deciding = approvalsAsked
+    ? `Authorisers are reminded after ${formatDuration(policy.requesting.remindAfter)}; a request nobody has decided is closed after ${formatDuration(policy.requesting.expireAfter)}. Nobody can ever authorise their own request.`
+    : `Every purpose is authorised by the requester's own decision, so nobody else is asked to approve; a request still open after ${formatDuration(policy.requesting.expireAfter)} is closed.`;
+  out.push(wrap(`A request may search at most ${plural(policy.requesting.maxWindowHours, "hour")} of calls. ${deciding}`, 2));
   out.push(...requestingExtras(policy));
 
   out.push("", "Purposes");
