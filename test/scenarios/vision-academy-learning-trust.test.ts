@@ -196,6 +196,16 @@ describe.each(DATABASE_KINDS)("Vision Academy Learning Trust (seed 000) on %s", 
       expect(noTime.field).toBe("time");
       const noNumber = await expectCode(submitRequest(t.ctx, ask({ number: undefined })), "INVALID_INPUT");
       expect(noNumber.field).toBe("number");
+      // Whether it was inbound or outbound is required too (requesting.callDirection: required).
+      const noDirection = await expectCode(submitRequest(t.ctx, ask({ direction: undefined })), "INVALID_INPUT");
+      expect(noDirection.field).toBe("direction");
+      expect((await audit(t, "request.refused")).map((e) => e.details)).toEqual([
+        expect.objectContaining({ code: "INVALID_INPUT" }),
+        expect.objectContaining({ code: "INVALID_INPUT" }),
+        expect.objectContaining({ code: "INVALID_INPUT" }),
+      ]);
+      expect(await t.ctx.db.recordingRequest.count()).toBe(1);
+      expect(explained).toContain("The requester must say whether the call was inbound or outbound.");
     });
 
     it("VA-13 'The Trust IT Manager or member of the IT Department ... download the call log or recording referring to the information provided'", async () => {
@@ -284,6 +294,7 @@ describe.each(DATABASE_KINDS)("Vision Academy Learning Trust (seed 000) on %s", 
 
     it("VA-19 third-party disclosure: the sole DPO records and decides the police's request; an outsider not permitted is refused", async () => {
       await call(t);
+      // The disclosure form names no direction: requesting.callDirection binds only the SLT request form.
       const police = await submitDisclosure(t.ctx, policeDisclosure({ requesterEmail: DPO, date: "2026-11-19", askingOrganisation: "West Midlands Police", lawfulBasis: undefined }));
       expect(police.disclosure).toMatchObject({ recipientCategory: "law-enforcement", lawfulBasis: "DPA 2018 Schedule 2 Part 1 paragraph 2 (crime and taxation)", recorderMayDecide: true, authoriserEmails: [DPO] });
       const decided = await recordDecision(t.ctx, { requestId: police.request.id, deciderEmail: DPO, outcome: "approve" });

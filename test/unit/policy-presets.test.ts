@@ -115,6 +115,11 @@ describe("Vision Academy Learning Trust (seed 000)", () => {
     expect(presets["vision-academy-learning-trust"].fulfilment).toEqual({ mode: "fulfiller", roles: ["it-manager", "it-department"] });
   });
 
+  it("requires the call's direction (§3.1: 'if the call was inbound or outbound'); every other preset leaves it to the default", () => {
+    expect(presets["vision-academy-learning-trust"].requesting.callDirection).toBe("required");
+    for (const name of PRESETS.filter((n) => n !== "vision-academy-learning-trust")) expect(presets[name].requesting.callDirection, name).toBe("if-known");
+  });
+
   it("labels its invented schools as placeholders", () => {
     for (const site of presets["vision-academy-learning-trust"].sites) expect(site.name).toMatch(/placeholder/i);
   });

@@ -287,6 +287,7 @@ class Explainer {
 function requestingExtras(policy: Policy): string[] {
   const r = policy.requesting;
   const lines: string[] = [];
+  if (r.callDirection === "required") lines.push(wrap("The requester must say whether the call was inbound or outbound.", 2));
   if (r.callTime === "if-known") lines.push(wrap("The requester may leave out the time of the call if they do not know it; the whole day is then searched.", 2));
   if (r.maxRangeDays > 0) lines.push(wrap(`When they do not know the day, they may give a range of up to ${plural(r.maxRangeDays, "day")}.`, 2));
   return lines;

@@ -341,6 +341,11 @@ const policyObject = z
        */
       callTime: z.enum(["required", "if-known"]).default("required"),
       /**
+       * `required`: the request must say whether the call was inbound or
+       * outbound (Vision Academy §3.1: "if the call was inbound or outbound").
+       */
+      callDirection: z.enum(["required", "if-known"]).default("if-known"),
+      /**
        * The most days a requester may give as a range (from one date to
        * another) when they do not know the call's day; 0 allows no range.
        * A day without a time, or a range, is capped by this, not by maxWindowHours.

@@ -174,6 +174,9 @@ export function prepareRequest(ctx: CoreContext, requester: Person, purpose: Pur
     throw new AppError("DATE_TOO_OLD", "That call is older than the organisation keeps recordings, so it will have been deleted.", "date");
   }
 
+  if (policy.requesting.callDirection === "required" && !input.direction && !purpose.internal) {
+    throw new AppError("INVALID_INPUT", "Say whether the call was inbound or outbound: the organisation's policy asks for it, so the call can be found.", "direction");
+  }
   const number = input.number?.trim() ? normalisePhoneNumber(input.number, "number") : null;
   const extension = cleanText(input.extension ?? "") || null;
   if (extension && !/^[0-9*#]{1,10}$/.test(extension)) throw new AppError("INVALID_INPUT", "An extension is digits only, for example 201.", "extension");
