@@ -15,6 +15,8 @@ import { renderNotice } from "../../src/adapters/slack/render/notice.ts";
 import { renderContextFor } from "../../src/adapters/slack/render/render-context.ts";
 import { REASON_FORMS, reasonFormView } from "../../src/adapters/slack/render/reason-form.ts";
 import { requestFormView } from "../../src/adapters/slack/render/request-form.ts";
+import { dpoFormView } from "../../src/adapters/slack/render/dpo-form.ts";
+import { DPO_FORMS } from "../../src/commands/index.ts";
 import { testPolicy } from "../support/test-policy.ts";
 import type { Notice } from "../../src/core/notify/notices.ts";
 import { everyNotice, requestView } from "./notice-fixtures.ts";
@@ -81,7 +83,8 @@ describe("the Slack app manifest", () => {
     expect([...shown].sort()).toEqual(Object.values(ACTIONS).sort());
     expect(registered("action")).toEqual(Object.values(ACTIONS).sort());
     const reasonForms = Object.values(REASON_FORMS).map((f) => reasonFormView(f, { subjectId: "x" }).callback_id);
-    expect([form.callback_id, ...reasonForms].sort()).toEqual(registered("view"));
+    const dpoForms = [...new Set([...DPO_FORMS.values()].map((f) => dpoFormView(f).callback_id))];
+    expect([form.callback_id, ...reasonForms, ...dpoForms].sort()).toEqual(registered("view"));
     expect(registered("view")).toEqual(Object.values(VIEWS).sort());
   });
 });

@@ -18,6 +18,14 @@ const edit = (text: string, from: string, to: string) => {
 };
 const review = (text: string, now = new Date("2026-12-03T12:00:00Z")) => reviewPolicy(parsePolicy(text, "x.yml"), now);
 const flat = (text: string) => text.replace(/\s+/g, " ");
+/** The report's text for one purpose, from its numbered heading to the next. */
+function purposeSection(report: string, label: string): string {
+  const start = report.search(new RegExp(`^ {2}\\d+\\. ${label}$`, "m"));
+  if (start < 0) throw new Error(`no section for ${label}`);
+  const rest = report.slice(start + 1);
+  const end = rest.search(/^ {2}\d+\. |^\S/m);
+  return end < 0 ? rest : rest.slice(0, end);
+}
 
 describe("provenance in the policy file", () => {
   it("lifts section and assumed from any part, whole or per setting", () => {
@@ -108,6 +116,20 @@ describe("explain: sources and assumptions", () => {
       }),
       { numRuns: 40 },
     );
+  });
+
+  it("explains authorisation shapes: the requester's own decision, an approval note, the staff member concerned", () => {
+    const text = edit(
+      edit(demo, "    consent: recorded-employee\n", "    consent: recorded-employee\n    concernsStaffMember: required\n    approvalNote:\n      prompt: Why is listening necessary?\n"),
+      "  - id: training\n",
+      "  - id: own-decision\n    label: Own decision\n    lawfulBasis: Article 6(1)(d)\n    reasonPrompt: What happened?\n    authorisation: requester\n  - id: training\n",
+    );
+    const report = explainPolicy(parsePolicy(text, "demo.yml"));
+    expect(flat(purposeSection(report, "Own decision"))).toContain("Authorised by the requester's own decision (their role decides)");
+    const training = flat(purposeSection(report, "Staff training"));
+    expect(training).toContain('Each approval must carry a note: "Why is listening necessary?" (at least 20 characters)');
+    expect(training).toContain("The request must name the member of staff it concerns; that person, like anyone who was a party to the call, can never authorise it.");
+    expect(reviewPolicy(parsePolicy(text, "demo.yml"), new Date()).contradictions).toEqual([]);
   });
 
   it("explains the parts added later: breaches, and subject access intake", () => {

@@ -3,12 +3,15 @@
  * who typed or clicked it, and posts the reply in that person's direct
  * message with the bot, never where the command was typed, because
  * compliance output must not land in a shared channel. A chart travels as a
- * real file upload into the same DM.
+ * real file upload into the same DM. A command typed bare that is a form
+ * (`sar open`) opens the form as a modal instead (render/dpo-form.ts).
  *
  * The command line is never logged: it may hold a phone number or a name.
  */
 import { isAppError } from "../../core/errors.ts";
+import { DPO_FORMS } from "../../commands/index.ts";
 import { runConsole, type ConsoleSession } from "../../commands/run-console.ts";
+import { dpoFormView } from "./render/dpo-form.ts";
 import type { ConsoleReply } from "../../commands/reply.ts";
 import { tellPrivately, type Respond, type SlackDeps } from "./deps.ts";
 import { truncate } from "./render/blocks.ts";
@@ -25,12 +28,19 @@ export interface ConsoleRun {
   /** Where the command was typed; when it is not the bot's DM, the person is pointed there. */
   channelId?: string;
   respond?: Respond;
+  /** From the slash command or button: lets a command typed bare open its form as a modal. */
+  triggerId?: string;
 }
 
 /** Runs the line as the person and answers in their DM. Failures on Callgate's side propagate to the error boundary. */
 export async function runConsoleInDm(deps: SlackDeps, run: ConsoleRun): Promise<void> {
-  const session: ConsoleSession = { ctx: deps.ctx, actorEmail: await actorEmail(deps, run.userId), publicUrl: deps.publicUrl };
+  const session: ConsoleSession = { ctx: deps.ctx, actorEmail: await consoleActor(deps, run.userId), publicUrl: deps.publicUrl };
   const reply = await runConsole(session, run.line);
+  const form = reply.form ? DPO_FORMS.get(reply.form) : undefined;
+  if (form && run.triggerId) {
+    await deps.client.views.open({ trigger_id: run.triggerId, view: dpoFormView(form) });
+    return;
+  }
   const channel = await postConsoleReply(deps, run.userId, reply);
   if (run.channelId !== undefined && run.channelId !== channel) await tellPrivately(run.respond, { text: SENT_TO_DM });
 }
@@ -41,7 +51,7 @@ export async function runConsoleInDm(deps: SlackDeps, run: ConsoleRun): Promise<
  * Slack knows but the policy does not still reaches the core, whose refusal
  * is audited like anyone else's.
  */
-async function actorEmail(deps: SlackDeps, userId: string): Promise<string> {
+export async function consoleActor(deps: SlackDeps, userId: string): Promise<string> {
   try {
     return (await deps.directory.personFor(userId)).email;
   } catch (error) {

@@ -46,6 +46,8 @@ export const VIEWS = {
   moreTimeReason: "more-time-form",
   refuseExtensionReason: "refuse-extension-form",
   revokeReason: "revoke-access-form",
+  /** A DPO command's form (src/commands/form.ts); private_metadata names the command, e.g. "sar open". */
+  dpoForm: "dpo-command-form",
 } as const;
 
 export const EVENTS = {

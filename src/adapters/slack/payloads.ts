@@ -26,6 +26,8 @@ const inputState = z.object({
   selected_time: z.string().nullish(),
   selected_option: z.object({ value: z.string() }).nullish(),
   selected_user: z.string().nullish(),
+  /** Checkboxes (a DPO form's yes/no field). */
+  selected_options: z.array(z.object({ value: z.string() })).nullish(),
 });
 export type InputState = z.output<typeof inputState>;
 

@@ -42,6 +42,8 @@ export const VERBS = {
   allowPlaybackBrowser: "allowPlaybackBrowser",
   /** A DPO console button: runs the console command line in its data as whoever clicks. */
   consoleRun: "consoleRun",
+  /** A DPO command's form submitted (src/commands/form.ts): data {command, …inputs}. */
+  dpoFormSubmit: "dpoFormSubmit",
   refresh: "refresh",
 } as const;
 

@@ -127,6 +127,10 @@ export function explainPolicy(policy: Policy): string {
       2,
     ),
   );
+  if (covert.allowed && covert.grounds.length > 0) {
+    out.push("  Only on one of these grounds, named in each authorisation:");
+    for (const ground of covert.grounds) out.push(wrap(`- ${ground.label}`, 4));
+  }
 
   out.push("", "Data protection oversight");
   out.push(...say.from("compliance"));
@@ -265,10 +269,18 @@ class Explainer {
     const requesters = purpose.requestableBy ? this.holdersOf(purpose.requestableBy, "and") : "anyone who may ask for recordings (above)";
     add(`Who may ask: ${requesters}${purpose.ownCallsOnly ? ", and only about calls they took part in themselves" : ""}.`);
     const count = purpose.approvals.length;
-    add(count === 1 ? "Needs 1 approval:" : `Needs ${count} approvals, each from a different person:`);
+    if (purpose.authorisation === "requester") {
+      add("Authorised by the requester's own decision (their role decides): the request goes straight to the people who find the recording, who have no veto, and the audit log records it as such.");
+    } else {
+      add(count === 1 ? "Needs 1 approval:" : `Needs ${count} approvals, each from a different person:`);
+    }
     purpose.approvals.forEach((slot, i) => lines.push(wrap(`- ${this.slot(slot, i + 1, count)}`, 7), ...this.from(`purposes.${n - 1}.approvals.${i}`, 9)));
     if (purpose.approvals.some((slot) => slot.anyOf.some((r) => this.isSiteRole(r)))) {
       add("Someone marked \"for ... only\" can approve only requests about calls at their own site.");
+    }
+    if (purpose.approvalNote) add(`Each approval must carry a note: "${purpose.approvalNote.prompt}" (at least ${plural(purpose.approvalNote.minLength, "character")}), shown to the requester and later authorisers.`);
+    if (purpose.concernsStaffMember !== "none") {
+      add(`The request ${purpose.concernsStaffMember === "required" ? "must name" : "may name"} the member of staff it concerns; that person, like anyone who was a party to the call, can never authorise it.`);
     }
     add(purpose.consent === "recorded-employee" ? "Consent: the recorded member of staff must agree before anyone listens." : "Consent: the recorded member of staff is not asked.");
     add(`The requester is asked: "${purpose.reasonPrompt}" and must write at least ${plural(purpose.minReasonLength, "character")}.`);

@@ -18,7 +18,7 @@ export const consoleActionClicked: ListenerRegistration = {
       const payload = parsePayload(blockAction, body);
       const line = firstAction(payload).value;
       if (!line) throw new AppError("INVALID_INPUT", "That button carries no command. Type the command instead.");
-      await runConsoleInDm(deps, { userId: payload.user.id, line, respond });
+      await runConsoleInDm(deps, { userId: payload.user.id, line, respond, ...(payload.trigger_id ? { triggerId: payload.trigger_id } : {}) });
     });
   },
 };

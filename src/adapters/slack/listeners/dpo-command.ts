@@ -16,7 +16,7 @@ export const dpoCommand: ListenerRegistration = {
     app.command(COMMANDS.dpo, async ({ ack, body, respond }) => {
       await acknowledge(ack);
       const command = parsePayload(slashCommand, body);
-      await runConsoleInDm(deps, { userId: command.user_id, line: command.text, ...(command.channel_id ? { channelId: command.channel_id } : {}), respond });
+      await runConsoleInDm(deps, { userId: command.user_id, line: command.text, triggerId: command.trigger_id, ...(command.channel_id ? { channelId: command.channel_id } : {}), respond });
     });
   },
 };

@@ -21,6 +21,7 @@ import { fileLinkOpened, playbackLinkOpened } from "./playback-link-opened.ts";
 import { purposeChosen } from "./purpose-chosen.ts";
 import { recordingsCommand } from "./recordings-command.ts";
 import { requestFormSubmitted } from "./request-form-submitted.ts";
+import { dpoFormSubmitted } from "./dpo-form-submitted.ts";
 import { requestRecordingCommand } from "./request-recording-command.ts";
 import { revokeClicked, revokeReasonSubmitted } from "./revoke-access.ts";
 
@@ -32,6 +33,7 @@ export const LISTENERS: readonly ListenerRegistration[] = [
   consoleActionClicked,
   purposeChosen,
   requestFormSubmitted,
+  dpoFormSubmitted,
   approveClicked,
   denyClicked,
   denyReasonSubmitted,

@@ -11,10 +11,9 @@ import { z } from "zod";
 import { AppError } from "../../../core/errors.ts";
 import { runConsole } from "../../../commands/run-console.ts";
 import { addressOf } from "../address.ts";
-import { consoleReplyCard } from "../cards/console-reply.ts";
 import type { VerbHandler } from "../deps.ts";
 import { VERBS } from "../ids.ts";
-import { straightQuotes } from "./dpo-command.ts";
+import { replyCard, straightQuotes } from "./dpo-command.ts";
 
 const consoleRunData = z.object({ command: z.string().trim().min(1).max(4_000) });
 
@@ -29,7 +28,7 @@ export const consoleActionClicked: VerbHandler = {
     // Checked before running: a click naming a shared conversation must change nothing.
     if (!addressOf(turn.activity, turn.person.email)) throw new AppError("FORBIDDEN", "Callgate only answers that in your personal chat with it.");
     const reply = await runConsole({ ctx: deps.ctx, actorEmail: turn.person.email, publicUrl: deps.publicUrl }, straightQuotes(data.data.command));
-    await turn.send(consoleReplyCard(reply));
+    await turn.send(replyCard(reply));
     const warning = reply.blocks.find((b) => b.kind === "warning");
     const message = warning && warning.kind === "warning" ? `${reply.title}: ${warning.text}` : `${reply.title}: the answer is in this chat.`;
     return { message: message.length > 300 ? `${message.slice(0, 299)}…` : message };

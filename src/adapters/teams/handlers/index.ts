@@ -13,6 +13,7 @@ import { consentWithdrawn } from "./consent-withdrawn.ts";
 import { consoleActionClicked } from "./console-action.ts";
 import { denyClicked } from "./deny-clicked.ts";
 import { dpoCommand } from "./dpo-command.ts";
+import { dpoFormSubmitted } from "./dpo-form-submitted.ts";
 import { extensionApproved } from "./extension-approved.ts";
 import { extensionDenied } from "./extension-denied.ts";
 import { fulfilmentChosen } from "./fulfilment-chosen.ts";
@@ -45,5 +46,6 @@ export const VERB_HANDLERS: readonly VerbHandler[] = [
   pendingCardShown,
   playbackBrowserAllowed,
   consoleActionClicked,
+  dpoFormSubmitted,
   cardRefreshed,
 ];
