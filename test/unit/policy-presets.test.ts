@@ -150,7 +150,7 @@ describe("LIFE Academies Trust (seed 001)", () => {
   it("allows covert monitoring only on the CEO's or relevant principal's authority, and sends SARs to the CEO", () => {
     expect(policy().covertMonitoring).toMatchObject({ allowed: true, authoriserRoles: ["ceo", "principal"] });
     expect(policy().subjectAccess.ownerRoles).toEqual(["ceo"]);
-    expect(policy().disclosure.permittedRecipients.join(" ")).toContain("Police");
+    expect(policy().disclosure.permittedRecipients.map((r) => (typeof r === "string" ? r : r.category))).toEqual(["law-enforcement", "service-provider"]);
   });
 });
 
