@@ -5,6 +5,7 @@
  * retried delivery of the same submission returns the same request.
  */
 import { AppError, isAppError } from "../../../core/errors.ts";
+import { selfAuthorisedForRequester } from "../../../core/notify/request-wording.ts";
 import { submitRequest } from "../../../core/requests/submit-request.ts";
 import type { ListenerRegistration } from "../deps.ts";
 import { friendlyMessage, isUserFacing } from "../friendly-errors.ts";
@@ -43,7 +44,7 @@ export const requestFormSubmitted: ListenerRegistration = {
           submissionKey: `slack:view:${submission.view.id}`,
         });
         const asked = request.authoriserEmails.map((e) => deps.render.nameOf(e));
-        await ack({ response_action: "update", view: requestSentView(request.reference, asked) });
+        await ack({ response_action: "update", view: requestSentView(request.reference, asked, selfAuthorisedForRequester(request)) });
       } catch (error) {
         if (isUserFacing(error) && isAppError(error)) {
           await ack({ response_action: "errors", errors: { [blockForField(error.field, state)]: friendlyMessage(error, "") } });

@@ -8,7 +8,7 @@ import type { CandidateView } from "../../../core/notify/notices.ts";
 import type { RequestView } from "../../../core/requests/request-view.ts";
 import { ACTIONS } from "../ids.ts";
 import { actions, button, escapeMrkdwn, header, message, option, section, type Block, type SlackMessage } from "./blocks.ts";
-import { requestFacts } from "./request-facts.ts";
+import { decisionLines, requestFacts } from "./request-facts.ts";
 
 /** Slack allows 100 options in a static select; the core sends at most 20 candidates. */
 const MAX_OPTIONS = 100;
@@ -19,6 +19,9 @@ export function fulfilmentMessage(request: RequestView, candidates: readonly Can
     header(waiting ? `${request.reference}: find the recording` : `${request.reference}: ${request.statusText}`),
     ...requestFacts(request, { showNumber: false, showReason: false }),
   ];
+  // Who authorised it (and the notes their approvals carried), so the fulfiller knows it may go ahead.
+  const decided = decisionLines(request);
+  if (decided.length) blocks.push(section(decided.join("\n")));
   if (waiting) {
     blocks.push(section(candidates.length ? `*Calls that fit* (${candidates.length}). Pick the one the requester means from these details; do not listen to them.` : "*No call in the catalogue fits these details.*"));
     for (const [i, c] of candidates.slice(0, 20).entries()) blocks.push(section(`${i + 1}. ${escapeMrkdwn(describeCandidate(c))}`));

@@ -113,14 +113,21 @@ export function requestFormView(options: RequestFormOptions): types.ModalView {
   };
 }
 
-/** The modal after a successful submission: what happens next. */
-export function requestSentView(reference: string, asked: readonly string[]): types.ModalView {
+/**
+ * The modal after a successful submission: what happens next.
+ * @param selfAuthorised the requester's own decision authorised it (the core's words), so nobody was asked.
+ */
+export function requestSentView(reference: string, asked: readonly string[], selfAuthorised: string | null = null): types.ModalView {
   return {
     type: "modal",
-    title: plain("Request sent", 24),
+    title: plain(selfAuthorised ? "Request authorised" : "Request sent", 24),
     close: plain("Done", 24),
     blocks: [
-      section(`*${escapeMrkdwn(reference)}* has been sent for authorisation to ${asked.map(escapeMrkdwn).join(", ") || "the authorisers"}. You will hear back by direct message.`),
+      section(
+        selfAuthorised
+          ? `*${escapeMrkdwn(reference)}*: ${escapeMrkdwn(selfAuthorised)} You will hear back by direct message.`
+          : `*${escapeMrkdwn(reference)}* has been sent for authorisation to ${asked.map(escapeMrkdwn).join(", ") || "the authorisers"}. You will hear back by direct message.`,
+      ),
     ],
   };
 }

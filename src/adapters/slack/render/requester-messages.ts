@@ -9,9 +9,20 @@ import { ACTIONS } from "../ids.ts";
 import { actions, button, context, escapeMrkdwn, header, message, section, type Block, type SlackMessage } from "./blocks.ts";
 import { describeCandidate, OUTCOME_EXPLANATION, undeliveredExplanation } from "../../shared/presentation.ts";
 import { decisionLines, requestFacts } from "./request-facts.ts";
+import { selfAuthorisedForRequester, selfAuthorisedLine } from "../../../core/notify/request-wording.ts";
 import type { RenderContext } from "./render-context.ts";
 
 export function submittedMessage(request: RequestView, rc: RenderContext): SlackMessage {
+  const own = selfAuthorisedForRequester(request);
+  if (own) {
+    // The requester's own role decided: nobody was asked, and the facts say so once.
+    return message(`Your request ${request.reference} is authorised by your own decision.`, [
+      header(`Request ${request.reference} authorised`),
+      section(escapeMrkdwn(own)),
+      ...requestFacts(request, { showNumber: true, showSelfAuthorised: false }),
+      context("You will get a message here when the call has been found. `/recordings mine` shows all your requests."),
+    ]);
+  }
   const asked = request.authoriserEmails.map((e) => escapeMrkdwn(rc.nameOf(e)));
   const slots = request.approvals.waitingFor.map(escapeMrkdwn).join("; ");
   return message(`Your request ${request.reference} has been sent for authorisation.`, [
@@ -27,7 +38,8 @@ export function submittedMessage(request: RequestView, rc: RenderContext): Slack
 
 export function outcomeMessage(request: RequestView): SlackMessage {
   const blocks: Block[] = [header(`${request.reference}: ${request.statusText}`)];
-  const lines = decisionLines(request);
+  const self = selfAuthorisedLine(request);
+  const lines = [...decisionLines(request), ...(self ? [escapeMrkdwn(self)] : [])];
   blocks.push(section([OUTCOME_EXPLANATION[request.status], ...lines].join("\n")));
   blocks.push(context(`${escapeMrkdwn(request.purposeLabel)} · ${escapeMrkdwn(request.windowText)}`));
   return message(`${request.reference}: ${request.statusText}.`, blocks);

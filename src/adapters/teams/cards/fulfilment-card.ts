@@ -9,7 +9,7 @@ import type { RequestView } from "../../../core/requests/request-view.ts";
 import { VERBS } from "../ids.ts";
 import { card, choice, execute, heading, refresh, text, type Card, type Element } from "./elements.ts";
 import type { Viewer } from "./render-context.ts";
-import { requestFacts } from "./request-facts.ts";
+import { decisionLines, requestFacts } from "./request-facts.ts";
 
 /** The choice input's id, read back by the fulfilChoose handler. */
 export const RECORDING_INPUT = "recordingId";
@@ -19,6 +19,8 @@ export function fulfilmentCard(request: RequestView, candidates: readonly Candid
   const body: Element[] = [
     heading(waiting ? `${request.reference}: find the recording` : `${request.reference}: ${request.statusText}`),
     ...requestFacts(request, { showNumber: false, showReason: false }),
+    // Who authorised it (and the notes their approvals carried), so the fulfiller knows it may go ahead.
+    ...decisionLines(request),
   ];
   const data = { requestId: request.id, notice: "fulfilment-needed" };
   const actions = [];

@@ -2,6 +2,7 @@
  * The facts of a request as an authoriser, employee or requester sees them.
  * Only ever drawn into personal chats with people the core chose.
  */
+import { approvalNoteOf, CONCERNS_LABEL, selfAuthorisedLine } from "../../../core/notify/request-wording.ts";
 import type { RequestView } from "../../../core/requests/request-view.ts";
 import { facts, plain, subtle, text, type Element } from "./elements.ts";
 
@@ -10,8 +11,10 @@ const DIRECTION: Record<string, string> = { inbound: "Inbound", outbound: "Outbo
 /**
  * @param options.showNumber the full number, for authorisers and the requester; others see it masked.
  * @param options.showReason everyone but the fulfiller, who matches a call by its metadata alone.
+ *   The member of staff a request concerns goes with it: the fulfiller needs neither to find the call.
+ * @param options.showSelfAuthorised the line saying the requester's own decision authorised it (unless the message says so already).
  */
-export function requestFacts(request: RequestView, options: { showNumber: boolean; showReason?: boolean }): Element[] {
+export function requestFacts(request: RequestView, options: { showNumber: boolean; showReason?: boolean; showSelfAuthorised?: boolean }): Element[] {
   const rows: Array<readonly [string, string]> = [
     ["Requested by", request.requester.name],
     ["Purpose", request.purposeLabel],
@@ -22,20 +25,24 @@ export function requestFacts(request: RequestView, options: { showNumber: boolea
   if (request.direction) rows.push(["Direction", DIRECTION[request.direction] ?? request.direction]);
   if (request.number) rows.push(["External number", (options.showNumber ? request.number : request.maskedNumber) ?? request.maskedNumber]);
   if (request.employee) rows.push(["Member of staff on the call", request.employee.name]);
+  if (request.concerns && options.showReason !== false) rows.push([CONCERNS_LABEL, request.concerns.name]);
   const elements: Element[] = [facts(rows)];
   // Free text: drawn literally, never as markdown.
   if (request.extension) elements.push(plain(request.extension, "Extension"));
   if (request.parties) elements.push(plain(request.parties, "Parties"));
   if (options.showReason !== false) elements.push(plain(request.reason, "Reason"));
+  const self = selfAuthorisedLine(request);
+  if (self && options.showSelfAuthorised !== false) elements.push(plain(self));
   elements.push(subtle(`${request.reference} · asked ${request.createdAtText} · lawful basis: ${request.lawfulBasis}`));
   return elements;
 }
 
-/** "Approved by Farid Khan on Fri 20 Nov 2026, 12:00", one element per decision; reasons literal. */
+/** "Approved by Farid Khan on Fri 20 Nov 2026, 12:00", one element per decision (and its note); reasons and notes literal. */
 export function decisionLines(request: RequestView): Element[] {
-  return request.decisions.map((d) => {
+  return request.decisions.flatMap((d) => {
     const line = `${d.outcome === "APPROVED" ? "Approved" : "Denied"} by ${d.name} on ${d.atText}`;
-    return d.reason ? plain(`“${d.reason}”`, line) : text(line);
+    const note = approvalNoteOf(d);
+    return [d.reason ? plain(`“${d.reason}”`, line) : text(line), ...(note ? [plain(`“${note.text}”`, note.label)] : [])];
   });
 }
 

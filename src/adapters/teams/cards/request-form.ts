@@ -12,7 +12,7 @@
 import type { CardElement, IChoiceSetInput, IDateInput, ITextInput, ITimeInput } from "@microsoft/teams.cards";
 import type { FormCallTime, FormPurpose } from "../../shared/presentation.ts";
 import { VERBS } from "../ids.ts";
-import { attention, card, choice, execute, heading, subtle, text, type Card, type Element } from "./elements.ts";
+import { attention, card, choice, execute, heading, plain, subtle, text, type Card, type Element } from "./elements.ts";
 
 
 /** The form's fields as strings, exactly as Teams sends them back. */
@@ -119,8 +119,9 @@ export function requestFormCard(options: RequestFormOptions): Card {
  * "Request … sent" card with the details is the request-submitted notice that
  * follows, so the chat holds one of those per request, not two.
  */
-export function requestSentCard(reference: string, asked: readonly string[]): Card {
-  return card([heading("Your request is in"), text(`Sent as **${reference}**: it has been sent for authorisation to ${asked.join(", ") || "the authorisers"}. The details follow in the next message.`)], {
+export function requestSentCard(reference: string, asked: readonly string[], selfAuthorised: string | null = null): Card {
+  const what = selfAuthorised ? `Sent as **${reference}**. The details follow in the next message.` : `Sent as **${reference}**: it has been sent for authorisation to ${asked.join(", ") || "the authorisers"}. The details follow in the next message.`;
+  return card([heading("Your request is in"), text(what), ...(selfAuthorised ? [plain(selfAuthorised)] : [])], {
     fallbackText: `Sent as ${reference}`,
   });
 }

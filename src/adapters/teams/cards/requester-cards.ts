@@ -6,12 +6,26 @@
 import type { CandidateView } from "../../../core/notify/notices.ts";
 import type { RequestView } from "../../../core/requests/request-view.ts";
 import { VERBS } from "../ids.ts";
-import { attention, card, execute, heading, openUrl, showCard, subtle, text, type Card, type Element } from "./elements.ts";
+import { selfAuthorisedForRequester, selfAuthorisedLine } from "../../../core/notify/request-wording.ts";
+import { attention, card, execute, heading, openUrl, plain, showCard, subtle, text, type Card, type Element } from "./elements.ts";
 import { describeCandidate, OUTCOME_EXPLANATION, undeliveredExplanation } from "../../shared/presentation.ts";
 import type { RenderContext } from "./render-context.ts";
 import { decisionLines, requestFacts } from "./request-facts.ts";
 
 export function submittedCard(request: RequestView, rc: RenderContext): Card {
+  const own = selfAuthorisedForRequester(request);
+  if (own) {
+    // The requester's own role decided: nobody was asked, and the facts say so once.
+    return card(
+      [
+        heading(`Request ${request.reference} authorised`),
+        plain(own),
+        ...requestFacts(request, { showNumber: true, showSelfAuthorised: false }),
+        subtle("You will get a message here when the call has been found. Type `mine` to see all your requests."),
+      ],
+      { fallbackText: `Your request ${request.reference} is authorised by your own decision.` },
+    );
+  }
   const asked = request.authoriserEmails.map((e) => rc.nameOf(e));
   const slots = request.approvals.waitingFor.join("; ");
   const needs = slots ? ` ${request.approvals.needed > 1 ? `It needs ${request.approvals.needed} approvals: ` : "It needs approval from the "}${slots}.` : "";
@@ -28,7 +42,13 @@ export function submittedCard(request: RequestView, rc: RenderContext): Card {
 
 export function outcomeCard(request: RequestView): Card {
   return card(
-    [heading(`${request.reference}: ${request.statusText}`), text(OUTCOME_EXPLANATION[request.status]), ...decisionLines(request), subtle(`${request.purposeLabel} · ${request.windowText}`)],
+    [
+      heading(`${request.reference}: ${request.statusText}`),
+      text(OUTCOME_EXPLANATION[request.status]),
+      ...decisionLines(request),
+      ...(selfAuthorisedLine(request) ? [plain(selfAuthorisedLine(request)!)] : []),
+      subtle(`${request.purposeLabel} · ${request.windowText}`),
+    ],
     { fallbackText: `${request.reference}: ${request.statusText}.` },
   );
 }

@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { isAppError } from "../../../core/errors.ts";
+import { selfAuthorisedForRequester } from "../../../core/notify/request-wording.ts";
 import { submitRequest } from "../../../core/requests/submit-request.ts";
 import { parseActionData } from "../activities.ts";
 import { FORM_FIELDS, requestSentCard, type RequestFormValues } from "../cards/request-form.ts";
@@ -63,7 +64,7 @@ export const submitRequestClicked: VerbHandler = {
         employeeEmail: values.employeeEmail,
         submissionKey: `teams:form:${turn.activity.conversation.id}:${turn.activity.replyToId ?? turn.activity.id ?? "none"}`.slice(0, 200),
       });
-      return requestSentCard(request.reference, request.authoriserEmails.map((e) => deps.render.nameOf(e)));
+      return requestSentCard(request.reference, request.authoriserEmails.map((e) => deps.render.nameOf(e)), selfAuthorisedForRequester(request));
     } catch (error) {
       if (!isUserFacing(error) || !isAppError(error)) throw error;
       const named = error.field ? (FIELD_ALIASES[error.field] ?? error.field) : undefined;
