@@ -13,6 +13,8 @@ import AjvModule from "ajv-draft-04";
 import addFormatsModule from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import { consoleReplyCard } from "../../src/adapters/teams/cards/console-reply.ts";
+import { dpoFormCard } from "../../src/adapters/teams/cards/dpo-form.ts";
+import { DPO_FORMS } from "../../src/commands/index.ts";
 import { renderNotice } from "../../src/adapters/teams/cards/notice.ts";
 import { renderContextFor } from "../../src/adapters/teams/cards/render-context.ts";
 import { pendingCard } from "../../src/adapters/teams/cards/lists.ts";
@@ -87,6 +89,7 @@ describe("the Teams app manifest", () => {
     for (const notice of everyNotice()) verbs(renderNotice(notice, rc, { email: "someone@trust.example", userId: "29:viewer" }), shown);
     verbs(requestFormCard({ purposes: [{ id: "p", label: "P", reasonPrompt: "Why?", needsConsent: true, requestTypes: ["recording"] }], sites: [], staff: [], values: {} }), shown);
     verbs(consoleReplyCard({ title: "DPO console", blocks: [], actions: [{ label: "Run", command: "help" }] }), shown);
+    for (const form of DPO_FORMS.values()) verbs(dpoFormCard(form), shown);
     verbs(pendingCard({ toAuthorise: [requestView()], toConsent: [], toFulfil: [] }), shown);
     expect([...shown].sort()).toEqual(VERB_HANDLERS.map((h) => h.verb).sort());
     expect(VERB_HANDLERS.map((h) => h.verb).sort()).toEqual(Object.values(VERBS).sort());
