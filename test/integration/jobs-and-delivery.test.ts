@@ -100,6 +100,21 @@ describe.each(DATABASE_KINDS)("scheduled jobs and delivery on %s", (kind) => {
     expect((await t.ctx.db.outboxMessage.findUniqueOrThrow({ where: { id: waiting.id } })).status).toBe("SENT");
   });
 
+  it("delivers at first contact a notice still in its quick retries, not at its next retry", async () => {
+    await t.ctx.db.chatIdentity.deleteMany({ where: { email: P.ceo } });
+    await submitRequest(t.ctx, request);
+    await deliverNotifications(t.ctx, { channels: [t.channel], publicUrl: "https://x.test" });
+    const retrying = await t.ctx.db.outboxMessage.findFirstOrThrow({ where: { recipientEmail: P.ceo } });
+    expect(retrying.status).toBe("PENDING");
+    expect(retrying.nextAttemptAt.getTime()).toBeGreaterThan(t.clock.now().getTime());
+    // A second later Farid opens the bot: the card goes on the next run, not five seconds on.
+    t.clock.advance(1_000);
+    await linkChatIdentity(t.ctx, { platform: t.channel.platform, platformUserId: P.ceo, email: P.ceo, address: { userId: P.ceo } });
+    await deliverNotifications(t.ctx, { channels: [t.channel], publicUrl: "https://x.test" });
+    expect(t.channel.to(P.ceo, "approval-needed")).toHaveLength(1);
+    expect((await t.ctx.db.outboxMessage.findUniqueOrThrow({ where: { id: retrying.id } })).status).toBe("SENT");
+  });
+
   it("keeps retrying a platform that fails, for longer than an unreachable person", async () => {
     await submitRequest(t.ctx, request);
     t.channel.failNext = 100;
