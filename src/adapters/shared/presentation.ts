@@ -27,10 +27,13 @@ export interface FormCallTime {
   timeOptional: boolean;
   /** 0: no "to" date is offered. */
   maxRangeDays: number;
+  /** The number and the extension are asked for "if known": the parties' names may identify the call instead (requesting.callNumber). */
+  numberIfKnown?: boolean;
 }
 
 export function formCallTime(ctx: CoreContext): FormCallTime {
-  return { timeOptional: ctx.policy.requesting.callTime === "if-known", maxRangeDays: ctx.policy.requesting.maxRangeDays };
+  const { callTime, maxRangeDays, callNumber } = ctx.policy.requesting;
+  return { timeOptional: callTime === "if-known", maxRangeDays, numberIfKnown: callNumber === "if-known" };
 }
 
 /** The purposes this person may use, as the core decides; FORBIDDEN if none. */

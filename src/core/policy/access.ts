@@ -119,14 +119,21 @@ export function conflictedPeople(policy: Policy, facts: ConflictFacts): Map<stri
   const conflicted = new Map<string, string>();
   if (facts.concernsEmail) conflicted.set(facts.concernsEmail, "the request concerns you");
   if (facts.employeeEmail && !conflicted.has(facts.employeeEmail)) conflicted.set(facts.employeeEmail, "you were a party to the call");
-  const parties = facts.parties ? ` ${words(facts.parties)} ` : "";
+  const named = new Set(peopleNamed(policy, facts.parties).map((p) => p.email));
   for (const person of policy.people) {
     if (conflicted.has(person.email)) continue;
-    const named = parties !== "" && (facts.parties!.toLowerCase().includes(person.email) || parties.includes(` ${words(person.name)} `));
     const onExtension = facts.extension ? person.extensions.includes(facts.extension) : false;
-    if (named || onExtension) conflicted.set(person.email, "you were a party to the call");
+    if (named.has(person.email) || onExtension) conflicted.set(person.email, "you were a party to the call");
   }
   return conflicted;
+}
+
+/** The people in the policy a request's parties name, by e-mail or full name (as whole words). */
+export function peopleNamed(policy: Policy, parties: string | null | undefined): Person[] {
+  if (!parties) return [];
+  const text = ` ${words(parties)} `;
+  const lower = parties.toLowerCase();
+  return policy.people.filter((person) => lower.includes(person.email) || text.includes(` ${words(person.name)} `));
 }
 
 function words(text: string): string {

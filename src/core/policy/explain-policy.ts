@@ -301,6 +301,9 @@ function requestingExtras(policy: Policy): string[] {
   const lines: string[] = [];
   if (r.callDirection === "required") lines.push(wrap("The requester must say whether the call was inbound or outbound.", 2));
   if (r.callTime === "if-known") lines.push(wrap("The requester may leave out the time of the call if they do not know it; the whole day is then searched.", 2));
+  if (r.callNumber === "if-known") {
+    lines.push(wrap("The requester may leave out the external number and the extension if they do not know them, and name the people on the call instead; a request giving none of the three is refused. A call known only by its day and those names is always picked by the people who find recordings, never matched by Callgate alone.", 2));
+  }
   if (r.maxRangeDays > 0) lines.push(wrap(`When they do not know the day, they may give a range of up to ${plural(r.maxRangeDays, "day")}.`, 2));
   return lines;
 }

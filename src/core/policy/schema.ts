@@ -346,6 +346,16 @@ const policyObject = z
        */
       callDirection: z.enum(["required", "if-known"]).default("if-known"),
       /**
+       * `required`: the request gives the external number or the extension
+       * (unless its purpose is the requester's own calls). `if-known` (ECS:
+       * the extension and the external number "if known", "Where possible,
+       * the names of all parties"): both may be left out where the request
+       * names the parties; the fulfillers then pick the call from its day and
+       * those names, never Callgate automatically. A request giving none of
+       * the three is refused.
+       */
+      callNumber: z.enum(["required", "if-known"]).default("required"),
+      /**
        * The most days a requester may give as a range (from one date to
        * another) when they do not know the call's day; 0 allows no range.
        * A day without a time, or a range, is capped by this, not by maxWindowHours.

@@ -10,7 +10,7 @@ import { formatDateTime } from "../format.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
 import type { CandidateView } from "../notify/notices.ts";
 import { maskPhoneNumber } from "../phone.ts";
-import { findPerson, peopleWithRoles, purposeById } from "../policy/access.ts";
+import { findPerson, peopleNamed, peopleWithRoles, purposeById } from "../policy/access.ts";
 import type { Policy } from "../policy/schema.ts";
 import { issuePlaybackGrant } from "../playback/issue-playback-grant.ts";
 import { isDisclosureRequest, releaseDisclosure } from "../disclosure/release-disclosure.ts";
@@ -20,7 +20,22 @@ import type { RequestWithDecisions } from "./load-request.ts";
 /** The most candidates a fulfiller is shown; more means the request is too vague. */
 export const MAX_CANDIDATES = 20;
 
-/** Catalogue entries that fit what the requester said about the call. */
+/**
+ * A request that says which call it was only by the names of its parties
+ * (`requesting.callNumber: if-known`): no number, no extension, not the
+ * requester's own calls. Such a call is always picked by a fulfiller.
+ */
+export function identifiedByPartiesOnly(policy: Policy, request: Pick<RequestWithDecisions, "purposeId" | "externalNumber" | "extension">): boolean {
+  return !request.externalNumber && !request.extension && !purposeById(policy, request.purposeId).ownCallsOnly;
+}
+
+/**
+ * Catalogue entries that fit what the requester said about the call. Where
+ * only the parties identify it, the calls of the staff they name (by the
+ * catalogue's member of staff or their extensions) come first; if none of
+ * those is in the window, every call in it is shown for the fulfiller to
+ * pick from.
+ */
 export async function findCandidates(db: Tx, policy: Policy, request: RequestWithDecisions): Promise<Recording[]> {
   const purpose = purposeById(policy, request.purposeId);
   const where: Prisma.RecordingWhereInput = {
@@ -35,7 +50,13 @@ export async function findCandidates(db: Tx, policy: Policy, request: RequestWit
     const requester = findPerson(policy, request.requesterEmail);
     where.OR = [{ staffEmail: request.requesterEmail }, { extension: { in: requester?.extensions ?? [] } }];
   }
-  return db.recording.findMany({ where, orderBy: { startedAt: "asc" }, take: MAX_CANDIDATES + 1 });
+  const search = (w: Prisma.RecordingWhereInput) => db.recording.findMany({ where: w, orderBy: { startedAt: "asc" }, take: MAX_CANDIDATES + 1 });
+  const named = identifiedByPartiesOnly(policy, request) ? peopleNamed(policy, request.parties) : [];
+  if (named.length > 0) {
+    const theirs = await search({ ...where, OR: [{ staffEmail: { in: named.map((p) => p.email) } }, { extension: { in: named.flatMap((p) => p.extensions) } }] });
+    if (theirs.length > 0) return theirs;
+  }
+  return search(where);
 }
 
 export function candidateView(policy: Policy, r: Recording): CandidateView {
@@ -70,17 +91,20 @@ export async function afterAuthorisation(tx: Tx, ctx: CoreContext, request: Requ
 
 /**
  * Matches the request to a recording: automatically when the policy allows it
- * and exactly one candidate fits, otherwise by asking the fulfillers.
+ * and exactly one candidate fits (and the request gave a number or an
+ * extension), otherwise by asking the fulfillers.
  */
 export async function beginFulfilment(tx: Tx, ctx: CoreContext, request: RequestWithDecisions, now: Date, extra: { decidedAt?: Date } = {}): Promise<void> {
   const candidates = await findCandidates(tx, ctx.policy, request);
-  if (ctx.policy.fulfilment.mode === "automatic" && candidates.length === 1) {
+  // A call known only by its day and the names of its parties is never matched by Callgate alone: names are not in the catalogue's details.
+  const byParties = identifiedByPartiesOnly(ctx.policy, request);
+  if (ctx.policy.fulfilment.mode === "automatic" && candidates.length === 1 && !byParties) {
     await completeFulfilment(tx, ctx, request, candidates[0]!, "system", now, extra);
     return;
   }
   await moveRequest(tx, request, { status: "AWAITING_FULFILMENT", ...extra });
   const fulfillers = peopleWithRoles(ctx.policy, ctx.policy.fulfilment.roles, request.siteId).filter((p) => p.email !== request.requesterEmail);
-  await appendAudit(tx, { at: now, actor: "system", action: "request.awaiting-fulfilment", subjectType: "request", subjectId: request.id, requestId: request.id, purposeId: request.purposeId, details: { candidates: Math.min(candidates.length, MAX_CANDIDATES), fulfillers: fulfillers.map((f) => f.email) } });
+  await appendAudit(tx, { at: now, actor: "system", action: "request.awaiting-fulfilment", subjectType: "request", subjectId: request.id, requestId: request.id, purposeId: request.purposeId, details: { candidates: Math.min(candidates.length, MAX_CANDIDATES), fulfillers: fulfillers.map((f) => f.email), ...(byParties ? { identifiedBy: "parties" } : {}) } });
   await enqueueNotices(tx, now, [
     ...fulfillers.map((f) => ({ to: f.email, kind: "fulfilment-needed" as const, requestId: request.id })),
     { to: "system", kind: "refresh-messages", requestId: request.id },

@@ -153,8 +153,10 @@ export interface PrepareOptions {
 /**
  * Every check a request must pass before it is written: the person may ask
  * for this purpose at this site; the call is in the past and within
- * retention; the window is narrow enough; the number parses; the reason is
- * long enough; someone other than the requester can give every approval.
+ * retention; the window is narrow enough; the number parses; something
+ * says which call it was (the number or extension, or where the policy takes
+ * them "if known", the parties); the reason is long enough; someone other
+ * than the requester can give every approval.
  * Throws the first problem, naming the form field.
  */
 export function prepareRequest(ctx: CoreContext, requester: Person, purpose: Purpose, input: ParsedRequestInput, options: PrepareOptions = {}): RequestDraft {
@@ -180,10 +182,14 @@ export function prepareRequest(ctx: CoreContext, requester: Person, purpose: Pur
   const number = input.number?.trim() ? normalisePhoneNumber(input.number, "number") : null;
   const extension = cleanText(input.extension ?? "") || null;
   if (extension && !/^[0-9*#]{1,10}$/.test(extension)) throw new AppError("INVALID_INPUT", "An extension is digits only, for example 201.", "extension");
-  if (!number && !extension && !purpose.ownCallsOnly) {
-    throw new AppError("INVALID_INPUT", "Give the external number or the extension, so the call can be found.", "number");
-  }
   const parties = cleanFreeText(input.parties ?? "", "parties") || null;
+  if (!number && !extension && !purpose.ownCallsOnly) {
+    if (policy.requesting.callNumber !== "if-known") throw new AppError("INVALID_INPUT", "Give the external number or the extension, so the call can be found.", "number");
+    // "If known" (ECS): the names of the parties may be all the requester has, but something must say which call it was.
+    if (!parties) {
+      throw new AppError("INVALID_INPUT", "Nothing in the request says which call it was: give the external number, the extension or the names of the people on the call (any one of them will do), so it can be found.", "number");
+    }
+  }
   const reason = cleanFreeText(input.reason, "reason");
   if (reason.length < purpose.minReasonLength) {
     throw new AppError("REASON_TOO_SHORT", `Please explain a little more: "${purpose.label}" needs a reason of at least ${purpose.minReasonLength} characters (you wrote ${reason.length}).`, "reason");

@@ -66,7 +66,7 @@ const TYPES: Record<string, string> = { recording: "The recording", "call-log": 
 
 export function requestFormView(options: RequestFormOptions): types.ModalView {
   const { purposes, sites, values } = options;
-  const { timeOptional, maxRangeDays } = options.callTime ?? { timeOptional: false, maxRangeDays: 0 };
+  const { timeOptional, maxRangeDays, numberIfKnown = false } = options.callTime ?? { timeOptional: false, maxRangeDays: 0 };
   const purpose = purposes.find((p) => p.id === values.purposeId) ?? purposes[0]!;
   const blocks: Block[] = [
     section("Tell us which call you need and why. Your request goes to the people the organisation's policy names to authorise it."),
@@ -83,9 +83,9 @@ export function requestFormView(options: RequestFormOptions): types.ModalView {
     input(FORM_BLOCKS.time, timeOptional ? "About what time? (if known)" : "About what time?", { type: "timepicker", action_id: VALUE_ACTION, ...(values.time ? { initial_time: values.time } : {}), placeholder: plain("For example 14:30", 150) }, { hint: timeOptional ? "The 24-hour clock, UK time. Leave it empty to search the whole day." : "The 24-hour clock, UK time.", optional: timeOptional }),
     input(FORM_BLOCKS.windowMinutes, "Search either side of that time", selectOf(WINDOW_CHOICES.map((m) => [String(m), `± ${m} minutes`] as const), String(values.windowMinutes ?? 30))),
     input(FORM_BLOCKS.direction, "Direction", selectOf(DIRECTIONS, values.direction, "Either"), { optional: true }),
-    input(FORM_BLOCKS.number, "External number", textInput(values.number, { max: 40, placeholder: "For example 01427 700700" }), { optional: true, hint: "As you would dial it. Give this or the extension." }),
+    input(FORM_BLOCKS.number, "External number", textInput(values.number, { max: 40, placeholder: "For example 01427 700700" }), { optional: true, hint: numberIfKnown ? "As you would dial it, if known. Give this, the extension or who was on the call." : "As you would dial it. Give this or the extension." }),
     input(FORM_BLOCKS.extension, "Extension", textInput(values.extension, { max: 20, placeholder: "For example 201" }), { optional: true }),
-    input(FORM_BLOCKS.parties, "Who was on the call", textInput(values.parties, { max: 500, placeholder: "Names, if you know them" }), { optional: true }),
+    input(FORM_BLOCKS.parties, "Who was on the call", textInput(values.parties, { max: 500, placeholder: numberIfKnown ? "The names of everyone on the call, where possible" : "Names, if you know them" }), { optional: true }),
   ];
   if (sites.length > 1) {
     blocks.push(input(FORM_BLOCKS.siteId, "Site", selectOf(sites.map((s) => [s.id, s.name] as const), values.siteId, "Choose the site"), { optional: true, hint: "The site the call was made to or from." }));

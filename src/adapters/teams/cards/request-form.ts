@@ -61,7 +61,7 @@ export const EXTENSION_PATTERN = "^[0-9*#]{1,10}$";
 
 export function requestFormCard(options: RequestFormOptions): Card {
   const { purposes, sites, staff, values, errors = {} } = options;
-  const { timeOptional, maxRangeDays } = options.callTime ?? { timeOptional: false, maxRangeDays: 0 };
+  const { timeOptional, maxRangeDays, numberIfKnown = false } = options.callTime ?? { timeOptional: false, maxRangeDays: 0 };
   const purpose = purposes.find((p) => p.id === values.purposeId) ?? purposes[0]!;
   const err = (field: keyof RequestFormValues): Element[] => (errors[field] ? [attention(errors[field]!, `${field}Error`)] : []);
   const body: Element[] = [
@@ -85,11 +85,11 @@ export function requestFormCard(options: RequestFormOptions): Card {
     choiceSet("windowMinutes", "Search either side of that time", WINDOW_CHOICES.map((m) => [m, `± ${m} minutes`] as const), values.windowMinutes ?? "30", { required: true }),
     ...err("windowMinutes"),
     choiceSet("direction", "Direction", DIRECTIONS, values.direction, { placeholder: "Either" }),
-    textInput("number", "External number (give this or the extension)", values.number, { max: 40, placeholder: "For example 01427 700700", regex: NUMBER_PATTERN, error: "Give the number as you would dial it, for example 01427 700700." }),
+    textInput("number", numberIfKnown ? "External number, if known (give this, the extension or who was on the call)" : "External number (give this or the extension)", values.number, { max: 40, placeholder: "For example 01427 700700", regex: NUMBER_PATTERN, error: "Give the number as you would dial it, for example 01427 700700." }),
     ...err("number"),
     textInput("extension", "Extension", values.extension, { max: 20, placeholder: "For example 201", regex: EXTENSION_PATTERN, error: "An extension is digits only, for example 201." }),
     ...err("extension"),
-    textInput("parties", "Who was on the call", values.parties, { max: 500, placeholder: "Names, if you know them" }),
+    textInput("parties", "Who was on the call", values.parties, { max: 500, placeholder: numberIfKnown ? "The names of everyone on the call, where possible" : "Names, if you know them" }),
   ];
   if (sites.length > 1) {
     body.push(choiceSet("siteId", "Site the call was made to or from", sites.map((s) => [s.id, s.name] as const), values.siteId, { placeholder: "Choose the site" }), ...err("siteId"));
