@@ -47,6 +47,7 @@ export function covertAuthoriseInput(actorEmail: string, opts: CovertAuthoriseOp
 export const COVERT_AUTHORISE_FORM: FormSpec = {
   command: "covert authorise",
   title: "Authorise covert monitoring",
+  shortTitle: "Covert monitoring",
   submit: "Authorise",
   intro: "Only where the policy allows it, and only for an investigation: name an open one (HOLD-…) or a new one. The staff monitored are not told.",
   fields: [

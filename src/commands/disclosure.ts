@@ -82,6 +82,7 @@ const RELEASE_CHOICES = [
 export const DISCLOSURE_NEW_FORM: FormSpec = {
   command: "disclosure new",
   title: "Record a disclosure request",
+  shortTitle: "Record a disclosure",
   submit: "Record request",
   intro: "A third party (the police, HMRC, an insurer) asks for a call recording. It goes to the policy's disclosure authorisers; once authorised and found, the filled disclosure form comes to you by direct message.",
   fields: [

@@ -55,6 +55,8 @@ export interface FormSpec {
   /** The console words that open it, e.g. "sar open". */
   command: string;
   title: string;
+  /** The title where room is short (a Slack modal's title takes 24 characters); `title` when it fits. */
+  shortTitle?: string;
   /** The submit button, e.g. "Open request". */
   submit: string;
   intro: string;

@@ -45,10 +45,11 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 export const SAR_OPEN_FORM: FormSpec = {
   command: "sar open",
   title: "Open a subject access request",
+  shortTitle: "Subject access request",
   submit: "Open request",
   intro: "Callgate finds the subject's calls within retention and holds them until the request is closed. The deadline follows the ICO's rules from the day it was received.",
   fields: [
-    { key: "name", kind: "text", label: "Data subject's name", help: "the data subject's name", flag: "--name", required: true, max: 200, coreFields: ["subjectName"], placeholder: "For example Jo Bloggs" },
+    { key: "name", kind: "text", label: "Data subject's name", help: "the data subject's name", flag: "--name", required: true, missing: "Give the data subject's name.", max: 200, coreFields: ["subjectName"], placeholder: "For example Jo Bloggs" },
     { key: "number", kind: "list", label: "Their phone numbers", help: "a phone number the subject uses, in quotes", flag: "--number", required: true, max: 40, missing: "Give at least one phone number the subject uses.", coreFields: ["numbers"], placeholder: "One per line, for example 020 7946 0001" },
     { key: "received", kind: "date", label: "Date received", help: "the day the request was received, e.g. 20/11/2026", flag: "--received", required: true, missing: "Give the day the request was received.", coreFields: ["receivedOn"] },
     { key: "identity", kind: "text", label: "How identity was verified", help: "how identity was verified; leave out while still waiting for proof", flag: "--identity", required: false, coreFields: ["identityVerification"], placeholder: "For example passport seen in person" },

@@ -89,6 +89,21 @@ class Checker {
         }
         break;
       }
+      case "checkboxes":
+      case "radio_buttons": {
+        // Their options may be mrkdwn; at most 10.
+        const options = el.options;
+        if (!Array.isArray(options) || options.length === 0 || options.length > 10) {
+          this.fail(`${path}/options`, "must have 1 to 10 options");
+          break;
+        }
+        options.forEach((o, i) => {
+          if (!isObj(o)) return this.fail(`${path}/options/${i}`, "must be an option object");
+          this.text(`${path}/options/${i}/text`, o.text, 75);
+          if (typeof o.value !== "string" || o.value.length === 0 || o.value.length > 150) this.fail(`${path}/options/${i}/value`, "must be 1 to 150 characters");
+        });
+        break;
+      }
       case "plain_text_input": {
         const max = el.max_length;
         if (max !== undefined && (typeof max !== "number" || max < 1 || max > 3000)) this.fail(`${path}/max_length`, "must be 1 to 3000");

@@ -78,7 +78,7 @@ export function messageActionPayload(fake: FakeSlack, user: string, message: Fak
   };
 }
 
-/** Values a person enters, by block id: a string for text, date, time and selects (the option's value), or a user id. */
+/** Values a person enters, by block id: a string for text, date, time and selects (the option's value), a user id, or the ticked checkboxes' values (comma-separated; "" for none). */
 export type FormInput = Record<string, string | undefined>;
 
 /** view.state.values as Slack builds it from a modal's inputs, initial values included. */
@@ -103,6 +103,16 @@ export function stateValues(view: Json, input: FormInput): Record<string, Record
       case "users_select":
         state.selected_user = given ?? el.initial_user ?? null;
         break;
+      case "checkboxes": {
+        // A checkbox ticked is given as its option's value; untouched, the initial ticks stand.
+        if (given === undefined) state.selected_options = el.initial_options ?? [];
+        else {
+          const ticked = (el.options as Json[]).filter((o) => given.split(",").includes(String(o.value)));
+          if (given !== "" && ticked.length === 0) throw new Error(`the "${blockId}" checkboxes offer no option "${given}"`);
+          state.selected_options = ticked;
+        }
+        break;
+      }
       case "static_select": {
         if (given === undefined) state.selected_option = el.initial_option ?? null;
         else {

@@ -4,8 +4,9 @@
  * the person who submitted it (the core checks their role). Problems come
  * back beside their field and Slack keeps every value; success closes the
  * form and the answer goes to the person's DM, as a typed command's would.
+ * A submission naming no known form (private_metadata) runs nothing and
+ * says so in the modal.
  */
-import { AppError } from "../../../core/errors.ts";
 import { DPO_FORMS } from "../../../commands/index.ts";
 import { runForm } from "../../../commands/form.ts";
 import { consoleActor, postConsoleReply } from "../console-dm.ts";
@@ -14,7 +15,7 @@ import { friendlyMessage } from "../friendly-errors.ts";
 import { VIEWS } from "../ids.ts";
 import { errorReference } from "../middleware.ts";
 import { parsePayload, viewSubmission } from "../payloads.ts";
-import { dpoFormErrors, dpoFormValues } from "../render/dpo-form.ts";
+import { dpoFormErrors, dpoFormOutOfDateView, dpoFormValues } from "../render/dpo-form.ts";
 
 export const dpoFormSubmitted: ListenerRegistration = {
   kind: "view",
@@ -23,7 +24,12 @@ export const dpoFormSubmitted: ListenerRegistration = {
     app.view(VIEWS.dpoForm, async ({ ack, body }) => {
       const submission = parsePayload(viewSubmission, body);
       const form = DPO_FORMS.get(submission.view.private_metadata ?? "");
-      if (!form) throw new AppError("INVALID_INPUT", "This form is out of date. Type the command again to open a new one.");
+      if (!form) {
+        // A modal must be answered (or Slack shows a time-out), and there is no field to put this beside.
+        deps.logger.info("a DPO form was submitted that names no known form");
+        await ack({ response_action: "update", view: dpoFormOutOfDateView() });
+        return;
+      }
       let reply;
       try {
         const session = { ctx: deps.ctx, actorEmail: await consoleActor(deps, submission.user.id), publicUrl: deps.publicUrl };

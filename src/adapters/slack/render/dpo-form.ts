@@ -9,7 +9,15 @@ import type { types } from "@slack/bolt";
 import type { FieldSpec, FormSpec, RawValues } from "../../../commands/form.ts";
 import type { InputState } from "../payloads.ts";
 import { VIEWS } from "../ids.ts";
-import { option, plain, section, escapeMrkdwn, type Block } from "./blocks.ts";
+import { LIMITS, option, plain, section, escapeMrkdwn, type Block } from "./blocks.ts";
+
+/** Said when a submission names no form Callgate knows (an old modal, or a forged one). */
+export const FORM_OUT_OF_DATE = "This form is out of date. Type the command again to open a new one.";
+
+/** What replaces a modal whose form is not known: nothing was run. */
+export function dpoFormOutOfDateView(): types.ModalView {
+  return { type: "modal", title: plain("Nothing was changed", LIMITS.modalTitle), close: plain("Close", LIMITS.modalTitle), blocks: [section(escapeMrkdwn(FORM_OUT_OF_DATE))] };
+}
 
 /** Every input's action id (the block id says which field it is). */
 export const FIELD_ACTION = "value";
@@ -19,9 +27,9 @@ export function dpoFormView(form: FormSpec): types.ModalView {
     type: "modal",
     callback_id: VIEWS.dpoForm,
     private_metadata: form.command,
-    title: plain(form.title, 24),
-    submit: plain(form.submit, 24),
-    close: plain("Cancel", 24),
+    title: plain(form.shortTitle ?? form.title, LIMITS.modalTitle),
+    submit: plain(form.submit, LIMITS.modalTitle),
+    close: plain("Cancel", LIMITS.modalTitle),
     blocks: [section(escapeMrkdwn(form.intro)), ...form.fields.map(fieldBlock)],
   };
 }
