@@ -8,7 +8,7 @@ import { formatDuration } from "./duration.ts";
 import { calendarText } from "../calendar.ts";
 import { reviewDue } from "./review-policy.ts";
 import { authorisersFor, filledSlots, holdsRole, mayRequest } from "./access.ts";
-import type { ApprovalSlot, Person, Policy, Purpose } from "./schema.ts";
+import { DISCLOSURE_PURPOSE_ID, type ApprovalSlot, type Person, type Policy, type Purpose } from "./schema.ts";
 
 const NATION_NAMES: Record<Policy["organisation"]["nation"], string> = {
   "england-and-wales": "England and Wales",
@@ -341,9 +341,15 @@ function subjectAccessExtras(policy: Policy, say: Explainer): string[] {
 }
 
 function disclosureExtras(policy: Policy): string[] {
-  return policy.disclosure.recorderMayAuthorise
-    ? [wrap("The person who records an outside party's request (the police, HMRC) may also decide it, and the record says so; never when the request comes from someone in the organisation.", 2)]
-    : [];
+  const lines: string[] = [];
+  const note = policy.internalPurposes.find((p) => p.id === DISCLOSURE_PURPOSE_ID)?.approvalNote;
+  if (policy.disclosure.assessUnder && note) {
+    lines.push(wrap(`A third party's request is assessed under the ${policy.disclosure.assessUnder.replace(/^the\s+/i, "")}: each authorisation must carry a note of that assessment (at least ${plural(note.minLength, "character")}), kept with the decision and in the audit log.`, 2));
+  }
+  if (policy.disclosure.recorderMayAuthorise) {
+    lines.push(wrap("The person who records an outside party's request (the police, HMRC) may also decide it, and the record says so; never when the request comes from someone in the organisation.", 2));
+  }
+  return lines;
 }
 
 function complianceExtras(policy: Policy, say: Explainer): string[] {

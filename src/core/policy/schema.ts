@@ -428,6 +428,13 @@ const policyObject = z
       /** Who may receive recordings, as the policy lists them (entries with a category, or plain sentences). */
       permittedRecipients: z.array(permittedRecipientSchema).default([]),
       /**
+       * The organisation's own policy a third party's request is assessed
+       * under (LIFE §8: "the school's Third Party Request for Information
+       * policy"). Every authorisation of a disclosure then carries a note of
+       * that assessment (the disclosure purpose's approvalNote).
+       */
+      assessUnder: z.string().trim().min(1).max(200).optional(),
+      /**
        * The person who records an outside party's request (the police, HMRC)
        * may also decide it: a small organisation whose sole DPO or data
        * controller both records and authorises. Never when the request comes
@@ -511,11 +518,17 @@ function disclosurePurpose(policy: z.output<typeof policyObject>): Purpose {
     ownCallsOnly: false,
     authorisation: "approvals",
     approvals: [{ anyOf: policy.disclosure.authoriserRoles }],
+    ...(policy.disclosure.assessUnder ? { approvalNote: disclosureAssessmentNote(policy.disclosure.assessUnder) } : {}),
     concernsStaffMember: "none",
     consent: "none",
     requestTypes: ["recording"],
     internal: true,
   };
+}
+
+/** The note each disclosure authorisation carries where the policy names the policy requests are assessed under. */
+function disclosureAssessmentNote(assessUnder: string): { prompt: string; minLength: number } {
+  return { prompt: `Record your assessment of the request under the ${assessUnder.replace(/^the\s+/i, "")}: how does it meet that policy?`, minLength: 20 };
 }
 
 /** Every role, site and person a policy names must be defined in it, once. */
