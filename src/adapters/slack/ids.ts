@@ -43,6 +43,8 @@ export const ACTIONS = {
 export const VIEWS = {
   requestForm: "request-recording-form",
   denyReason: "deny-reason-form",
+  /** Approve where the purpose asks every approval for a note (purpose.approvalNote). */
+  approveNote: "approve-note-form",
   moreTimeReason: "more-time-form",
   refuseExtensionReason: "refuse-extension-form",
   revokeReason: "revoke-access-form",

@@ -35,3 +35,8 @@ export function approvalNoteOf(decision: Pick<DecisionView, "note" | "outcome">)
 export function approvalNoteHint(note: { prompt: string; minLength: number }): string {
   return `The requester, the other authorisers and the audit log will see your note (at least ${note.minLength} characters).`;
 }
+
+/** On an authoriser's message: "Approving asks for a note: Record the Data Controller's agreement." */
+export function approvalNoteAsk(note: { prompt: string }): string {
+  return `Approving asks for a note: ${note.prompt}${/[.?!:]$/.test(note.prompt) ? "" : "."}`;
+}

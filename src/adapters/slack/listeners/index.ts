@@ -5,6 +5,7 @@
 import type { ListenerRegistration } from "../deps.ts";
 import { appHomeOpenedListener } from "./app-home-opened.ts";
 import { approveClicked } from "./approve-clicked.ts";
+import { approveNoteSubmitted } from "./approve-note-submitted.ts";
 import { auditCommand } from "./audit-command.ts";
 import { consoleActionClicked } from "./console-action.ts";
 import { consentGiven, consentRefused } from "./consent-answered.ts";
@@ -35,6 +36,7 @@ export const LISTENERS: readonly ListenerRegistration[] = [
   requestFormSubmitted,
   dpoFormSubmitted,
   approveClicked,
+  approveNoteSubmitted,
   denyClicked,
   denyReasonSubmitted,
   consentGiven,

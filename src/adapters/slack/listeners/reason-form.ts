@@ -17,7 +17,7 @@ import { acknowledge, type ListenerRegistration, type SlackDeps } from "../deps.
 import { friendlyMessage, isUserFacing } from "../friendly-errors.ts";
 import { errorReference } from "../middleware.ts";
 import { blockAction, firstAction, parsePayload, viewSubmission } from "../payloads.ts";
-import { REASON_BLOCK, reasonFormView, type ReasonForm } from "../render/reason-form.ts";
+import { reasonFieldOf, reasonFormView, type ReasonForm } from "../render/reason-form.ts";
 import { refusalView, VALUE_ACTION } from "../render/request-form.ts";
 
 const metadata = z.object({ subjectId: z.string().min(1).max(100) });
@@ -31,12 +31,20 @@ export function opensReasonForm(actionId: string, form: ReasonForm): ListenerReg
       app.action(actionId, async ({ ack, body }) => {
         await acknowledge(ack);
         const payload = parsePayload(blockAction, body);
-        const subjectId = firstAction(payload).value;
-        if (!payload.trigger_id || !subjectId) throw new AppError("INVALID_INPUT", "Slack did not say what this button is about. Please try again.");
-        await deps.client.views.open({ trigger_id: payload.trigger_id, view: reasonFormView(form, { subjectId }) });
+        await openReasonForm(deps, payload, form);
       });
     },
   };
+}
+
+/**
+ * Opens `form` about the clicked button's value (a request or extension id).
+ * @param shown the label, intro and hint for this opening, where they depend on the subject.
+ */
+export async function openReasonForm(deps: SlackDeps, payload: z.output<typeof blockAction>, form: ReasonForm, shown?: Parameters<typeof reasonFormView>[2]): Promise<void> {
+  const subjectId = firstAction(payload).value;
+  if (!payload.trigger_id || !subjectId) throw new AppError("INVALID_INPUT", "Slack did not say what this button is about. Please try again.");
+  await deps.client.views.open({ trigger_id: payload.trigger_id, view: reasonFormView(form, { subjectId }, shown) });
 }
 
 /** What a submitted reason form hands to its core command. */
@@ -45,6 +53,7 @@ export interface ReasonSubmission {
   subjectId: string;
   /** The policy person who submitted it. */
   email: string;
+  /** What they typed in the form's one field (a reason, or an approval's note). */
   reason: string;
 }
 
@@ -64,23 +73,24 @@ export function submitsReasonForm(
     kind: "view",
     id: form.callbackId,
     register(app, deps) {
+      const field = reasonFieldOf(form);
       app.view(form.callbackId, async ({ ack, body }) => {
         const submission = parsePayload(viewSubmission, body);
         try {
           const { subjectId } = parseMetadata(submission.view.private_metadata, form);
           const person = await deps.directory.personFor(submission.user.id);
-          const reason = submission.view.state.values[REASON_BLOCK]?.[VALUE_ACTION]?.value ?? "";
+          const reason = submission.view.state.values[field]?.[VALUE_ACTION]?.value ?? "";
           const next = await handler.act(deps, { subjectId, email: person.email, reason });
           await ack(next ? { response_action: "update", view: next } : undefined);
         } catch (error) {
-          if (isAppError(error) && error.field === REASON_BLOCK) {
-            await ack({ response_action: "errors", errors: { [REASON_BLOCK]: error.message } });
+          if (isAppError(error) && error.field === field) {
+            await ack({ response_action: "errors", errors: { [field]: error.message } });
           } else if (isUserFacing(error)) {
             await ack({ response_action: "update", view: refusalView(form.refusedTitle, friendlyMessage(error, "")) });
           } else {
             const reference = errorReference();
             deps.logger.error({ err: error, reference }, handler.failure);
-            await ack({ response_action: "errors", errors: { [REASON_BLOCK]: friendlyMessage(error, reference) } });
+            await ack({ response_action: "errors", errors: { [field]: friendlyMessage(error, reference) } });
           }
         }
       });

@@ -6,6 +6,7 @@
  * button lets an authoriser end the requester's access.
  */
 import type { RequestView } from "../../../core/requests/request-view.ts";
+import { approvalNoteAsk } from "../../../core/notify/request-wording.ts";
 import { ACTIONS } from "../ids.ts";
 import { actions, button, context, escapeMrkdwn, header, message, plain, section, type Block, type SlackMessage } from "./blocks.ts";
 import { decisionLines, progressLine, requestFacts } from "./request-facts.ts";
@@ -32,7 +33,8 @@ export function approvalMessage(request: RequestView, options: { viewerEmail?: s
         button({ actionId: ACTIONS.deny, text: "Deny", value: request.id, style: "danger" }),
       ]),
     );
-    blocks.push(context("Only approve if the reason justifies listening to this call. Your decision is recorded in the audit log."));
+    const note = request.approvalNote ? ` ${escapeMrkdwn(approvalNoteAsk(request.approvalNote))}` : "";
+    blocks.push(context(`Only approve if the reason justifies listening to this call. Your decision is recorded in the audit log.${note}`));
   } else if (pending && mine) {
     blocks.push(context(`You ${mine.outcome === "APPROVED" ? "approved" : "denied"} this on ${escapeMrkdwn(mine.atText)}. Waiting for the other approvals.`));
   } else if (request.status === "FULFILLED" && request.type === "recording") {

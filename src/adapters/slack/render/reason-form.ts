@@ -1,7 +1,9 @@
 /**
  * The small modal for anything that needs a reason before the core acts:
  * denying a request, refusing more time, revoking access, asking for more
- * time. One renderer, one entry per use; what the reason is about (a
+ * time, and approving where the purpose asks every approval for a note
+ * (purpose.approvalNote: the note is the field, the policy's prompt its
+ * label). One renderer, one entry per use; what the reason is about (a
  * request or an extension id) travels in private_metadata as JSON.
  */
 import type { types } from "@slack/bolt";
@@ -27,6 +29,8 @@ export interface ReasonForm {
   refusedTitle: string;
   /** What to do when the form has lost track of its subject. */
   startAgain: string;
+  /** The input's block id: the core's field it fills ("reason" unless said). */
+  field?: string;
 }
 
 export const REASON_FORMS = {
@@ -66,14 +70,33 @@ export const REASON_FORMS = {
     refusedTitle: "Not sent",
     startAgain: "Please click Ask for more time on the message again.",
   },
+  approveWithNote: {
+    callbackId: VIEWS.approveNote,
+    title: "Approve the request",
+    submit: "Approve",
+    intro: "This purpose needs a note with every approval.",
+    label: "Note with your approval",
+    refusedTitle: "Not approved",
+    startAgain: "Please click Approve on the message again.",
+    field: "note",
+  },
 } as const satisfies Record<string, ReasonForm>;
+
+/** The block id of a form's one input: the core's field, so its errors land beside it. */
+export function reasonFieldOf(form: ReasonForm): string {
+  return form.field ?? REASON_BLOCK;
+}
 
 /** What a reason form is about: a request id, or an extension id. */
 export interface ReasonFormMetadata {
   subjectId: string;
 }
 
-export function reasonFormView(form: ReasonForm, metadata: ReasonFormMetadata): types.ModalView {
+/**
+ * @param shown what this one opening says, where it depends on the subject:
+ *   the policy's prompt as the label, who will see the text, how long it must be.
+ */
+export function reasonFormView(form: ReasonForm, metadata: ReasonFormMetadata, shown: { label?: string; intro?: string; hint?: string } = {}): types.ModalView {
   return {
     type: "modal",
     callback_id: form.callbackId,
@@ -82,12 +105,13 @@ export function reasonFormView(form: ReasonForm, metadata: ReasonFormMetadata): 
     submit: plain(form.submit, LIMITS.modalTitle),
     close: plain("Cancel", LIMITS.modalTitle),
     blocks: [
-      section(form.intro),
+      section(shown.intro ? escapeMrkdwn(shown.intro) : form.intro),
       {
         type: "input",
-        block_id: REASON_BLOCK,
-        label: plain(form.label, 2000),
+        block_id: reasonFieldOf(form),
+        label: plain(shown.label ?? form.label, 2000),
         element: { type: "plain_text_input", action_id: VALUE_ACTION, multiline: true, max_length: REASON_MAX },
+        ...(shown.hint ? { hint: plain(shown.hint, 2000) } : {}),
       },
     ],
   };

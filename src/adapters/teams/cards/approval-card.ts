@@ -4,8 +4,12 @@
  * decided, or the request has left PENDING_APPROVAL, the buttons go and the
  * card says who decided, when and what; once the recording is delivered it
  * offers Revoke access (with a reason), as Slack does. Its refresh asks Callgate for the
- * current card whenever the authoriser looks at it.
+ * current card whenever the authoriser looks at it. Where the purpose asks
+ * every approval for a note (purpose.approvalNote), Approve opens a panel
+ * with the note's field, labelled with the policy's prompt; a note the core
+ * refuses comes back in that panel, beside the field, with what was typed.
  */
+import { approvalNoteAsk, approvalNoteHint } from "../../../core/notify/request-wording.ts";
 import type { RequestView } from "../../../core/requests/request-view.ts";
 import { VERBS } from "../ids.ts";
 import { attention, card, execute, heading, showCard, subtle, text, refresh, type Card, type Element } from "./elements.ts";
@@ -16,8 +20,14 @@ import { decisionLines, progressLine, requestFacts } from "./request-facts.ts";
 export const DENY_REASON_INPUT = "reason";
 /** The Revoke access panel's reason input id. */
 export const REVOKE_REASON_INPUT = "reason";
+/** The Approve panel's note input id, where the purpose asks for one; the core's AppError.field. */
+export const APPROVAL_NOTE_INPUT = "note";
 
-export function approvalCard(request: RequestView, options: { viewer: Viewer; reminder?: boolean; notice?: "approval-needed" | "approval-reminder"; errors?: { reason?: string } }): Card {
+/**
+ * @param options.errors a refused note, drawn beside its field.
+ * @param options.values what the authoriser typed, kept when the card comes back with an error.
+ */
+export function approvalCard(request: RequestView, options: { viewer: Viewer; reminder?: boolean; notice?: "approval-needed" | "approval-reminder"; errors?: { reason?: string; note?: string }; values?: { note?: string } }): Card {
   const pending = request.status === "PENDING_APPROVAL";
   const mine = options.viewer.email ? request.decisions.find((d) => d.email === options.viewer.email) : undefined;
   const title = pending ? `${options.reminder ? "Reminder: " : ""}${request.reference} needs your decision` : `${request.reference}: ${request.statusText}`;
@@ -44,8 +54,9 @@ export function approvalCard(request: RequestView, options: { viewer: Viewer; re
       } as Element,
       ...(options.errors?.reason ? [attention(options.errors.reason)] : []),
     ], { actions: [execute("Deny the request", VERBS.deny, data, "destructive")] });
-    actions.push(execute("Approve", VERBS.approve, data, "positive"), showCard("Deny", denyCard, "destructive"));
-    body.push(subtle("Only approve if the reason justifies listening to this call. Your decision is recorded in the audit log."));
+    actions.push(request.approvalNote ? showCard("Approve", approveWithNoteCard(request, request.approvalNote, data, options), "positive") : execute("Approve", VERBS.approve, data, "positive"), showCard("Deny", denyCard, "destructive"));
+    body.push(subtle(`Only approve if the reason justifies listening to this call. Your decision is recorded in the audit log.${request.approvalNote ? ` ${approvalNoteAsk(request.approvalNote)}` : ""}`));
+    if (options.errors?.note) body.push(attention("Your approval was not recorded: open Approve to change your note.", "noteRefused"));
   } else if (pending && mine) {
     body.push(subtle(`You ${mine.outcome === "APPROVED" ? "approved" : "denied"} this on ${mine.atText}. Waiting for the other approvals.`));
   } else if (request.status === "FULFILLED" && request.type === "recording") {
@@ -59,4 +70,25 @@ export function approvalCard(request: RequestView, options: { viewer: Viewer; re
   }
   const fallbackText = pending ? `${request.requester.name} asks to access a call recording (${request.reference}). Please approve or deny.` : `${request.reference}: ${request.statusText}.`;
   return card(body, { actions, fallbackText, ...(options.viewer.userId ? { refresh: refresh(VERBS.refresh, data, [options.viewer.userId]) } : {}) });
+}
+
+/** The Approve panel where every approval carries a note: the policy's prompt as the field's label. */
+function approveWithNoteCard(request: RequestView, note: { prompt: string; minLength: number }, data: Record<string, unknown>, options: { errors?: { note?: string }; values?: { note?: string } }): Card {
+  return card(
+    [
+      text(`“${request.purposeLabel}” needs a note with every approval. ${approvalNoteHint(note)}`),
+      {
+        type: "Input.Text",
+        id: APPROVAL_NOTE_INPUT,
+        label: note.prompt,
+        isMultiline: true,
+        isRequired: true,
+        maxLength: 2000,
+        errorMessage: `Please write the note (at least ${note.minLength} characters).`,
+        ...(options.values?.note ? { value: options.values.note.slice(0, 2000) } : {}),
+      } as Element,
+      ...(options.errors?.note ? [attention(options.errors.note, "noteError")] : []),
+    ],
+    { actions: [execute("Approve the request", VERBS.approve, data, "positive")] },
+  );
 }

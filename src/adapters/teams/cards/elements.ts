@@ -63,7 +63,7 @@ export function openUrl(title: string, url: string): IOpenUrlAction {
   return { type: "Action.OpenUrl", title, url, style: "positive" } as IOpenUrlAction;
 }
 
-export function showCard(title: string, inner: Card, style?: "destructive"): IShowCardAction {
+export function showCard(title: string, inner: Card, style?: "positive" | "destructive"): IShowCardAction {
   return { type: "Action.ShowCard", title, card: inner, ...(style ? { style } : {}) } as IShowCardAction;
 }
 
