@@ -67,7 +67,8 @@ describe("callgate policy", () => {
     const result = await callgate("policy", "explain", "policies/ecs.yml");
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^Call recording policy for ECS UK Ltd\n/);
-    expect(result.stdout).toContain("Needs 2 approvals, each from a different person:");
+    expect(result.stdout).toContain("Needs 1 approval:");
+    expect(result.stdout).toContain("never matched by Callgate alone");
   });
 
   it("explain refuses a missing file with code 2", async () => {

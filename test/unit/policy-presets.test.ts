@@ -206,15 +206,15 @@ describe("Oxford Open Learning Trust (seed 003)", () => {
 describe("ECS (seed 004)", () => {
   const policy = () => presets.ecs;
 
-  it("needs two different people, a Company Director and the Data Controller, for disciplinary requests", () => {
+  it("releases a disciplinary request on the written agreement of the Data Controller or of a Company Director, one approval with a note", () => {
     const ecs = policy();
     const disciplinary = purposeById(ecs, "disciplinary");
-    const [director1, director2] = withRole(ecs, "director");
+    const [director1] = withRole(ecs, "director");
     const controller = withRole(ecs, "data-controller")[0]!;
-    expect(disciplinary.approvals).toHaveLength(2);
-    expect(filledSlots(ecs, disciplinary.approvals, [director1!, director2!])).toBe(1);
+    expect(disciplinary.approvals.map((s) => s.anyOf)).toEqual([["data-controller", "director"]]);
+    expect(filledSlots(ecs, disciplinary.approvals, [director1!])).toBe(1);
     expect(filledSlots(ecs, disciplinary.approvals, [controller])).toBe(1);
-    expect(filledSlots(ecs, disciplinary.approvals, [director1!, controller])).toBe(2);
+    expect(disciplinary.approvalNote?.prompt).toMatch(/written agreement.*consulted the Data Controller/);
   });
 
   it("has every other purpose authorised by a Company Director alone", () => {
@@ -223,11 +223,12 @@ describe("ECS (seed 004)", () => {
     for (const purpose of others) expect(purpose.approvals.map((s) => s.anyOf)).toEqual([["director"]]);
   });
 
-  it("asks every requester for a reason and the names of the parties", () => {
+  it("asks every requester for the valid reason and the nature of the call, with the number and extension if known", () => {
     for (const purpose of policy().purposes) {
-      expect(purpose.reasonPrompt).toMatch(/names of all parties/);
+      expect(purpose.reasonPrompt).toMatch(/nature of the call/);
       expect(purpose.minReasonLength).toBeGreaterThanOrEqual(40);
     }
+    expect(policy().requesting).toMatchObject({ callTime: "if-known", callNumber: "if-known" });
   });
 
   it("sends DSARs to the published mailbox and police requests to the Data Controller", () => {

@@ -65,11 +65,12 @@ export function explainPolicy(policy: Policy): string {
   out.push("", "Finding the recording");
   out.push(...say.from("fulfilment"));
   const fulfillers = say.holdersOf(policy.fulfilment.roles);
+  const details = policy.requesting.callNumber === "if-known" ? "time, number, extension, and the people the request names" : "time, number, extension";
   out.push(
     wrap(
       policy.fulfilment.mode === "automatic"
-        ? `Once a request is authorised, Callgate matches the recording itself when exactly one call fits the details given. When none or several fit, ${fulfillers} picks the right one from the call details (time, number, extension), without listening to it.`
-        : `Once a request is authorised, ${fulfillers} always picks the recording from the call details (time, number, extension), without listening to it.`,
+        ? `Once a request is authorised, Callgate matches the recording itself when exactly one call fits the details given. When none or several fit, ${fulfillers} picks the right one from the call details (${details}), without listening to it.`
+        : `Once a request is authorised, ${fulfillers} always picks the recording from the call details (${details}), without listening to it.`,
       2,
     ),
   );
