@@ -60,8 +60,10 @@ export const FORM_BUTTONS: ReadonlyArray<readonly [command: string, label: strin
 export function dpoHelp(program: Command, area?: string): ConsoleReply {
   const areas = program.commands.filter((c) => c.name() !== "help" && !(c as Command & { _hidden?: boolean })._hidden);
   const shown = area ? areas.filter((c) => c.name() === area || c.aliases().includes(area)) : areas;
+  const forms = FORM_BUTTONS.filter(([command]) => !area || command.startsWith(`${area} `));
   const blocks: ReplyBlock[] = [];
   if (!area) blocks.push(text("Type a command after /recording-dpo in Slack or dpo in Teams (the same words in both). The commands marked (form) open a form when typed alone."));
+  else for (const [command] of forms) blocks.push(text(`Typed alone, ${command} opens a form to fill in.`));
   for (const group of shown.length ? shown : areas) {
     const subs = group.commands.filter((c) => c.name() !== "help");
     blocks.push(text(`${group.name()}: ${group.description()}`));
@@ -69,7 +71,6 @@ export function dpoHelp(program: Command, area?: string): ConsoleReply {
     blocks.push(list(entries));
   }
   blocks.push(note("Every command is checked against the organisation's policy and recorded in the audit log. Buttons on a reply run the next step as whoever clicks."));
-  const forms = FORM_BUTTONS.filter(([command]) => !area || command.startsWith(`${area} `));
   const actions: ReplyAction[] = forms.map(([command, label]) => ({ label, command }));
   return { title: area && shown.length ? `DPO commands: ${shown[0]!.name()}` : "Callgate DPO commands", blocks, actions };
 }

@@ -6,8 +6,11 @@
  * message size even filled to every field's limit. Values and errors go both
  * ways by field key.
  */
+import { Command } from "commander";
 import { describe, expect, it } from "vitest";
-import { DPO_FORMS } from "../../src/commands/index.ts";
+import type { CoreContext } from "../../src/core/context.ts";
+import { CONSOLE_MODULES, DPO_FORMS } from "../../src/commands/index.ts";
+import { dpoHelp, FORM_BUTTONS } from "../../src/commands/help.ts";
 import type { FieldSpec, FormSpec } from "../../src/commands/form.ts";
 import { validateFields } from "../../src/commands/form.ts";
 import { LIMITS } from "../../src/adapters/slack/render/blocks.ts";
@@ -16,6 +19,7 @@ import { dpoFormCard } from "../../src/adapters/teams/cards/dpo-form.ts";
 import { CARD_BUDGET, sizeOf } from "../../src/adapters/teams/cards/console-reply.ts";
 import { VERBS } from "../../src/adapters/teams/ids.ts";
 import { viewProblems } from "../support/fake-slack/block-kit-rules.ts";
+import { P, testPolicy } from "../support/test-policy.ts";
 
 type Json = Record<string, any>;
 
@@ -210,5 +214,26 @@ describe("a DPO form as an Adaptive Card for Teams", () => {
     const card = dpoFormCard(DPO_FORMS.get("sar open")!) as unknown as Json;
     (card.body as Json[])[2]!.isMultiLine = true;
     expect(cardProblems(card)).toEqual([expect.stringContaining("Input.Text has no property isMultiLine")]);
+  });
+});
+
+describe("the forms in `dpo help`", () => {
+  it("offers a button for every form, and no other", () => {
+    expect(FORM_BUTTONS.map(([command]) => command)).toEqual([...DPO_FORMS.keys()]);
+  });
+
+  it("says a form command typed alone opens its form, in the whole help and in its area's", async () => {
+    const ctx = { policy: testPolicy() } as unknown as CoreContext;
+    const program = new Command("dpo");
+    for (const module of CONSOLE_MODULES) module.register(program, { ctx, actorEmail: P.dpo, publicUrl: "https://callgate.test" }, () => {});
+    expect(JSON.stringify(dpoHelp(program).blocks)).toContain("The commands marked (form) open a form when typed alone.");
+    for (const command of DPO_FORMS.keys()) {
+      const area = dpoHelp(program, command.split(" ")[0]);
+      const texts = area.blocks.flatMap((b) => (b.kind === "text" ? [b.text] : b.kind === "list" ? b.items : []));
+      expect(texts, command).toContain(`Typed alone, ${command} opens a form to fill in.`);
+      expect(texts.some((t) => t.startsWith(`${command} (form): `)), command).toBe(true);
+      expect(area.actions?.map((a) => a.command), command).toEqual([command]);
+    }
+    expect(JSON.stringify(dpoHelp(program, "breach").blocks)).not.toContain("form");
   });
 });
