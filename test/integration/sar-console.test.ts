@@ -50,6 +50,19 @@ describe("the sar console commands", () => {
     expect(reply.actions?.map((a) => a.command)).toEqual(["sar bundle SAR-000001 --format zip", "sar bundle SAR-000001 --format links", "sar close SAR-000001 --withdrawn", "sar show SAR-000001"]);
   });
 
+  it("takes the bundle's format as --format zip or links; --as is never a console option (in the CLI it names the person acting)", async () => {
+    await dpo(OPEN);
+    const asFormat = await dpo("sar bundle SAR-000001 --as zip");
+    expect(asFormat.title).toBe("That command was not understood");
+    expect(warnings(asFormat)[0]).toContain('Unknown option "--as"');
+    expect(warnings(await dpo("sar bundle SAR-000001 --format tar"))).toEqual(["--format is zip or links."]);
+    const prepared = () => t.ctx.db.auditEntry.count({ where: { action: "subject-access.bundle-prepared" } });
+    expect(await prepared()).toBe(0);
+    const links = await dpo("sar bundle SAR-000001 --format links");
+    expect(links.title).toBe("SAR-000001: bundle prepared");
+    expect(await prepared()).toBe(1);
+  });
+
   it("runs the bundle button, then offers to close as complete", async () => {
     const opened = await dpo(OPEN);
     const bundleButton = opened.actions!.find((a) => a.label === "Prepare bundle (zip)")!;
