@@ -17,6 +17,8 @@ export interface FormPurpose {
   reasonPrompt: string;
   needsConsent: boolean;
   requestTypes: readonly string[];
+  /** Whether the form asks for the member of staff the request concerns (purpose.concernsStaffMember; none if left out). */
+  concernsStaffMember?: "none" | "optional" | "required";
 }
 
 /**
@@ -44,6 +46,7 @@ export function formPurposes(ctx: CoreContext, person: Person): FormPurpose[] {
     reasonPrompt: p.reasonPrompt,
     needsConsent: p.consent === "recorded-employee",
     requestTypes: p.requestTypes,
+    concernsStaffMember: p.concernsStaffMember,
   }));
   if (purposes.length === 0) {
     throw new AppError("FORBIDDEN", `You are not one of the people who can request recordings. Ask ${dpoNames(ctx.policy)} if you think you should be.`);

@@ -26,6 +26,7 @@ export function formValues(values: StateValues): RequestFormValues {
     type: choice(FORM_BLOCKS.type),
     purposeId: choice(FORM_BLOCKS.purpose, ACTIONS.choosePurpose),
     employeeUserId: at(FORM_BLOCKS.employee)?.selected_user || undefined,
+    concernsUserId: at(FORM_BLOCKS.concerns)?.selected_user || undefined,
     reason: at(FORM_BLOCKS.reason)?.value ?? undefined,
   };
 }

@@ -25,7 +25,8 @@ export const requestFormSubmitted: ListenerRegistration = {
       try {
         const person = await deps.directory.personFor(submission.user.id);
         const values = formValues(state);
-        const employeeEmail = values.employeeUserId ? await employeeEmailOf(deps, values.employeeUserId) : undefined;
+        const employeeEmail = values.employeeUserId ? await emailOfChosen(deps, values.employeeUserId, FORM_BLOCKS.employee, "the member of staff on the call") : undefined;
+        const concernsEmail = values.concernsUserId ? await emailOfChosen(deps, values.concernsUserId, FORM_BLOCKS.concerns, "the member of staff it concerns") : undefined;
         const request = await submitRequest(deps.ctx, {
           requesterEmail: person.email,
           purposeId: values.purposeId ?? "",
@@ -41,6 +42,7 @@ export const requestFormSubmitted: ListenerRegistration = {
           parties: values.parties,
           reason: values.reason ?? "",
           employeeEmail,
+          concernsEmail,
           submissionKey: `slack:view:${submission.view.id}`,
         });
         const asked = request.authoriserEmails.map((e) => deps.render.nameOf(e));
@@ -60,12 +62,13 @@ export const requestFormSubmitted: ListenerRegistration = {
   },
 };
 
-async function employeeEmailOf(deps: Parameters<ListenerRegistration["register"]>[1], userId: string): Promise<string> {
+/** The e-mail of a person chosen in a users_select; the core checks they are in the policy. */
+async function emailOfChosen(deps: Parameters<ListenerRegistration["register"]>[1], userId: string, block: string, who: string): Promise<string> {
   try {
     return await deps.directory.emailOf(userId);
   } catch (error) {
     if (isAppError(error) && error.code === "NOT_SET_UP") {
-      throw new AppError("INVALID_INPUT", "Callgate cannot see that person's e-mail address in Slack. Choose the member of staff on the call again, or ask your Data Protection Officer.", FORM_BLOCKS.employee);
+      throw new AppError("INVALID_INPUT", `Callgate cannot see that person's e-mail address in Slack. Choose ${who} again, or ask your Data Protection Officer.`, block);
     }
     throw error;
   }

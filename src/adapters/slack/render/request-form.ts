@@ -2,10 +2,12 @@
  * The `/request-recording` modal. Block ids are the core's field names, so a
  * core error naming a field lands beside that field (`response_action:
  * errors`). Choosing a purpose redraws the form with that purpose's own
- * reason prompt and, where it needs consent, the recorded employee's field.
+ * reason prompt and, where it needs consent, the recorded employee's field;
+ * where it names the member of staff it concerns, that person's field.
  */
 import type { types } from "@slack/bolt";
 import type { FormCallTime, FormPurpose } from "../../shared/presentation.ts";
+import { CONCERNS_LABEL } from "../../../core/notify/request-wording.ts";
 import { ACTIONS, VIEWS } from "../ids.ts";
 import { context, escapeMrkdwn, option, plain, section, type Block } from "./blocks.ts";
 
@@ -24,6 +26,8 @@ export interface RequestFormValues {
   type?: string;
   purposeId?: string;
   employeeUserId?: string;
+  /** The member of staff the request concerns, where the purpose asks (purpose.concernsStaffMember). */
+  concernsUserId?: string;
   reason?: string;
 }
 
@@ -50,6 +54,7 @@ export const FORM_BLOCKS = {
   type: "type",
   purpose: "purpose",
   employee: "employeeEmail",
+  concerns: "concernsEmail",
   reason: "reason",
 } as const;
 
@@ -96,6 +101,14 @@ export function requestFormView(options: RequestFormOptions): types.ModalView {
     blocks.push(
       input(FORM_BLOCKS.employee, "Member of staff on the call", { type: "users_select", action_id: VALUE_ACTION, ...(values.employeeUserId ? { initial_user: values.employeeUserId } : {}), placeholder: plain("Choose a person", 150) }, {
         hint: `“${purpose.label}” needs their consent before the recording is used.`,
+      }),
+    );
+  }
+  if (purpose.concernsStaffMember && purpose.concernsStaffMember !== "none") {
+    blocks.push(
+      input(FORM_BLOCKS.concerns, CONCERNS_LABEL, { type: "users_select", action_id: VALUE_ACTION, ...(values.concernsUserId ? { initial_user: values.concernsUserId } : {}), placeholder: plain("Choose a person", 150) }, {
+        optional: purpose.concernsStaffMember === "optional",
+        hint: `${purpose.concernsStaffMember === "required" ? `“${purpose.label}” requests name the member of staff they are about.` : "If the request is about a member of staff, name them."} They, and anyone on the call, can never authorise it.`,
       }),
     );
   }

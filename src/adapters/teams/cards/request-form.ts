@@ -8,9 +8,13 @@
  * Teams cannot redraw a form when a choice changes, so the reason's prompt
  * is the chosen purpose's (the first, until the form has been submitted),
  * and the member-of-staff field is there whenever a purpose needs consent.
+ * Likewise the field for the member of staff a request concerns is there
+ * whenever a purpose offered names one, required once the purpose chosen
+ * requires it.
  */
 import type { CardElement, IChoiceSetInput, IDateInput, ITextInput, ITimeInput } from "@microsoft/teams.cards";
 import type { FormCallTime, FormPurpose } from "../../shared/presentation.ts";
+import { CONCERNS_LABEL } from "../../../core/notify/request-wording.ts";
 import { VERBS } from "../ids.ts";
 import { attention, card, choice, execute, heading, plain, subtle, text, type Card, type Element } from "./elements.ts";
 
@@ -30,6 +34,8 @@ export interface RequestFormValues {
   siteId?: string;
   type?: string;
   employeeEmail?: string;
+  /** The member of staff the request concerns (purpose.concernsStaffMember). */
+  concernsEmail?: string;
   reason?: string;
 }
 
@@ -45,7 +51,7 @@ export interface RequestFormOptions {
   errors?: Partial<Record<keyof RequestFormValues | "form", string>>;
 }
 
-export const FORM_FIELDS = ["purposeId", "date", "dateTo", "time", "windowMinutes", "direction", "number", "extension", "parties", "siteId", "type", "employeeEmail", "reason"] as const;
+export const FORM_FIELDS = ["purposeId", "date", "dateTo", "time", "windowMinutes", "direction", "number", "extension", "parties", "siteId", "type", "employeeEmail", "concernsEmail", "reason"] as const;
 
 export const WINDOW_CHOICES = ["15", "30", "60"] as const;
 const DIRECTIONS = [
@@ -101,6 +107,19 @@ export function requestFormCard(options: RequestFormOptions): Card {
     body.push(
       choiceSet("employeeEmail", `Member of staff on the call (for ${consenting.map((p) => p.label).join(", ")}: they will be asked to consent)`, staff.map((s) => [s.email, s.name] as const), values.employeeEmail, { placeholder: "Choose a person" }),
       ...err("employeeEmail"),
+    );
+  }
+  const concerning = purposes.filter((p) => p.concernsStaffMember === "optional" || p.concernsStaffMember === "required");
+  if (concerning.length) {
+    // Required only once the purpose chosen requires it: a card cannot change that when the choice changes.
+    const required = purpose.concernsStaffMember === "required" && (values.purposeId !== undefined || purposes.length === 1);
+    const which = concerning.map((p) => `${p.label}${p.concernsStaffMember === "required" ? ": required" : ": if there is one"}`).join("; ");
+    body.push(
+      choiceSet("concernsEmail", `${CONCERNS_LABEL} (${which}). They, and anyone on the call, can never authorise it`, staff.map((s) => [s.email, s.name] as const), values.concernsEmail, {
+        placeholder: "Choose a person",
+        ...(required ? { required: true, error: "Choose the member of staff the request concerns." } : {}),
+      }),
+      ...err("concernsEmail"),
     );
   }
   body.push(

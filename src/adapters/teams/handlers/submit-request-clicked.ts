@@ -32,6 +32,7 @@ const formData = z.object({
   siteId: field(100),
   type: field(20),
   employeeEmail: field(320),
+  concernsEmail: field(320),
   reason: z.string().max(2000, "Keep the reason under 2,000 characters.").optional(),
 });
 
@@ -62,6 +63,7 @@ export const submitRequestClicked: VerbHandler = {
         parties: values.parties,
         reason: values.reason ?? "",
         employeeEmail: values.employeeEmail,
+        concernsEmail: values.concernsEmail,
         submissionKey: `teams:form:${turn.activity.conversation.id}:${turn.activity.replyToId ?? turn.activity.id ?? "none"}`.slice(0, 200),
       });
       return requestSentCard(request.reference, request.authoriserEmails.map((e) => deps.render.nameOf(e)), selfAuthorisedForRequester(request));
