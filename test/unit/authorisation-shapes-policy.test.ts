@@ -7,6 +7,7 @@ import { readFile } from "node:fs/promises";
 import { beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "../../src/core/errors.ts";
 import { parsePolicy } from "../../src/core/policy/load-policy.ts";
+import { demoWithout } from "../support/demo-policy.ts";
 
 let demo: string;
 beforeAll(async () => {
@@ -37,13 +38,23 @@ function errorFor(text: string): string {
 
 describe("authorisation shapes in the policy file", () => {
   it("defaults every existing purpose to approvals, no note, no staff member concerned, and no covert grounds", () => {
-    const policy = parsePolicy(demo, "policies/demo.yml");
+    const silent = demoWithout("purposes.disciplinary.concernsStaffMember", "purposes.disciplinary.approvalNote", "covertMonitoring");
+    const policy = parsePolicy(silent, "policies/x.yml");
     for (const purpose of policy.purposes) {
       expect(purpose.authorisation).toBe("approvals");
       expect(purpose.approvalNote).toBeUndefined();
       expect(purpose.concernsStaffMember).toBe("none");
     }
     expect(policy.covertMonitoring.grounds).toEqual([]);
+  });
+
+  it("reads the demo's approval note, the member of staff its disciplinary purpose may name, and its covert grounds", () => {
+    const policy = parsePolicy(demo, "policies/demo.yml");
+    const disciplinary = policy.purposes.find((p) => p.id === "disciplinary")!;
+    expect(disciplinary).toMatchObject({ authorisation: "approvals", concernsStaffMember: "optional", approvalNote: { prompt: "Why is listening to this call necessary for the investigation?", minLength: 20 } });
+    expect(policy.purposes.filter((p) => p.id !== "disciplinary").every((p) => p.approvalNote === undefined && p.concernsStaffMember === "none")).toBe(true);
+    expect(policy.covertMonitoring).toMatchObject({ allowed: true, authoriserRoles: ["ceo"], reviewEvery: { amount: 1, unit: "months" } });
+    expect(policy.covertMonitoring.grounds.map((g) => g.id)).toEqual(["illegal-activity", "serious-misconduct"]);
   });
 
   it("reads a purpose the requester's own role authorises, with no approvals", () => {
@@ -80,8 +91,8 @@ describe("authorisation shapes in the policy file", () => {
   });
 
   it("reads covert monitoring grounds and refuses a ground defined twice", () => {
-    const grounds = (ids: string[]) =>
-      edit(demo, "covertMonitoring:\n  allowed: false\n", `covertMonitoring:\n  allowed: false\n  grounds:\n${ids.map((g) => `    - id: ${g}\n      label: Ground ${g}\n`).join("")}`);
+    const withoutCovert = demoWithout("covertMonitoring").trimEnd();
+    const grounds = (ids: string[]) => `${withoutCovert}\ncovertMonitoring:\n  allowed: false\n  grounds:\n${ids.map((g) => `    - id: ${g}\n      label: Ground ${g}\n`).join("")}`;
     expect(parsePolicy(grounds(["serious-misconduct", "illegal-action"]), "policies/x.yml").covertMonitoring.grounds.map((g) => g.id)).toEqual(["serious-misconduct", "illegal-action"]);
     expect(errorFor(grounds(["serious-misconduct", "serious-misconduct"]))).toContain('covertMonitoring.grounds[1].id: covert monitoring ground "serious-misconduct" is defined twice');
   });

@@ -9,9 +9,12 @@ import { describe, expect, it } from "vitest";
 import { AppError } from "../../src/core/errors.ts";
 import { parsePolicy } from "../../src/core/policy/load-policy.ts";
 import { cardPaymentRoute, complaintsRoute, disciplinaryRoute, icoContactLine } from "../../src/core/policy/routes.ts";
+import { demoWithout } from "../support/demo-policy.ts";
 
 const DEMO = readFileSync("policies/demo.yml", "utf8");
-const withTail = (yaml: string) => `${DEMO.trimEnd()}\n${yaml}\n`;
+/** The demo without its breach and route sections, so Callgate's defaults show and a test can write its own. */
+const SILENT = demoWithout("breaches", "routes");
+const withTail = (yaml: string) => `${SILENT.trimEnd()}\n${yaml}\n`;
 
 function errorFor(text: string): string {
   try {
@@ -26,12 +29,21 @@ function errorFor(text: string): string {
 
 describe("breach, capacity and route settings", () => {
   it("defaults to a 72-hour ICO clock told to the DPOs, no capacity limit, no routes, the time required", () => {
-    const policy = parsePolicy(DEMO, "policies/demo.yml");
+    const policy = parsePolicy(SILENT, "policies/x.yml");
     expect(policy.breaches).toEqual({ notifyLineManager: false, reportWithin: { amount: 72, unit: "hours" }, remindHoursBefore: [24, 4] });
     expect(policy.capacity).toBeUndefined();
     expect(policy.routes).toEqual({});
     expect(policy.requesting).toMatchObject({ callTime: "required", maxRangeDays: 0 });
     expect(cardPaymentRoute(policy) + disciplinaryRoute(policy) + icoContactLine(policy) + complaintsRoute(policy)).toBe("");
+  });
+
+  it("reads the demo's breach procedure and routes, and words them", () => {
+    const policy = parsePolicy(DEMO, "policies/demo.yml");
+    expect(policy.breaches).toEqual({ notifyLineManager: false, reportWithin: { amount: 72, unit: "hours" }, remindHoursBefore: [24, 4], procedure: "Trust Data Breach Procedure" });
+    expect(complaintsRoute(policy)).toBe("Complaints are handled under the Trust Complaints Procedure by the Chief Executive.");
+    expect(disciplinaryRoute(policy)).toBe(" Misuse of recordings is dealt with under the Trust Disciplinary Policy.");
+    expect(icoContactLine(policy)).toBe("If you are unhappy with how we have handled this, you may complain to the Information Commissioner's Office (telephone 0303 123 1113, https://ico.org.uk/make-a-complaint/).");
+    expect(cardPaymentRoute(policy)).toBe("");
   });
 
   it("reads North Wales Housing's limit, routes and ICO contact, and words them", () => {

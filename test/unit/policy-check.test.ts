@@ -75,7 +75,7 @@ describe("reviewPolicy (policy check)", () => {
     const text = edit(demo, "  - id: dpo\n    label: Trust Data Protection Officer\n", "  - id: dpo\n    label: Trust Data Protection Officer\n  - id: governor\n    label: Governor\n");
     const sar = edit(text, "  ownerRoles: [dpo]", "  ownerRoles: [governor]");
     expect(review(sar).contradictions).toContain("Nobody owns subject access requests: nobody holds a role under subjectAccess.ownerRoles.");
-    const disclosure = edit(text, /  authoriserRoles: \[[^\]]*\]\n  permittedRecipients/.exec(text)![0], "  authoriserRoles: [governor]\n  permittedRecipients");
+    const disclosure = edit(text, "disclosure:\n  authoriserRoles: [dpo, ceo]\n", "disclosure:\n  authoriserRoles: [governor]\n");
     // The loader already refuses this one (a contradiction caught before the review).
     expect(() => review(disclosure)).toThrow(/disclosure\.authoriserRoles: nobody holds a role that can authorise a disclosure/);
   });

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { beforeAll, describe, expect, it } from "vitest";
 import { explainPolicy } from "../../src/core/policy/explain-policy.ts";
 import { loadPolicyFile, parsePolicy } from "../../src/core/policy/load-policy.ts";
+import { demoWithout } from "../support/demo-policy.ts";
 
 let demoText: string;
 let demoReport: string;
@@ -67,7 +68,31 @@ describe("explainPolicy", () => {
     expect(report).toContain("Recordings are kept for 12 months and then deleted");
     expect(report).toContain("Handled by Trust Data Protection Officer (Carys Evans). They must be answered within 1 month, extendable by at most 2 months");
     expect(report).toContain("Only Trust Data Protection Officer (Carys Evans) or Chief Executive (Farid Khan) may authorise");
+    expect(report).toContain("Covert monitoring Allowed only in exceptional circumstances, authorised by Chief Executive (Farid Khan), and reviewed every 1 month.");
+    expect(report).toContain("Only on one of these grounds, named in each authorisation: - Good cause to suspect that an illegal or unauthorised action is taking place - Grounds to suspect serious misconduct");
+  });
+
+  it("says covert monitoring is not allowed when the policy is silent on it", () => {
+    const report = flat(explainPolicy(parsePolicy(demoWithout("covertMonitoring"), "demo.yml")));
     expect(report).toMatch(/Covert monitoring Not allowed\./);
+    expect(report).not.toContain("Only on one of these grounds");
+  });
+
+  it("explains the demo's review date, approval note, preservation, intake, recipients, breach procedure and routes", () => {
+    const report = flat(demoReport);
+    expect(report).toContain("Written policy: next review due 01/09/2027; reviewed every year by the Trust Data Protection Officer.");
+    const disciplinary = flat(purposeSection(demoReport, "Disciplinary investigation"));
+    expect(disciplinary).toContain('Each approval must carry a note: "Why is listening to this call necessary for the investigation?" (at least 20 characters), shown to the requester and later authorisers.');
+    expect(disciplinary).toContain("The request may name the member of staff it concerns; that person, like anyone who was a party to the call, can never authorise it.");
+    expect(flat(purposeSection(demoReport, "Safeguarding"))).not.toContain("Each approval must carry a note");
+    expect(report).toContain("Chief Executive (Farid Khan) or Principal / Headteacher (Amara Okafor (for Northfield Primary Academy only), Grace Lee (for Riverside Academy only)) may preserve a recording past its deletion date");
+    expect(report).toContain("- Kept for a claim or appeal: kept until released, reviewed every 6 months");
+    expect(report).toContain("The policy asks for requests by letter, e-mail, web form, phone or in person; one made another way is still logged.");
+    expect(report).toContain("The subject may be given a copy of the audio, a transcript or hearing it in person.");
+    expect(report).toContain("- The police, in the prevention or detection of crime (law enforcement): DPA 2018 Schedule 2 Part 1 paragraph 2");
+    expect(report).toContain("- Local authority designated officer (LADO) (local authority, also called LADO or Designated Officer):");
+    expect(report).toContain("Handled under: Trust Data Breach Procedure.");
+    expect(report).toContain("Where people are sent - Complaints: Trust Complaints Procedure, handled by Chief Executive (Farid Khan). - Misuse is dealt with under the Trust Disciplinary Policy. - The supervisory authority: the Information Commissioner's Office, 0303 123 1113, https://ico.org.uk/make-a-complaint/.");
   });
 
   it("describes per-site and per-class retention and a purpose's own link lifetime", () => {

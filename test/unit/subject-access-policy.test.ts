@@ -8,13 +8,16 @@ import { describe, expect, it } from "vitest";
 import { AppError } from "../../src/core/errors.ts";
 import { parsePolicy } from "../../src/core/policy/load-policy.ts";
 import { SUBJECT_ACCESS_CHANNELS, SUBJECT_ACCESS_OUTPUTS, SUBJECT_ACCESS_REFUSAL_GROUNDS } from "../../src/core/policy/schema.ts";
+import { demoWithout } from "../support/demo-policy.ts";
 
 const DEMO = readFileSync("policies/demo.yml", "utf8");
+/** The demo without the intake fields it sets, so Callgate's defaults show and a test can write its own. */
+const SILENT = demoWithout("subjectAccess.channels", "subjectAccess.outputs");
 const ANCHOR = "  contact: dpo@northfield.example\n";
 
 function withSubjectAccess(lines: string): string {
-  expect(DEMO.split(ANCHOR)).toHaveLength(2);
-  return DEMO.replace(ANCHOR, `${ANCHOR}${lines}`);
+  expect(SILENT.split(ANCHOR)).toHaveLength(2);
+  return SILENT.replace(ANCHOR, `${ANCHOR}${lines}`);
 }
 
 function errorFor(text: string): string {
@@ -30,11 +33,18 @@ function errorFor(text: string): string {
 
 describe("subjectAccess intake fields", () => {
   it("default to every channel, ground and output, and the DPO may close", () => {
-    const policy = parsePolicy(DEMO, "policies/demo.yml");
+    const policy = parsePolicy(SILENT, "policies/demo.yml");
     expect(policy.subjectAccess.channels).toEqual([...SUBJECT_ACCESS_CHANNELS]);
     expect(policy.subjectAccess.refusalGrounds).toEqual([...SUBJECT_ACCESS_REFUSAL_GROUNDS]);
     expect(policy.subjectAccess.outputs).toEqual([...SUBJECT_ACCESS_OUTPUTS]);
     expect(policy.subjectAccess.dpoMayClose).toBe(true);
+  });
+
+  it("read the demo's channels and outputs in its own order, leaving links out", () => {
+    const policy = parsePolicy(DEMO, "policies/demo.yml");
+    expect(policy.subjectAccess.channels).toEqual(["letter", "email", "web-form", "phone", "in-person"]);
+    expect(policy.subjectAccess.outputs).toEqual(["audio-copy", "transcript", "heard-in-person"]);
+    expect(policy.subjectAccess.refusalGrounds).toEqual([...SUBJECT_ACCESS_REFUSAL_GROUNDS]);
   });
 
   it("say where and what is wrong, in words", () => {
