@@ -1,5 +1,6 @@
 /**
- * `audit [period and filters]` and `audit export csv|pdf [period and filters]`:
+ * `audit [period and filters]` (or `audit summary ...`, the CLI's words) and
+ * `audit export csv|pdf [period and filters]`:
  * the DPO's audit summary in chat (Slack `/recording-audit last 30 days`
  * arrives here as `audit last 30 days`; Teams `audit ...`). The core checks
  * the role, refuses and logs anyone else, and audits every summary and export.
@@ -20,16 +21,19 @@ const SHOWN = 8;
 
 export const auditConsole: ConsoleModule = {
   register(program: Command, session, answer) {
+    const summarise = async (terms: string[]) => {
+      const summary = await summariseAudit(session.ctx, { actorEmail: session.actorEmail, query: terms });
+      const png = await renderRequestsChart(summary);
+      answer(auditSummaryReply(summary, png));
+    };
     const audit = program
       .command("audit")
       .description("Audit summary for a period (default the last 30 days), e.g. `audit last month purpose safeguarding`")
       .argument("[terms...]", "a period (last 30 days, this month, last month, this year, 2026-01-01..2026-03-31) and filters (person, purpose, site, ref)")
       .helpCommand(true)
-      .action(async (terms: string[]) => {
-        const summary = await summariseAudit(session.ctx, { actorEmail: session.actorEmail, query: terms });
-        const png = await renderRequestsChart(summary);
-        answer(auditSummaryReply(summary, png));
-      });
+      .action(summarise);
+    // `audit summary last month` as the CLI words it (`callgate audit summary`), and the same as `audit last month`.
+    audit.command("summary").description("The same summary: `audit summary this month` is `audit this month`").argument("[terms...]", "the same period and filters").action(summarise);
     audit
       .command("export")
       .description("Send the audit log (csv) or a report to file (pdf) for a period to you by direct message")

@@ -81,6 +81,12 @@ describe.each(DATABASE_KINDS)("the audit console on %s", (kind) => {
     expect(words(filtered)).toContain("person Grace Lee, site South Academy");
   });
 
+  it("answers `audit summary`, the CLI's words, with the same summary", async () => {
+    expect((await run(P.dpo, "audit summary")).title).toBe("Audit summary: last 30 days (22/10/2026 to 20/11/2026)");
+    const filtered = await run(P.dpo, `audit summary this month site south`);
+    expect(filtered.actions?.[0]?.command).toBe("audit export csv this month site:south");
+  });
+
   it("refuses anyone but the DPO politely, changing nothing but the log", async () => {
     const reply = await run(P.requester, "audit last 30 days");
     expect(reply.title).toBe("Nothing was changed");
