@@ -37,7 +37,7 @@ export function benchPolicy(over: Partial<PolicyInput> = {}): Policy {
     fulfilment: { mode: "automatic", roles: ["dpo"] },
     retention: { default: "12 months" },
     subjectAccess: { ownerRoles: ["dpo"] },
-    disclosure: { authoriserRoles: ["dpo"] },
+    disclosure: { authoriserRoles: ["dpo"], recorderMayAuthorise: true },
     compliance: { dpoRoles: ["dpo"] },
     ...over,
   });

@@ -36,7 +36,7 @@ export const EXAMPLES: Readonly<Record<string, string>> = {
   "retention preview": "retention preview",
   "disclosure new": 'disclosure new --date 2026-11-18 --time 14:30 --number "020 7946 0001" --asking-org "Thames Valley Police" --asking-person "DC Jane Smith" --purpose "..." --lawful-basis "..." --recipient "DC Jane Smith" --recipient-title "Detective Constable" --condition-accepted --release link',
   "disclosure list": "disclosure list --open",
-  "covert authorise": 'covert authorise --new-investigation "Till shortfalls" --extension 201 --reason "..."',
+  "covert authorise": 'covert authorise --new-investigation "Till shortfalls" --extension 201 --ground serious-misconduct --reason "..."',
   "covert list": "covert list --all",
   "covert review": 'covert review COV-000001 --note "still needed: ..."',
   "covert end": 'covert end COV-000001 --reason "investigation concluded"',

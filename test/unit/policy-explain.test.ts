@@ -88,7 +88,7 @@ describe("explainPolicy", () => {
     expect(report).toContain("Chief Executive (Farid Khan) or Principal / Headteacher (Amara Okafor (for Northfield Primary Academy only), Grace Lee (for Riverside Academy only)) may preserve a recording past its deletion date");
     expect(report).toContain("- Kept for a claim or appeal: kept until released, reviewed every 6 months");
     expect(report).toContain("The policy asks for requests by letter, e-mail, web form, phone or in person; one made another way is still logged.");
-    expect(report).toContain("The subject may be given a copy of the audio, a transcript or hearing it in person.");
+    expect(report).toContain("The subject may be given a copy of the audio, a transcript or a chance to hear it in person.");
     expect(report).toContain("- The police, in the prevention or detection of crime (law enforcement): DPA 2018 Schedule 2 Part 1 paragraph 2");
     expect(report).toContain("- Local authority designated officer (LADO) (local authority, also called LADO or Designated Officer):");
     expect(report).toContain("Handled under: Trust Data Breach Procedure.");

@@ -328,7 +328,7 @@ function retentionExtras(policy: Policy, say: Explainer): string[] {
 }
 
 const CHANNEL_NAMES: Record<string, string> = { letter: "letter", email: "e-mail", phone: "phone", "in-person": "in person", "web-form": "web form" };
-const OUTPUT_NAMES: Record<string, string> = { "audio-copy": "a copy of the audio", transcript: "a transcript", links: "playback links", "heard-in-person": "hearing it in person" };
+const OUTPUT_NAMES: Record<string, string> = { "audio-copy": "a copy of the audio", transcript: "a transcript", links: "playback links", "heard-in-person": "a chance to hear it in person" };
 
 function subjectAccessExtras(policy: Policy, say: Explainer): string[] {
   const sar = policy.subjectAccess;
