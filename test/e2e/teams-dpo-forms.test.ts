@@ -25,12 +25,14 @@ const COVERT_REASON = "Suspected fraud on refund calls; telling staff would let 
 const bodyOf = (card: Json | undefined): Json[] => (card?.body as Json[] | undefined) ?? [];
 const inputsOf = (card: Json | undefined) => bodyOf(card).filter((e) => String(e.type).startsWith("Input."));
 const byId = (card: Json | undefined, id: string) => bodyOf(card).find((e) => e.id === id);
+/** What a text element shows: a TextBlock's text or a RichTextBlock's runs. */
+const textOf = (e: Json | undefined): string | undefined => (e ? ((e.text as string | undefined) ?? (e.inlines as Json[] | undefined)?.map((r) => r.text).join("")) : undefined);
 /** The error drawn straight after a field's input, if any. */
 const errorAfter = (card: Json | undefined, key: string): string | undefined => {
   const body = bodyOf(card);
   const at = body.findIndex((e) => e.id === key);
   const next = body[at + 1];
-  return next?.id === `${key}Error` ? (next.text as string) : undefined;
+  return next?.id === `${key}Error` ? textOf(next) : undefined;
 };
 
 describe("the DPO's forms in Teams", () => {
@@ -99,7 +101,7 @@ describe("the DPO's forms in Teams", () => {
     expect(errorAfter(empty, "number")).toBe("Give at least one phone number the subject uses.");
     expect(errorAfter(empty, "received")).toBe("Give the day the request was received.");
     expect(errorAfter(empty, "identity")).toBeUndefined();
-    expect(byId(empty, "formError")?.text).toBe("Please check the form: an answer needs changing.");
+    expect(textOf(byId(empty, "formError"))).toBe("Please check the form: an answer needs changing.");
 
     // The core's check, under its own name (numbers), lands beside the field; the other answers stay as typed.
     const bad = await submit(P.dpo, form, { ...GOOD_SAR, number: "12" });
@@ -131,7 +133,7 @@ describe("the DPO's forms in Teams", () => {
   it("refuses someone who may not open requests in the form, and records the refusal", async () => {
     const form = await ask(P.it, "dpo sar open", "the form");
     const answer = await submit(P.it, form, { ...GOOD_SAR, name: "Sam Jones" });
-    expect(byId(answer, "formError")?.text).toBe("Only the Data Protection Officer (Carys Evans) or the people who handle subject access requests can do that.");
+    expect(textOf(byId(answer, "formError"))).toBe("Only the Data Protection Officer (Carys Evans) or the people who handle subject access requests can do that.");
     expect(byId(answer, "name")?.value).toBe("Sam Jones");
     expect(await t.ctx.db.subjectAccessRequest.count({ where: { subjectName: "Sam Jones" } })).toBe(0);
     const refused = await t.ctx.db.auditEntry.findMany({ where: { action: "subject-access.refused", actor: P.it } });
@@ -175,7 +177,7 @@ describe("the DPO's forms in Teams", () => {
   it("authorises covert monitoring from its form as the authoriser, and refuses the DPO on the record", async () => {
     const refusedForm = await ask(P.dpo, "dpo covert authorise", "the form");
     const refused = await submit(P.dpo, refusedForm, { staff: P.staff, newInvestigation: "Refund fraud at South Academy", reason: COVERT_REASON });
-    expect(byId(refused, "formError")?.text).toContain("Only the Chief Executive can authorise covert monitoring");
+    expect(textOf(byId(refused, "formError"))).toContain("Only the Chief Executive can authorise covert monitoring");
     expect(await t.ctx.db.auditEntry.count({ where: { action: "covert.refused", actor: P.dpo } })).toBe(1);
     expect(await t.ctx.db.covertAuthorisation.count()).toBe(0);
 

@@ -35,6 +35,8 @@ const INPUT = [...ELEMENT, "label", "isRequired", "errorMessage"];
 const SCHEMA: Record<string, readonly string[]> = {
   AdaptiveCard: ["type", "$schema", "version", "body", "actions", "fallbackText", "refresh", "msteams", "speak", "lang", "minHeight", "rtl", "verticalContentAlignment", "backgroundImage", "selectAction", "authentication", "metadata"],
   TextBlock: [...ELEMENT, "text", "color", "fontType", "horizontalAlignment", "isSubtle", "maxLines", "size", "weight", "wrap", "style"],
+  RichTextBlock: [...ELEMENT, "inlines", "horizontalAlignment"],
+  TextRun: ["type", "text", "color", "fontType", "highlight", "isSubtle", "italic", "selectAction", "size", "strikethrough", "underline", "weight"],
   "Input.Text": [...INPUT, "isMultiline", "maxLength", "placeholder", "regex", "style", "inlineAction", "value"],
   "Input.Date": [...INPUT, "max", "min", "placeholder", "value"],
   "Input.Time": [...INPUT, "max", "min", "placeholder", "value"],
@@ -208,6 +210,17 @@ describe("a DPO form as an Adaptive Card for Teams", () => {
     expect(checked).toEqual({ ok: true, values: { number: ["020 7946 0001", "0113 496 0002"], call: [], investigation: true, reason: "Claim expected" } });
     const off = validateFields(form.fields, { number: "020 7946 0001", investigation: "false", reason: "Claim expected" });
     expect(off.ok && off.values.investigation).toBe(false);
+  });
+
+  it("shows an error that repeats typed text literally, never as markdown", () => {
+    const form = DPO_FORMS.get("covert authorise")!;
+    const typed = "[Sign in again](https://evil.example) is not one of the people in the organisation's policy.";
+    const card = dpoFormCard(form, { staff: "[Sign in again](https://evil.example)" }, { staff: typed, form: "**Refused**" }) as unknown as Json;
+    const body = card.body as Json[];
+    for (const id of ["staffError", "formError"]) expect(body.find((e) => e.id === id)?.type, id).toBe("RichTextBlock");
+    expect(body.find((e) => e.id === "staffError")!.inlines).toEqual([{ type: "TextRun", text: typed, color: "Attention", weight: "Bolder" }]);
+    // No TextBlock (which Teams reads as markdown) carries it.
+    expect(typedNodes(card).filter(([, n]) => n.type === "TextBlock" && /evil|Refused/.test(String(n.text)))).toEqual([]);
   });
 
   it("finds an invented property (the check can fail)", () => {

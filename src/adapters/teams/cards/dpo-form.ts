@@ -6,21 +6,28 @@
  * again, with every value kept and each error beside its field, or the
  * command's answer. An error left from an earlier submission is not drawn
  * once the field is corrected: errors are drawn only from this submission.
+ * An error may repeat what was typed (an e-mail not in the policy), so it is
+ * drawn literally, never as markdown.
  */
-import type { CardElement, IChoiceSetInput, IDateInput, ITextInput, ITimeInput, IToggleInput } from "@microsoft/teams.cards";
+import type { CardElement, IChoiceSetInput, IDateInput, IRichTextBlock, ITextInput, ITimeInput, IToggleInput } from "@microsoft/teams.cards";
 import type { FieldSpec, FormSpec, RawValues } from "../../../commands/form.ts";
 import { VERBS } from "../ids.ts";
 import { attention, card, choice, execute, heading, text, type Card, type Element } from "./elements.ts";
 
 export function dpoFormCard(form: FormSpec, values: RawValues = {}, errors: Record<string, string> = {}): Card {
   const body: Element[] = [heading(form.title), text(form.intro)];
-  if (errors.form) body.push(attention(errors.form, "formError"));
+  if (errors.form) body.push(fieldError(errors.form, "formError"));
   else if (Object.keys(errors).length) body.push(attention("Please check the form: an answer needs changing.", "formError"));
   for (const field of form.fields) {
     body.push(input(field, values[field.key]));
-    if (errors[field.key]) body.push(attention(errors[field.key]!, `${field.key}Error`));
+    if (errors[field.key]) body.push(fieldError(errors[field.key]!, `${field.key}Error`));
   }
   return card(body, { actions: [execute(form.submit, VERBS.dpoFormSubmit, { command: form.command }, "positive")], fallbackText: form.title });
+}
+
+/** An error in attention colour, shown literally (a TextRun is never read as markdown). */
+function fieldError(message: string, id: string): IRichTextBlock {
+  return { type: "RichTextBlock", id, inlines: [{ type: "TextRun", text: message, color: "Attention", weight: "Bolder" }] } as IRichTextBlock;
 }
 
 function input(field: FieldSpec, raw: unknown): CardElement {
