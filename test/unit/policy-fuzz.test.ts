@@ -206,3 +206,81 @@ describe("policy loader under hostile input", () => {
     );
   });
 });
+
+/** The demo's own-calls approvals, which the authorisation shapes below replace. */
+const OWN_CALLS_APPROVALS = "    approvals:\n      - anyOf: [principal]\n        label: Principal of the call's academy\n";
+const DEMO_GROUNDS = DEMO.slice(DEMO.indexOf("  grounds:\n"), DEMO.indexOf("\n", DEMO.indexOf("label: Grounds to suspect serious misconduct")) + 1);
+
+describe("policy loader under random authorisation shapes", () => {
+  const shape = fc.record({
+    authorisation: fc.constantFrom(undefined, "approvals", "requester", "Requester", "nobody"),
+    approvals: fc.boolean(),
+    note: fc.option(fc.record({ prompt: fc.oneof(fc.constantFrom("Why is listening necessary?", ""), hostileString), minLength: fc.option(fc.oneof(fc.integer({ min: -5, max: 2005 }), fc.double({ noNaN: true, min: 0, max: 50 })), { nil: undefined }) }), { nil: undefined }),
+    concerns: fc.constantFrom(undefined, "none", "optional", "required", "always", "Required"),
+  });
+
+  it("reads authorisation, approvalNote and concernsStaffMember exactly, or refuses the combination the schema forbids", () => {
+    fc.assert(
+      fc.property(shape, ({ authorisation, approvals, note, concerns }) => {
+        const lines = [
+          ...(authorisation !== undefined ? [`    authorisation: ${authorisation}`] : []),
+          ...(approvals ? [OWN_CALLS_APPROVALS.trimEnd()] : []),
+          ...(note ? ["    approvalNote:", `      prompt: ${JSON.stringify(note.prompt)}`, ...(note.minLength !== undefined ? [`      minLength: ${note.minLength}`] : [])] : []),
+          ...(concerns !== undefined ? [`    concernsStaffMember: ${concerns}`] : []),
+        ];
+        const text = DEMO.replace(OWN_CALLS_APPROVALS, lines.length ? `${lines.join("\n")}\n` : "");
+        expect(text).not.toBe(DEMO);
+        const policy = parseOrRefuse(text);
+        const byRequester = authorisation === "requester";
+        const noteValid = !note || (note.prompt.length >= 1 && note.prompt.length <= 300 && (note.minLength === undefined || (Number.isInteger(note.minLength) && note.minLength >= 1 && note.minLength <= 2000)));
+        const shapeValid =
+          (authorisation === undefined || authorisation === "approvals" || authorisation === "requester") &&
+          (concerns === undefined || ["none", "optional", "required"].includes(concerns)) &&
+          (byRequester ? !approvals && !note : approvals) &&
+          noteValid;
+        if (!shapeValid) {
+          expect(policy, `accepted ${JSON.stringify({ authorisation, approvals, note, concerns })}`).toBeUndefined();
+          return;
+        }
+        if (!policy) {
+          // Only a prompt the loader refuses as unprintable may still turn a valid shape away.
+          expect(note?.prompt ?? "").toMatch(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]|^\s|\s$/);
+          return;
+        }
+        const own = policy.purposes.find((p) => p.id === "own-calls")!;
+        expect(own.authorisation).toBe(byRequester ? "requester" : "approvals");
+        expect(own.approvals.length).toBe(byRequester ? 0 : 1);
+        expect(own.concernsStaffMember).toBe(concerns ?? "none");
+        if (note) expect(own.approvalNote).toEqual({ prompt: own.approvalNote!.prompt, minLength: note.minLength ?? 20 });
+        else expect(own.approvalNote).toBeUndefined();
+        if (note) expect(note.prompt.includes(own.approvalNote!.prompt)).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("keeps covert monitoring grounds as written, or refuses an unknown shape, a bad id, a repeated id or more than ten", () => {
+    const ground = fc.record({ id: fc.oneof(fc.constantFrom("illegal-activity", "serious-misconduct", "fraud", "a"), hostileString), label: fc.oneof(fc.constantFrom("Grounds to suspect serious misconduct"), hostileString) });
+    fc.assert(
+      fc.property(fc.array(ground, { maxLength: 12 }), (grounds) => {
+        const list = grounds.length ? `  grounds:\n${grounds.map((g) => `    - id: ${JSON.stringify(g.id)}\n      label: ${JSON.stringify(g.label)}`).join("\n")}\n` : "  grounds: []\n";
+        const text = DEMO.replace(DEMO_GROUNDS, list);
+        expect(text).not.toBe(DEMO);
+        const policy = parseOrRefuse(text);
+        const ids = grounds.map((g) => g.id);
+        const valid = grounds.length <= 10 && new Set(ids).size === ids.length && ids.every((i) => /^[a-z0-9][a-z0-9-]{0,62}$/.test(i)) && grounds.every((g) => g.label.trim().length >= 1 && g.label.length <= 300);
+        if (!valid) {
+          expect(policy, `accepted ${JSON.stringify(grounds)}`).toBeUndefined();
+          return;
+        }
+        if (!policy) {
+          expect(grounds.map((g) => g.label).join("")).toMatch(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]|^\s|\s$/);
+          return;
+        }
+        expect(policy.covertMonitoring.grounds.map((g) => g.id)).toEqual(ids);
+        policy.covertMonitoring.grounds.forEach((g, i) => expect(grounds[i]!.label.includes(g.label)).toBe(true));
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
