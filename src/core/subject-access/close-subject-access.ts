@@ -104,7 +104,8 @@ async function attemptCloseSubjectAccess(ctx: CoreContext, input: CloseSubjectAc
       if (items.some((i) => i.withheld)) {
         throw new AppError("WRONG_STATE", `Some of ${sar.reference}'s calls are withheld, so it was not answered in full: close it as partial with the grounds.`, "outcome");
       }
-      if (items.length > 0 && !sar.deliveryMode) {
+      // Heard in person (ECS: "access to hear the recording") needs no bundle: the owner played the calls to the subject.
+      if (items.length > 0 && !sar.deliveryMode && !outputs.includes("heard-in-person")) {
         throw new AppError("WRONG_STATE", `${sar.reference} found ${items.length} call${items.length === 1 ? "" : "s"} but no bundle has been prepared. Prepare the bundle first.`, "outcome");
       }
     }
