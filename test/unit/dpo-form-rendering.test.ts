@@ -230,6 +230,12 @@ describe("a DPO form as an Adaptive Card for Teams", () => {
   });
 });
 
+describe("the forms' declarations", () => {
+  it("say in their own words what is missing for every required field", () => {
+    for (const form of FORMS) for (const field of form.fields.filter((f) => f.required)) expect(field.missing, `${form.command} ${field.key}`).toMatch(/^(Give|Say|Choose) .+\.$/);
+  });
+});
+
 describe("the forms in `dpo help`", () => {
   it("offers a button for every form, and no other", () => {
     expect(FORM_BUTTONS.map(([command]) => command)).toEqual([...DPO_FORMS.keys()]);
