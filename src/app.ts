@@ -30,6 +30,7 @@ import { describeConfig, type Config } from "./infra/config.ts";
 import { openDatabase } from "./infra/db/open-database.ts";
 import { openAuditAnchoring } from "./infra/open-audit-anchoring.ts";
 import { seedDemoRecordings } from "./infra/demo/seed-demo-recordings.ts";
+import { trialCalls } from "./infra/demo/trial-calls.ts";
 import { createHttpServer, type HttpServer } from "./infra/http/server.ts";
 import type { Logger } from "./infra/logger.ts";
 import { mountPlayback } from "./infra/http/playback/index.ts";
@@ -126,7 +127,7 @@ export async function startCallgate(config: Config, logger: Logger, options: Sta
 
     // The local trial: one Agents Playground per demo person, listed at /trial (trial-people.ts).
     const trialAs = options.trialAs ? findTrialPerson(policy, options.trialAs) : undefined;
-    const trial = config.teams.mode === "local" && options.playground !== false ? new TrialPlaygrounds({ policy, logger, basePort: 56150, ...(trialAs ? { currentUserEmail: trialAs } : {}) }) : undefined;
+    const trial = config.teams.mode === "local" && options.playground !== false ? new TrialPlaygrounds({ policy, logger, basePort: 56150, calls: () => trialCalls(ctx), ...(trialAs ? { currentUserEmail: trialAs } : {}) }) : undefined;
     trial?.mount(http);
     const server = await http.listen(config.port, config.host);
     closers.push(() => server.close());

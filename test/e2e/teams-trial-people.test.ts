@@ -37,7 +37,7 @@ describe("acting as each demo person in the Teams trial", () => {
 
   it("lists every person in the policy, each with a link to their own chat", async () => {
     const page = await (await fetch(`${running.url}/trial`)).text();
-    for (const [i, person] of core.ctx.policy.people.entries()) expect(page).toContain(`<a href="/trial/as/${i}">${person.name}</a>`);
+    for (const [i, person] of core.ctx.policy.people.entries()) expect(page).toContain(`<a href="/trial/as/${i}" target="_blank">${person.name}</a>`);
   });
 
   it("opens a person's own Playground, speaking as them, and links them when they write", async () => {

@@ -8,9 +8,15 @@
  * lists the policy's people; the first message (or the page's own
  * conversationUpdate) links them and delivers whatever was waiting for them.
  * Each Playground's mock Bot Connector is that person's serviceUrl from then
- * on, so their notices show in their own tab.
+ * on, so their notices show in their own tab. The page also lists the most
+ * recent calls in the catalogue (the demo's synthetic ones), so a trial has a
+ * real call to ask for.
  */
+import { createHash } from "node:crypto";
+import { TZDate } from "@date-fns/tz";
+import { format } from "date-fns";
 import type { RequestHandler } from "express";
+import { formatTime } from "../../../core/format.ts";
 import { AppError } from "../../../core/errors.ts";
 import type { Policy } from "../../../core/policy/schema.ts";
 import type { HttpServer } from "../../../infra/http/server.ts";
@@ -20,6 +26,9 @@ import { playgroundUsersFromPolicy } from "./users.ts";
 
 export const TRIAL_PATH = "/trial";
 
+const STYLE = "body{font-family:system-ui,sans-serif;max-width:48rem;margin:2rem auto;line-height:1.5}li{margin:.4rem 0}small{color:#555;margin-left:.5rem}table{border-collapse:collapse}th,td{text-align:left;padding:.2rem 1rem .2rem 0;white-space:nowrap}";
+const TRIAL_CSP = `default-src 'none'; style-src 'sha256-${createHash("sha256").update(STYLE, "utf8").digest("base64")}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
+
 export interface TrialPlaygroundsOptions {
   policy: Policy;
   logger: Logger;
@@ -27,6 +36,18 @@ export interface TrialPlaygroundsOptions {
   basePort: number;
   /** Who the default Playground speaks as (an e-mail); the policy's first plain requester if unset. */
   currentUserEmail?: string;
+  /** The calls the page offers to ask for (the demo's recordings); none listed if unset. */
+  calls?: () => Promise<readonly TrialCall[]>;
+}
+
+/** A call the trial page lists, as the request form asks for it. */
+export interface TrialCall {
+  startedAt: Date;
+  direction: string;
+  /** As people dial it, e.g. 020 7946 0123; absent when withheld or internal. */
+  number?: string;
+  extension?: string;
+  siteId?: string;
 }
 
 export class TrialPlaygrounds {
@@ -90,27 +111,32 @@ export class TrialPlaygrounds {
         return;
       }
       if (req.path !== "/" && req.path !== "") return next();
-      res.type("html").send(this.page());
+      (this.options.calls ? this.options.calls() : Promise.resolve([])).then(
+        // The server's default policy allows no styles at all: this page's own one, by its hash.
+        (calls) => res.type("html").setHeader("Content-Security-Policy", TRIAL_CSP).send(this.page(calls)),
+        (error: unknown) => next(error),
+      );
     };
     http.mount(TRIAL_PATH, handler);
   }
 
-  private page(): string {
+  private page(calls: readonly TrialCall[]): string {
     const { policy } = this.options;
     const rows = policy.people
       .map((p, i) => {
         const roles = p.roles.length ? p.roles.join(", ") : "member of staff";
         const note = p.email === this.defaultEmail ? " (the Playground on port " + this.options.basePort + ")" : "";
-        return `<li><a href="${TRIAL_PATH}/as/${i}">${escapeHtml(p.name)}</a> <small>${escapeHtml(roles)}${escapeHtml(note)}</small></li>`;
+        return `<li><a href="${TRIAL_PATH}/as/${i}" target="_blank">${escapeHtml(p.name)}</a> <small>${escapeHtml(roles)}${escapeHtml(note)}</small></li>`;
       })
       .join("\n");
     return `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>Callgate trial: choose who you are</title>
-<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;line-height:1.5}li{margin:.4rem 0}small{color:#555;margin-left:.5rem}</style></head>
+<style>${STYLE}</style></head>
 <body><h1>Callgate trial: ${escapeHtml(policy.organisation.name)}</h1>
-<p>Open each person in their own tab: each is their own Teams chat with Callgate (an Agents Playground on its own port). Their notices arrive in their tab once they have opened it.</p>
+<p>Choose a person to open their own Teams chat with Callgate in a new tab (an Agents Playground on its own port). Keep each tab open: a person's notices arrive in their tab, and any that were due before they first opened it arrive as soon as they do.</p>
 <ul>
 ${rows}
-</ul></body></html>`;
+</ul>
+${calls.length ? callsTable(policy, calls) : ""}</body></html>`;
   }
 }
 
@@ -122,6 +148,21 @@ export function findTrialPerson(policy: Policy, who: string): string {
     policy.people.find((p) => p.name.toLowerCase().split(/\s+/)[0] === w || p.email.toLowerCase().split("@")[0]!.split(/[._-]/)[0] === w);
   if (!person) throw new AppError("INVALID_INPUT", `--as ${who}: nobody of that name is in the policy. Try one of: ${policy.people.map((p) => p.name.split(" ")[0]!.toLowerCase()).join(", ")}.`, "as");
   return person.email;
+}
+
+/** The calls to ask for, newest first, in the words and formats the request form wants. */
+function callsTable(policy: Policy, calls: readonly TrialCall[]): string {
+  const tz = policy.organisation.timeZone;
+  const site = (id?: string) => policy.sites.find((s) => s.id === id)?.name ?? id ?? "";
+  const rows = calls
+    .map((c) => `<tr><td>${escapeHtml(format(new TZDate(c.startedAt, tz), "EEE d MMM yyyy"))}</td><td>${formatTime(c.startedAt, tz)}</td><td>${escapeHtml(c.direction.charAt(0).toUpperCase() + c.direction.slice(1))}</td><td>${escapeHtml(c.number ?? "")}</td><td>${escapeHtml(c.extension ?? "")}</td><td>${escapeHtml(site(c.siteId))}</td></tr>`)
+    .join("\n");
+  return `<h2>Calls to ask for</h2>
+<p>Recorded calls in the catalogue, newest first. In the request form give a call's date, about what time, its direction and its number (or extension), and its site.</p>
+<table><thead><tr><th>Date</th><th>Time</th><th>Direction</th><th>Number</th><th>Extension</th><th>Site</th></tr></thead><tbody>
+${rows}
+</tbody></table>
+`;
 }
 
 function escapeHtml(value: string): string {
