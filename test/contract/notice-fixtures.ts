@@ -2,14 +2,17 @@
  * One of every Notice, built by the core's own view builder from plain rows
  * (no database), for contract and rendering tests of any chat platform.
  * Includes the awkward cases: the longest reason the core accepts, text full
- * of markup, a decided request, progress on two approvals.
+ * of markup, a decided request, progress on two approvals, and the
+ * authorisation shapes (an approval note asked for and given, the member of
+ * staff a request concerns, a request the requester's own role authorised).
  */
 import type { CandidateView, ExtensionView, Notice } from "../../src/core/notify/notices.ts";
 import type { RequestWithDecisions } from "../../src/core/requests/load-request.ts";
 import { buildRequestView, type RequestView } from "../../src/core/requests/request-view.ts";
-import { P, testPolicy } from "../support/test-policy.ts";
+import { authorisationShapesPolicy } from "../support/authorisation-shapes-policy.ts";
+import { P } from "../support/test-policy.ts";
 
-const policy = testPolicy();
+const policy = authorisationShapesPolicy();
 const AT = new Date("2026-11-20T12:00:00Z");
 
 let n = 0;
@@ -45,7 +48,7 @@ export function requestView(over: Partial<RequestWithDecisions> = {}): RequestVi
   return buildRequestView(policy, row);
 }
 
-const decision = (email: string, outcome: "APPROVED" | "DENIED", reason: string | null = null) => ({ id: `d-${email}`, requestId: "r", deciderEmail: email, outcome, reason, note: null, decidedAt: AT });
+const decision = (email: string, outcome: "APPROVED" | "DENIED", reason: string | null = null, note: string | null = null) => ({ id: `d-${email}`, requestId: "r", deciderEmail: email, outcome, reason, note, decidedAt: AT });
 
 export const candidate = (i: number): CandidateView => ({
   recordingId: `10000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
@@ -128,8 +131,15 @@ function everyNoticeOnly(): Notice[] {
   const consent = requestView({ purposeId: "training", status: "AWAITING_CONSENT", employeeEmail: P.staff, decisions: [decision(P.northHead, "APPROVED")] });
   const fulfil = requestView({ status: "AWAITING_FULFILMENT", decisions: [decision(P.ceo, "APPROVED")] });
   const done = requestView({ status: "FULFILLED", decisions: [decision(P.ceo, "APPROVED")] });
+  const noteAsked = requestView({ purposeId: "disciplinary-release", concernsEmail: P.staff });
+  const noteGiven = requestView({ purposeId: "disciplinary-release", status: "FULFILLED", concernsEmail: P.staff, decisions: [decision(P.ceo, "APPROVED", null, `<!channel> *agreed* & minuted ${"n".repeat(1900)}`)] });
+  const ownDecision = requestView({ purposeId: "slt-decision", status: "AWAITING_FULFILMENT", selfAuthorisedRole: "Senior Leadership Team" });
   return [
     { kind: "request-submitted", request: pending },
+    { kind: "request-submitted", request: ownDecision },
+    { kind: "approval-needed", request: noteAsked },
+    { kind: "request-outcome", request: noteGiven },
+    { kind: "fulfilment-needed", request: ownDecision, candidates: [candidate(1)] },
     { kind: "approval-needed", request: pending },
     { kind: "approval-needed", request: hostile },
     { kind: "approval-needed", request: twoOfTwo },
