@@ -74,10 +74,21 @@ describe("reviewPolicy (policy check)", () => {
   it("fails a subject access request nobody owns and a disclosure nobody can decide", () => {
     const text = edit(demo, "  - id: dpo\n    label: Trust Data Protection Officer\n", "  - id: dpo\n    label: Trust Data Protection Officer\n  - id: governor\n    label: Governor\n");
     const sar = edit(text, "  ownerRoles: [dpo]", "  ownerRoles: [governor]");
-    expect(review(sar).contradictions).toContain("Nobody owns subject access requests: nobody holds a role under subjectAccess.ownerRoles.");
+    expect(review(sar).contradictions).toContain("Nobody owns subject access requests: nobody holds a role under subjectAccess.ownerRoles, so a request anyone logs would go nowhere.");
     const disclosure = edit(text, "disclosure:\n  authoriserRoles: [dpo, ceo]\n", "disclosure:\n  authoriserRoles: [governor]\n");
     // The loader already refuses this one (a contradiction caught before the review).
     expect(() => review(disclosure)).toThrow(/disclosure\.authoriserRoles: nobody holds a role that can authorise a disclosure/);
+  });
+
+  it("fails a subject access owner role, or a staff-request owner role, that nobody in people holds", () => {
+    const text = edit(demo, "  - id: dpo\n    label: Trust Data Protection Officer\n", "  - id: dpo\n    label: Trust Data Protection Officer\n  - id: governor\n    label: Governor\n");
+    expect(review(text).contradictions).toEqual([]);
+    const unheld = edit(text, "  ownerRoles: [dpo]", "  ownerRoles: [dpo, governor]");
+    expect(review(unheld).contradictions).toEqual(["subjectAccess.ownerRoles names Governor (governor), but nobody in people holds that role, so no subject access request can go to it: give the role to someone, or take it out of the list."]);
+    const staff = edit(text, "  ownerRoles: [dpo]", "  ownerRoles: [dpo]\n  employeeOwnerRoles: [governor]");
+    expect(review(staff).contradictions).toEqual(["Nobody owns a member of staff's request for their own calls: nobody holds a role under subjectAccess.employeeOwnerRoles, so such a request would go nowhere."]);
+    const someStaff = edit(text, "  ownerRoles: [dpo]", "  ownerRoles: [dpo]\n  employeeOwnerRoles: [ceo, governor]");
+    expect(review(someStaff).contradictions).toEqual([expect.stringMatching(/^subjectAccess\.employeeOwnerRoles names Governor \(governor\), but nobody in people holds that role/)]);
   });
 
   it("fails a disclosure only one person could both record and decide, unless the policy lets them", () => {

@@ -76,7 +76,18 @@ function disclosure(policy: Policy, { contradictions }: PolicyReview): void {
 }
 
 function subjectAccess(policy: Policy, { contradictions, warnings }: PolicyReview): void {
-  if (holders(policy, policy.subjectAccess.ownerRoles) === 0) contradictions.push("Nobody owns subject access requests: nobody holds a role under subjectAccess.ownerRoles.");
+  const { ownerRoles, employeeOwnerRoles } = policy.subjectAccess;
+  if (holders(policy, ownerRoles) === 0) contradictions.push("Nobody owns subject access requests: nobody holds a role under subjectAccess.ownerRoles, so a request anyone logs would go nowhere.");
+  if (employeeOwnerRoles && holders(policy, employeeOwnerRoles) === 0) {
+    contradictions.push("Nobody owns a member of staff's request for their own calls: nobody holds a role under subjectAccess.employeeOwnerRoles, so such a request would go nowhere.");
+  }
+  // A role listed but held by nobody is never given a request, and cannot be handed one (sar transfer): the file says something that cannot happen.
+  for (const [setting, roles] of [["ownerRoles", ownerRoles], ["employeeOwnerRoles", employeeOwnerRoles ?? []]] as const) {
+    if (holders(policy, roles) === 0) continue;
+    for (const role of roles.filter((r) => holders(policy, [r]) === 0)) {
+      contradictions.push(`subjectAccess.${setting} names ${roleLabel(policy, role)} (${role}), but nobody in people holds that role, so no subject access request can go to it: give the role to someone, or take it out of the list.`);
+    }
+  }
   if (longer(policy.subjectAccess.deadline, { amount: 1, unit: "months" })) warnings.push("subjectAccess.deadline is longer than the one month UK GDPR Article 12(3) allows.");
   if (longer(policy.subjectAccess.maxExtension, { amount: 2, unit: "months" })) contradictions.push("subjectAccess.maxExtension is longer than the two further months UK GDPR Article 12(3) allows.");
 }
