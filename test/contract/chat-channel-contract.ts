@@ -8,7 +8,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Notice } from "../../src/core/notify/notices.ts";
 import type { ChatAddress, ChatChannel } from "../../src/core/ports/chat.ts";
-import { everyNotice, everyNoticeWithActions, requestView } from "./notice-fixtures.ts";
+import { built, everyNotice, everyNoticeWithActions, requestView } from "./notice-fixtures.ts";
 
 /** One message as its recipient sees it. */
 export interface SeenMessage {
@@ -78,12 +78,12 @@ export function chatChannelContract(platform: string, makeHarness: () => Promise
 
     it("returns a handle that updates the same message in place", async () => {
       const pending = requestView();
-      const sent = await h.channel.send(h.addressOf("alice"), { kind: "approval-needed", request: pending });
+      const sent = await h.channel.send(h.addressOf("alice"), built({ kind: "approval-needed", request: pending }));
       const before = await h.seen("alice");
       expect(before[0]!.controls).toEqual(expect.arrayContaining([expect.stringMatching(/approve/i), expect.stringMatching(/deny/i)]));
 
       const decided = { ...pending, status: "DENIED" as const, statusText: "Denied", isOpen: false, decisions: [{ name: "Amara Okafor", email: "amara@trust.example", outcome: "DENIED" as const, reason: "Use the complaints procedure", note: null, atText: "Fri 20 Nov 2026, 12:00" }] };
-      await h.channel.update(sent, { kind: "approval-needed", request: decided });
+      await h.channel.update(sent, built({ kind: "approval-needed", request: decided }), h.addressOf("alice"));
       const after = await h.seen("alice");
       expect(after).toHaveLength(1);
       expect(after[0]!.messageId).toBe(before[0]!.messageId);
@@ -127,8 +127,8 @@ export function chatChannelContract(platform: string, makeHarness: () => Promise
 
     it("throws when the platform fails, so the outbox can retry", async () => {
       h.failNextCall();
-      await expect(h.channel.send(h.addressOf("alice"), { kind: "approval-needed", request: requestView() })).rejects.toThrow();
-      await h.channel.send(h.addressOf("alice"), { kind: "approval-needed", request: requestView() });
+      await expect(h.channel.send(h.addressOf("alice"), built({ kind: "approval-needed", request: requestView() }))).rejects.toThrow();
+      await h.channel.send(h.addressOf("alice"), built({ kind: "approval-needed", request: requestView() }));
       expect(await h.seen("alice")).toHaveLength(1);
     });
   });

@@ -6,7 +6,8 @@
  * authorisation shapes (an approval note asked for and given, the member of
  * staff a request concerns, a request the requester's own role authorised).
  */
-import type { CandidateView, ExtensionView, Notice } from "../../src/core/notify/notices.ts";
+import { noticeFor } from "../../src/core/notify/notice-actions.ts";
+import type { CandidateView, ExtensionView, Notice, NoticeBody } from "../../src/core/notify/notices.ts";
 import type { RequestWithDecisions } from "../../src/core/requests/load-request.ts";
 import { buildRequestView, type RequestView } from "../../src/core/requests/request-view.ts";
 import { authorisationShapesPolicy } from "../support/authorisation-shapes-policy.ts";
@@ -74,7 +75,38 @@ const extension = (status: "PENDING" | "APPROVED" | "DENIED"): ExtensionView => 
   decisionReason: status === "DENIED" ? "The hearing is over" : null,
 });
 
-/** Every notice kind, with hostile and maximal variants. */
+/**
+ * The person each notice is for, as the outbox would address it: an
+ * authoriser the request still needs (the DPO once the CEO has approved a
+ * two-approval request), the employee asked for consent, the fulfiller, the
+ * requester, the DPO.
+ */
+export function viewerOf(body: NoticeBody): string {
+  switch (body.kind) {
+    case "approval-needed":
+    case "approval-reminder":
+      return body.request.status === "PENDING_APPROVAL" && body.request.decisions.some((d) => d.email === P.ceo) ? P.dpo : P.ceo;
+    case "extension-needed":
+      return P.ceo;
+    case "consent-needed":
+      return body.request.employee?.email ?? P.staff;
+    case "fulfilment-needed":
+      return P.it;
+    case "delivery-failed":
+    case "compliance-notice":
+    case "file-ready":
+      return P.dpo;
+    default:
+      return body.request.requester.email;
+  }
+}
+
+/** The notice as the core builds it for `viewer` (by default the person it is for, viewerOf). */
+export function built(body: NoticeBody, viewer = viewerOf(body)): Notice {
+  return noticeFor(policy, body, viewer);
+}
+
+/** Every notice kind, with hostile and maximal variants, each built for the person it is for. */
 export function everyNotice(): Notice[] {
   return everyNoticeWithActions().map((n) => n.notice);
 }
@@ -86,11 +118,10 @@ export function everyNotice(): Notice[] {
  * button; a panel's own submit button (Teams' "Deny the request") is not a
  * separate action.
  */
-export function everyNoticeWithActions(): Array<{ notice: Notice; actions: string[] }> {
-  const n = everyNoticeOnly();
+export function everyNoticeWithActions(): Array<{ notice: Notice; viewer: string; actions: string[] }> {
   const fulfilled = requestView({ status: "FULFILLED", decisions: [decision(P.ceo, "APPROVED")] });
-  const withActions = n.map((notice) => ({ notice, actions: actionsFor(notice) }));
-  withActions.push(
+  const bodies: Array<{ notice: NoticeBody; actions: string[] }> = everyNoticeOnly().map((notice) => ({ notice, actions: actionsFor(notice) }));
+  bodies.push(
     // Once the recording is delivered, an authoriser can end the requester's access.
     { notice: { kind: "approval-needed", request: fulfilled }, actions: ["Revoke access"] },
     { notice: { kind: "extension-needed", request: fulfilled, extension: extension("PENDING") }, actions: ["Give more time", "Refuse"] },
@@ -98,10 +129,10 @@ export function everyNoticeWithActions(): Array<{ notice: Notice; actions: strin
     { notice: { kind: "extension-outcome", request: fulfilled, extension: extension("APPROVED") }, actions: [] },
     { notice: { kind: "extension-outcome", request: fulfilled, extension: extension("DENIED") }, actions: [] },
   );
-  return withActions;
+  return bodies.map(({ notice, actions }) => ({ notice: built(notice), viewer: viewerOf(notice), actions }));
 }
 
-function actionsFor(notice: Notice): string[] {
+function actionsFor(notice: NoticeBody): string[] {
   switch (notice.kind) {
     case "approval-needed":
     case "approval-reminder":
@@ -123,7 +154,7 @@ function actionsFor(notice: Notice): string[] {
   }
 }
 
-function everyNoticeOnly(): Notice[] {
+function everyNoticeOnly(): NoticeBody[] {
   const pending = requestView();
   const hostile = requestView({ reason: `<!channel> <https://evil.example|click here> & *bold* ${"x".repeat(1900)}`, parties: "<@U123> & co".repeat(40) });
   const twoOfTwo = requestView({ purposeId: "disciplinary", decisions: [decision(P.ceo, "APPROVED")] });

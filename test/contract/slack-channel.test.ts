@@ -50,7 +50,7 @@ chatChannelContract("slack", async () => {
   const seen = (person: "alice" | "bob"): SeenMessage[] => fake.messagesTo(USERS[person].id).map((m) => ({ messageId: m.ts, text: visibleText(m), controls: controls(m), actions: controls(m) }));
   return {
     channel,
-    addressOf: (person) => ({ platformUserId: USERS[person].id, address: { userId: USERS[person].id } }),
+    addressOf: (person) => ({ platformUserId: USERS[person].id, address: { userId: USERS[person].id }, email: USERS[person].email }),
     seen: async (person) => seen(person),
     conversations: async () => [...new Set(fake.messages.map((m) => m.channel))].map((id) => ({ id, oneToOne: [...fake.dms.values()].includes(id) && id.startsWith("D") })),
     failNextCall: () => fake.fail("chat.postMessage", { status: 500 }),

@@ -19,7 +19,7 @@ import { dpoFormView } from "../../src/adapters/slack/render/dpo-form.ts";
 import { DPO_FORMS } from "../../src/commands/index.ts";
 import { testPolicy } from "../support/test-policy.ts";
 import type { Notice } from "../../src/core/notify/notices.ts";
-import { everyNotice, requestView } from "./notice-fixtures.ts";
+import { built, everyNotice, requestView } from "./notice-fixtures.ts";
 
 interface Manifest {
   features: { app_home: { home_tab_enabled: boolean }; slash_commands: Array<{ command: string; url: string }> };
@@ -46,10 +46,7 @@ function actionIds(node: unknown, into = new Set<string>()): Set<string> {
 function moreNotices(): Notice[] {
   const done = requestView({ status: "FULFILLED" });
   const extension = { id: "20000000-0000-4000-8000-000000000001", status: "PENDING" as const, reason: "The meeting moved", requesterName: "Ben Hughes", askedAtText: "Fri 20 Nov 2026, 12:00", decidedByName: null, decidedAtText: null, decisionReason: null };
-  return [
-    { kind: "approval-needed", request: done },
-    { kind: "extension-needed", request: done, extension },
-  ];
+  return [built({ kind: "approval-needed", request: done }), built({ kind: "extension-needed", request: done, extension })];
 }
 
 describe("the Slack app manifest", () => {

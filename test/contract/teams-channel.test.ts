@@ -57,7 +57,7 @@ chatChannelContract("teams", async () => {
   const violations: unknown[] = [];
   return {
     channel,
-    addressOf: (who) => ({ platformUserId: users[who].aadObjectId, address: address(who) }),
+    addressOf: (who) => ({ platformUserId: users[who].aadObjectId, address: address(who), email: users[who].email }),
     async seen(who) {
       await new Promise((r) => setTimeout(r, 150));
       const messages = await client.messagesTo(users[who]);

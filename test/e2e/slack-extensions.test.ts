@@ -10,7 +10,7 @@ import { renderContextFor } from "../../src/adapters/slack/render/render-context
 import { verifyAuditChain } from "../../src/core/audit/verify-audit-chain.ts";
 import { expireGrants } from "../../src/core/jobs/expire-grants.ts";
 import type { ExtensionView } from "../../src/core/notify/notices.ts";
-import { requestView } from "../contract/notice-fixtures.ts";
+import { built, requestView } from "../contract/notice-fixtures.ts";
 import { addRecording } from "../support/core.ts";
 import { messageProblems } from "../support/fake-slack/block-kit-rules.ts";
 import type { FakeMessage } from "../support/fake-slack/fake-slack-server.ts";
@@ -228,7 +228,7 @@ describe("Slack rendering of requests for more time", () => {
     const request = requestView({ status: "FULFILLED", reason: hostile });
     for (const ext of [extension(), refused, extension({ status: "APPROVED", decidedByName: "Farid Khan", decidedAtText: "Sat 28 Nov 2026, 13:00" })]) {
       for (const kind of ["extension-needed", "extension-outcome"] as const) {
-        const rendered = renderNotice({ kind, request, extension: ext }, rc);
+        const rendered = renderNotice(built({ kind, request, extension: ext }), rc);
         expect(messageProblems(rendered), `${kind} ${ext.status}`).toEqual([]);
         expect(JSON.stringify(rendered)).not.toContain("<!channel>");
         expect(rendered.text).not.toContain("evil.example");

@@ -3,9 +3,9 @@
  */
 import type { CoreContext } from "../context.ts";
 import { formatDateTime } from "../format.ts";
-import type { Notice } from "../notify/notices.ts";
+import type { NoticeBody } from "../notify/notices.ts";
 
-export async function buildFileReadyNotice(ctx: CoreContext, publicUrl: string, payload: Record<string, unknown>): Promise<Extract<Notice, { kind: "file-ready" }>> {
+export async function buildFileReadyNotice(ctx: CoreContext, publicUrl: string, payload: Record<string, unknown>): Promise<Extract<NoticeBody, { kind: "file-ready" }>> {
   if (typeof payload.token !== "string") throw new Error("the download link was already delivered");
   const file = await ctx.db.deliveredFile.findUniqueOrThrow({ where: { id: String(payload.fileId) } });
   return {

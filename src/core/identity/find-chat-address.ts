@@ -11,5 +11,5 @@ import type { ChatAddress } from "../ports/chat.ts";
 export async function findChatAddress(ctx: Pick<CoreContext, "db">, input: { platform: string; platformUserId: string }): Promise<ChatAddress | null> {
   const identity = await ctx.db.chatIdentity.findUnique({ where: { platform_platformUserId: { platform: input.platform, platformUserId: input.platformUserId } } });
   if (!identity || identity.address === null) return null;
-  return { platformUserId: identity.platformUserId, address: identity.address };
+  return { platformUserId: identity.platformUserId, address: identity.address, email: identity.email };
 }

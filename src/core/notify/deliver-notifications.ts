@@ -1,7 +1,7 @@
 /**
- * Delivers the outbox: each notice is built fresh from the database (so it
- * shows the current state), sent as a direct message on the platform the
- * person last used, and retried with backoff until it goes. A notice that
+ * Delivers the outbox: each notice is built fresh from the database for its
+ * recipient (buildNotice: the current state, and the actions that person may
+ * take now), sent as a direct message on the platform the person last used, and retried with backoff until it goes. A notice that
  * cannot be delivered in the end is marked, audited and reported to the DPO,
  * never silently dropped. Several instances may run this at once: rows are
  * claimed with SKIP LOCKED and a short lease.
@@ -20,13 +20,9 @@ import { appendAudit } from "../audit/append-audit.ts";
 import { isAppError } from "../errors.ts";
 import { findPerson, peopleWithRoles } from "../policy/access.ts";
 import { ChatDeliveryError, type ChatChannel } from "../ports/chat.ts";
-import { candidateView, findCandidates, MAX_CANDIDATES } from "../requests/fulfilment-steps.ts";
-import { buildFileReadyNotice } from "../files/file-view.ts";
-import { loadExtensionView } from "../playback/extension-view.ts";
-import { loadRequest } from "../requests/load-request.ts";
-import { buildRequestView } from "../requests/request-view.ts";
+import { buildNotice } from "./build-notice.ts";
 import { enqueueNotices } from "./enqueue-notices.ts";
-import { UPDATABLE_NOTICES, type Notice, type NoticeKind } from "./notices.ts";
+import { UPDATABLE_NOTICES, type NoticeKind } from "./notices.ts";
 
 export interface DeliveryOptions {
   channels: readonly ChatChannel[];
@@ -82,9 +78,10 @@ async function deliverOne(ctx: CoreContext, options: DeliveryOptions, row: Outbo
     for (const message of messages) {
       const channel = channelFor(message.platform);
       if (!channel) continue;
-      // Rebuild from the payload the message was first built from (e.g. which extension it asks about).
-      const notice = await buildNotice(ctx, options, message.kind as NoticeKind, { ...row, payload: message.payload ?? row.payload });
-      await channel.update({ conversationId: message.conversationId, messageId: message.messageId, reference: message.reference }, notice);
+      // Rebuilt for the person whose message it is, from the payload it was first built
+      // from (e.g. which extension it asks about).
+      const notice = await buildNotice(ctx, { kind: message.kind as NoticeKind, requestId: row.requestId, payload: (message.payload ?? row.payload) as Record<string, unknown> }, message.recipientEmail, options);
+      await channel.update({ conversationId: message.conversationId, messageId: message.messageId, reference: message.reference }, notice, { email: message.recipientEmail });
     }
     await markSent(ctx, ctx.db, row);
     return;
@@ -94,15 +91,15 @@ async function deliverOne(ctx: CoreContext, options: DeliveryOptions, row: Outbo
   const identity = identities.find((i) => channelFor(i.platform));
   if (!identity) throw new Unreachable(`nobody can reach ${row.recipientEmail} on chat yet`);
   const channel = channelFor(identity.platform)!;
-  const notice = await buildNotice(ctx, options, row.kind as NoticeKind, row);
-  const to = { platformUserId: identity.platformUserId, address: identity.address };
+  const notice = await buildNotice(ctx, { kind: row.kind as NoticeKind, requestId: row.requestId, payload: row.payload as Record<string, unknown> }, row.recipientEmail, options);
+  const to = { platformUserId: identity.platformUserId, address: identity.address, email: row.recipientEmail };
   // An earlier attempt began and never recorded its result: it may have
   // posted. Where the platform can find that message, bring it up to date
   // instead of sending a second copy whose buttons would never be refreshed.
   const earlier = row.sendingSince && channel.findSent ? await channel.findSent(to, row.id, row.sendingSince) : null;
   let sent;
   if (earlier) {
-    await channel.update(earlier, notice);
+    await channel.update(earlier, notice, to);
     sent = earlier;
   } else {
     // Committed before the post, so a crash after it leaves the mark behind.
@@ -124,49 +121,6 @@ async function deliverOne(ctx: CoreContext, options: DeliveryOptions, row: Outbo
 
 async function markSent(ctx: CoreContext, db: Tx, row: OutboxMessage): Promise<void> {
   await db.outboxMessage.update({ where: { id: row.id }, data: { status: "SENT", sentAt: ctx.clock.now(), attempts: row.attempts + 1, payload: withoutToken(row) } });
-}
-
-async function buildNotice(ctx: CoreContext, options: DeliveryOptions, kind: NoticeKind, row: OutboxMessage): Promise<Notice> {
-  const payload = row.payload as Record<string, unknown>;
-  const requestRow = row.requestId ? await loadRequest(ctx.db, row.requestId) : null;
-  const request = requestRow ? buildRequestView(ctx.policy, requestRow) : null;
-  if (kind === "delivery-failed") {
-    return { kind, request, recipientName: String(payload.recipientName ?? "someone"), noticeKind: String(payload.noticeKind ?? ""), waiting: payload.waiting === true };
-  }
-  if (kind === "compliance-notice") {
-    return { kind, title: String(payload.title ?? "Callgate"), lines: Array.isArray(payload.lines) ? payload.lines.map(String) : [] };
-  }
-  if (kind === "file-ready") return buildFileReadyNotice(ctx, options.publicUrl, payload);
-  if (!request || !requestRow) throw new Error(`notice ${kind} has no request`);
-  switch (kind) {
-    case "request-submitted":
-    case "approval-needed":
-    case "approval-reminder":
-    case "request-outcome":
-    case "consent-needed":
-      return { kind, request };
-    case "fulfilment-needed": {
-      const candidates = await findCandidates(ctx.db, ctx.policy, requestRow);
-      return { kind, request, candidates: candidates.slice(0, MAX_CANDIDATES).map((c) => candidateView(ctx.policy, c)) };
-    }
-    case "call-log-ready": {
-      const ids = Array.isArray(payload.recordingIds) ? payload.recordingIds.map(String) : [];
-      const calls = await ctx.db.recording.findMany({ where: { id: { in: ids } } });
-      return { kind, request, calls: calls.map((c) => candidateView(ctx.policy, c)) };
-    }
-    case "access-granted": {
-      const grant = await ctx.db.playbackGrant.findUniqueOrThrow({ where: { id: String(payload.grantId) } });
-      if (typeof payload.token !== "string") throw new Error("the playback token was already delivered");
-      return { kind, request, playbackUrl: `${options.publicUrl.replace(/\/$/, "")}/play/${payload.token}`, expiresAt: grant.expiresAt };
-    }
-    case "access-ended":
-      return { kind, request, reason: payload.reason === "revoked" ? "revoked" : "expired" };
-    case "playback-browser-pending":
-      return { kind, request, grantId: String(payload.grantId), pendingId: String(payload.pendingId), seenAtText: String(payload.seenAtText ?? ""), browserText: String(payload.browserText ?? "another browser") };
-    case "extension-needed":
-    case "extension-outcome":
-      return { kind, request, extension: await loadExtensionView(ctx, String(payload.extensionId)) };
-  }
 }
 
 /**

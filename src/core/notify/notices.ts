@@ -1,12 +1,43 @@
 /**
  * What the core tells people, independent of any chat platform. Adapters turn
  * a Notice into a Slack message or a Teams card; the core never renders.
+ * Every notice is built for one named viewer (build-notice.ts) and lists the
+ * actions that viewer may take (notice-actions.ts): adapters draw exactly
+ * those buttons and decide none themselves.
  */
 import type { RequestView } from "../requests/request-view.ts";
 
-export type NoticeKind = Notice["kind"];
+export type NoticeKind = NoticeBody["kind"];
 
-export type Notice =
+/**
+ * Something the viewer of a notice may do from it. Each platform draws one
+ * control per action: a button, Slack's menu of calls, Teams' choice with its
+ * button, a panel that asks for a reason first.
+ */
+export type NoticeAction =
+  | "approve"
+  | "deny"
+  | "revoke-access"
+  | "consent-give"
+  | "consent-refuse"
+  | "consent-withdraw"
+  | "fulfil-choose"
+  | "fulfil-none"
+  | "listen"
+  | "allow-browser"
+  | "ask-more-time"
+  | "extension-approve"
+  | "extension-refuse"
+  | "download";
+
+/** A notice as the core built it for one viewer: what it says, and what that viewer may do. */
+export type Notice = NoticeBody & {
+  /** The actions this viewer may take now, in the order they are offered; empty when none. */
+  actions: readonly NoticeAction[];
+};
+
+/** What a notice says, before it is built for a viewer. */
+export type NoticeBody =
   /** To the requester: the request is in, and who has been asked. */
   | { kind: "request-submitted"; request: RequestView }
   /** To an authoriser: please decide. Kept up to date in place afterwards. */

@@ -12,6 +12,17 @@ export interface ChatAddress {
   platformUserId: string;
   /** Platform data for proactive messages; null if the platform needs none. */
   address: unknown;
+  /**
+   * The recipient's e-mail as the policy knows them: whose direct message this
+   * is, the viewer the notice was built for. A channel never has to ask the
+   * platform who the person is.
+   */
+  email: string;
+}
+
+/** Whose message is being updated: the viewer the notice was built for. */
+export interface ChatRecipient {
+  email: string;
 }
 
 /** A platform's handle on a sent message, stored as data (ChatMessage). */
@@ -26,7 +37,8 @@ export interface ChatChannel {
   /** Stable platform name, e.g. "slack" or "teams". */
   readonly platform: string;
   /**
-   * Delivers a notice as a direct message. Throws on failure (the outbox will
+   * Delivers a notice, built for `to.email`, as a direct message, drawing
+   * exactly the actions it lists. Throws on failure (the outbox will
    * retry); must never post to a shared channel. `delivery.key` names the
    * outbox notice, the same on every attempt: a channel that can, attaches it
    * to the message so `findSent` can recognise it.
@@ -42,8 +54,11 @@ export interface ChatChannel {
    * (or may not, for want of a permission) leave it out or answer null.
    */
   findSent?(to: ChatAddress, key: string, since: Date): Promise<SentMessage | null>;
-  /** Replaces a message sent earlier with the notice's current state. */
-  update(message: SentMessage, notice: Notice): Promise<void>;
+  /**
+   * Replaces a message sent earlier with the notice's current state, as built
+   * for `recipient` (the person whose message it is).
+   */
+  update(message: SentMessage, notice: Notice, recipient: ChatRecipient): Promise<void>;
 }
 
 /**
