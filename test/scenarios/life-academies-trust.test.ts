@@ -397,7 +397,10 @@ describe.each(DATABASE_KINDS)("LIFE Academies Trust, Call Recording policy, on %
       await expectCode(exportSubjectData(t.ctx, { actorEmail: LIFE.principalA, numbers: ["020 7946 0001"] }), "FORBIDDEN");
       expect(await refusals(t, "erasure.refused")).toEqual([[LIFE.principalA, "FORBIDDEN"]]);
       await expect(exportSubjectData(t.ctx, { actorEmail: LIFE.ceo, numbers: ["020 7946 0001"] })).resolves.toMatchObject({ fileName: expect.stringMatching(/\.zip$/) });
-      expect(explained).toContain("Erasure (the right to be forgotten) is proposed, confirmed or cancelled by Chief Executive Officer (Placeholder Chief Executive).");
+      // The DPO always may too (compliance-roles.ts), and explain says exactly that.
+      await expect(proposeErasure(t.ctx, { actorEmail: LIFE.dpo, numbers: ["020 7946 0001"], reason: "Erasure request received in writing" })).resolves.toMatchObject({ toDelete: [expect.anything()] });
+      expect(explained).toContain("Erasure (the right to be forgotten) is proposed, confirmed or cancelled by Data Protection Officer (Placeholder Data Protection Officer) or Chief Executive Officer (Placeholder Chief Executive).");
+      expect(explained).toContain("A subject's data is exported (data portability) by Data Protection Officer (Placeholder Data Protection Officer) or Chief Executive Officer (Placeholder Chief Executive).");
     });
   });
 

@@ -354,10 +354,12 @@ function disclosureExtras(policy: Policy): string[] {
 }
 
 function complianceExtras(policy: Policy, say: Explainer): string[] {
-  const { erasureRoles, portabilityRoles } = policy.compliance;
+  const { erasureRoles, portabilityRoles, dpoRoles } = policy.compliance;
   const lines: string[] = [];
-  if (erasureRoles) lines.push(wrap(`Erasure (the right to be forgotten) is proposed, confirmed or cancelled by ${say.holdersOf(erasureRoles)}.`, 2));
-  if (portabilityRoles) lines.push(wrap(`A subject's data is exported (data portability) by ${say.holdersOf(portabilityRoles)}.`, 2));
+  // As requireCompliancePower enforces it: the roles named, and the DPO always.
+  const withDpo = (roles: readonly string[]) => say.holdersOf([...new Set([...dpoRoles, ...roles])]);
+  if (erasureRoles) lines.push(wrap(`Erasure (the right to be forgotten) is proposed, confirmed or cancelled by ${withDpo(erasureRoles)}.`, 2));
+  if (portabilityRoles) lines.push(wrap(`A subject's data is exported (data portability) by ${withDpo(portabilityRoles)}.`, 2));
   return lines;
 }
 
