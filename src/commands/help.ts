@@ -23,6 +23,7 @@ export const EXAMPLES: Readonly<Record<string, string>> = {
   "sar review": 'sar review SAR-000001 3 --withhold --note "a third party\'s health"',
   "sar bundle": "sar bundle SAR-000001 --format zip",
   "sar close": "sar close SAR-000001 --complete",
+  "sar transfer": 'sar transfer SAR-000001 --to hr.manager@example.org --reason "the owner is on leave until January"',
   "sar export": 'sar export "020 7946 0001"',
   export: 'export "020 7946 0001"',
   "hold place": 'hold place --number "020 7946 0001" --reason "claim expected from the caller"',

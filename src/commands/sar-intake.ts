@@ -5,14 +5,17 @@
  *           [--number "020 7946 0001" ...] [--call-on 10/11/2026 --call-at 14:30 --direction inbound --extension 201]
  *           [--contact-email ... --contact-phone ... --contact-address "..."] [--identity "..."]
  *   sar add-info SAR-1 [--number ...] [--call-on ... --call-at ... --direction ... --extension ...] [--identity "..."] [--contact-...] [--on 25/11/2026]
+ *   sar transfer SAR-1 --to <email> --reason "..."
  *
  * `sar log` is for everyone in the policy (any member of staff who received a
  * request); the core sends it to the owner. `sar add-info` is the owner's.
+ * `sar transfer` hands it to another holder of an owner role: the owner's, or a DPO's.
  */
 import type { Command } from "commander";
 import type { CallDescriptionInput } from "../core/subject-access/subject-access-intake.ts";
 import { addSubjectAccessInformation } from "../core/subject-access/add-subject-access-information.ts";
 import { logSubjectAccess } from "../core/subject-access/log-subject-access.ts";
+import { transferSubjectAccess } from "../core/subject-access/transfer-subject-access.ts";
 import type { SubjectAccessView } from "../core/subject-access/subject-access-view.ts";
 import type { FormSpec, FormValues } from "./form.ts";
 import { registerForm } from "./register-form.ts";
@@ -108,7 +111,7 @@ export const SAR_LOG_FORM: FormSpec = {
   },
 };
 
-/** Registers `sar log` and `sar add-info` on the console's `sar` command. */
+/** Registers `sar log`, `sar add-info` and `sar transfer` on the console's `sar` command. */
 export function registerSarIntake(sar: Command, session: ConsoleSession, answer: (reply: ConsoleReply) => void, show: (title: string, view: SubjectAccessView) => ConsoleReply): void {
   registerForm(sar, "log", "Log a request you received (anyone): it goes to the person who handles subject access", SAR_LOG_FORM, session, answer);
 
@@ -138,5 +141,16 @@ export function registerSarIntake(sar: Command, session: ConsoleSession, answer:
       if (view.awaitingInformation.length > 0) reply.blocks.unshift(warning(`Still awaiting: ${view.statusText.replace(/^Awaiting information \(|\)$/g, "") || view.awaitingInformation.join(", ")}.`));
       else reply.blocks.unshift(list([`Nothing is missing now: due by ${view.dueText}.`]));
       answer(reply);
+    });
+
+  sar
+    .command("transfer")
+    .description("Hand a request to another person who handles subject access requests (its owner or a DPO); they are told")
+    .argument("<reference>")
+    .requiredOption("--to <email>", "the e-mail of the person taking it over")
+    .requiredOption("--reason <text>", "why it changes hands, for the record")
+    .action(async (reference: string, opts: { to: string; reason: string }) => {
+      const view = await withFlagAdvice({ toEmail: "--to", reason: "--reason" }, () => transferSubjectAccess(session.ctx, { actorEmail: session.actorEmail, reference, toEmail: opts.to, reason: opts.reason }));
+      answer(show(`${view.reference} handed to ${view.owner.name}`, view));
     });
 }

@@ -37,6 +37,13 @@ describe.each(DATABASE_KINDS)("the sar log and add-info console commands on %s",
     expect(JSON.stringify(added)).not.toContain("jo@example.com");
   });
 
+  it("hands a request on with sar transfer, naming the flag when the person cannot take it", async () => {
+    const u = await as(P.staff, 'sar log --name "Jo Bloggs" --channel letter --received 20/11/2026 --number "020 7946 0001" --identity "known caller"');
+    expect(fieldValue(u, "Owner")).toBe("Carys Evans");
+    expect(warnings(await as(P.dpo, `sar transfer SAR-1 --to ${P.it} --reason "Carys is on leave"`))[0]).toMatch(/^Dev Patel does not handle subject access requests under the policy\. .* \(--to\)\.$/);
+    expect(warnings(await as(P.staff, `sar transfer SAR-1 --to ${P.ceo} --reason "Carys is on leave"`))[0]).toMatch(/^Only Carys Evans, who owns SAR-000001/);
+  });
+
   it("names the field when a described call lacks a time or extension, and typed bare opens the form", async () => {
     const bad = await as(P.staff, 'sar log --name "Jo Bloggs" --channel letter --received 20/11/2026 --call-on 10/11/2026');
     expect(warnings(bad)[0]).toMatch(/approximate time or the extension/);

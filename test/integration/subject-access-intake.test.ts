@@ -16,6 +16,7 @@ import { extendSubjectAccess } from "../../src/core/subject-access/extend-subjec
 import { showSubjectAccess } from "../../src/core/subject-access/list-subject-access.ts";
 import { logSubjectAccess, type LogSubjectAccessInput } from "../../src/core/subject-access/log-subject-access.ts";
 import { resumeSubjectAccess } from "../../src/core/subject-access/resume-subject-access.ts";
+import { transferSubjectAccess } from "../../src/core/subject-access/transfer-subject-access.ts";
 import { addRecording, testCore, useTestCore, type TestCore } from "../support/core.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";
 import { P, testPolicy, testPolicyInput } from "../support/test-policy.ts";
@@ -202,6 +203,58 @@ describe.each(DATABASE_KINDS)("subject access intake on %s", (kind) => {
       expect((await showSubjectAccess(u.ctx, { actorEmail: P.ceo, reference: own.reference })).owner.email).toBe(P.ceo);
       const entry = await u.ctx.db.auditEntry.findFirstOrThrow({ where: { action: "subject-access.opened", subjectId: own.id } });
       expect(entry.details).toMatchObject({ subjectIsStaff: true, owner: P.ceo });
+    } finally {
+      await u.close();
+    }
+  });
+
+  it("lets the owner or the DPO hand a request to another holder of an owner role, who is told and owns it from then on; refuses anyone else, on record", async () => {
+    const logged = await log();
+    const transfer = (actorEmail: string, toEmail: string, reason = "Farid is on leave until January") => transferSubjectAccess(t.ctx, { actorEmail, reference: logged.reference, toEmail, reason });
+    // Ben handles none; Grace holds an owner role but does not own it.
+    await expect(transfer(P.requester, P.southHead)).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(transfer(P.southHead, P.southHead)).rejects.toThrow("Only Farid Khan, who owns SAR-000001, or the Data Protection Officer (Carys Evans) can hand it to someone else.");
+    // Only to someone who owns requests under the policy, and for a reason.
+    const notOwner = await transfer(P.ceo, P.it).catch((e: unknown) => e);
+    expect(notOwner).toMatchObject({ code: "INVALID_INPUT", field: "toEmail" });
+    expect((notOwner as Error).message).toBe(`Dev Patel does not handle subject access requests under the policy. It can go to Amara Okafor (${P.northHead}) or Grace Lee (${P.southHead}).`);
+    await expect(transfer(P.ceo, "nobody@example.org")).rejects.toMatchObject({ code: "INVALID_INPUT", field: "toEmail" });
+    await expect(transfer(P.ceo, P.ceo)).rejects.toMatchObject({ code: "ALREADY_DONE" });
+    await expect(transfer(P.ceo, P.southHead, "leave")).rejects.toMatchObject({ code: "REASON_REQUIRED", field: "reason" });
+    expect(await refusals(t, "transfer-subject-access")).toHaveLength(6);
+    expect((await t.ctx.db.subjectAccessRequest.findFirstOrThrow()).ownerEmail).toBe(P.ceo);
+
+    await t.deliver();
+    t.channel.sent.length = 0;
+    const moved = await transfer(P.ceo, P.southHead);
+    expect(moved.owner.email).toBe(P.southHead);
+    const entry = await t.ctx.db.auditEntry.findFirstOrThrow({ where: { action: "subject-access.transferred" } });
+    expect(entry).toMatchObject({ actor: P.ceo, details: { reference: "SAR-000001", from: P.ceo, to: P.southHead, reason: "Farid is on leave until January" } });
+    await t.deliver();
+    const told = (email: string) => t.channel.to(email, "compliance-notice").map((n) => (n.kind === "compliance-notice" ? [n.title, ...n.lines].join(" | ") : ""));
+    expect(told(P.southHead)).toEqual(["Subject access request SAR-000001 is yours | Farid Khan handed it to you: Farid is on leave until January | You own it now: the reminders come to you, and you close it. | It is due by 21/12/2026."]);
+    expect(told(P.dpo)).toEqual(["Subject access request SAR-000001 handed to Grace Lee | Farid Khan handed it to Grace Lee: Farid is on leave until January | It is due by 21/12/2026."]);
+    expect(told(P.ceo)).toEqual([]);
+    // The new owner closes it; the old one no longer can.
+    await expect(extendSubjectAccess(t.ctx, { actorEmail: P.ceo, reference: logged.reference, months: 1, reason: "Many calls to review" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect((await extendSubjectAccess(t.ctx, { actorEmail: P.southHead, reference: logged.reference, months: 1, reason: "Many calls to review" })).extendedByMonths).toBe(1);
+    // The DPO may hand it on too; the previous owner hears of it.
+    await transferSubjectAccess(t.ctx, { actorEmail: P.dpo, reference: logged.reference, toEmail: P.northHead, reason: "Grace has a conflict of interest" });
+    await t.deliver();
+    expect(told(P.southHead).at(-1)).toBe("Subject access request SAR-000001 handed to Amara Okafor | Carys Evans (Data Protection Officer) handed it from Grace Lee to Amara Okafor: Grace has a conflict of interest | It is due by 20/01/2027.");
+    await closeSubjectAccess(t.ctx, { actorEmail: P.northHead, reference: logged.reference, outcome: "withdrawn", reason: "Subject withdrew by e-mail" });
+    await expect(transferSubjectAccess(t.ctx, { actorEmail: P.northHead, reference: logged.reference, toEmail: P.ceo, reason: "Back from leave now" })).rejects.toMatchObject({ code: "WRONG_STATE" });
+    expect((await verifyAuditChain(t.ctx.db)).ok).toBe(true);
+  });
+
+  it("hands a member of staff's request for their own calls only to another employee owner", async () => {
+    const u = await testCore(kind, { policy: testPolicy({ subjectAccess: { ownerRoles: ["principal"], employeeOwnerRoles: ["ceo", "dpo"] } }) });
+    try {
+      const own = await logSubjectAccess(u.ctx, { actorEmail: P.staff, subjectName: "Ellie Shaw", channel: "email", receivedOn: "20/11/2026", numbers: ["020 7946 0001"], identityVerification: "member of staff, known", subjectIsStaff: true });
+      expect(own.owner.email).toBe(P.ceo);
+      const refused = await transferSubjectAccess(u.ctx, { actorEmail: P.ceo, reference: own.reference, toEmail: P.northHead, reason: "Conflict of interest in HR" }).catch((e: unknown) => e);
+      expect(refused).toMatchObject({ code: "INVALID_INPUT", field: "toEmail", message: `Amara Okafor does not handle staff members' requests for their own calls under the policy. It can go to Carys Evans (${P.dpo}).` });
+      expect((await transferSubjectAccess(u.ctx, { actorEmail: P.ceo, reference: own.reference, toEmail: P.dpo, reason: "Conflict of interest in HR" })).owner.email).toBe(P.dpo);
     } finally {
       await u.close();
     }

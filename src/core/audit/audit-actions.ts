@@ -81,6 +81,7 @@ export const AUDIT_ACTIONS = [
   "subject-access.reminded",
   "subject-access.overdue",
   "subject-access.closed",
+  "subject-access.transferred",
   "subject-data.exported",
   "subject-access.refused",
 

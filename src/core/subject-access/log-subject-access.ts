@@ -132,6 +132,7 @@ async function attemptLogSubjectAccess(ctx: CoreContext, raw: LogSubjectAccessIn
         contactAddress: contact.address ?? null,
         callDescriptions: descriptionsJson(descriptions),
         awaitingInformation: missing,
+        subjectIsStaff: input.subjectIsStaff,
       },
     });
     if (found.length > 0) await tx.subjectAccessItem.createMany({ data: found.map((r) => ({ sarId: sar.id, recordingId: r.id, matchedBy: r.matchedBy })) });

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "SubjectAccessRequest" ADD COLUMN     "subjectIsStaff" BOOLEAN NOT NULL DEFAULT false;
