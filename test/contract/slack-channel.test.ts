@@ -1,10 +1,7 @@
 /** The ChatChannel contract, run for SlackChannel against the fake Slack Web API. */
-import { SlackDirectory } from "../../src/adapters/slack/directory.ts";
 import { renderContextFor } from "../../src/adapters/slack/render/render-context.ts";
 import { SlackChannel } from "../../src/adapters/slack/slack-channel.ts";
 import { createWebClient } from "../../src/adapters/slack/web-client.ts";
-import type { CoreContext } from "../../src/core/context.ts";
-import { ManualClock } from "../../src/core/ports/clock.ts";
 import { createLogger } from "../../src/infra/logger.ts";
 import { FakeSlack, type FakeMessage } from "../support/fake-slack/fake-slack-server.ts";
 import { testPolicy } from "../support/test-policy.ts";
@@ -43,10 +40,8 @@ chatChannelContract("slack", async () => {
   const fake = await FakeSlack.start({ token: "xoxb-contract", users: Object.values(USERS) });
   const logger = createLogger({ level: "silent" });
   const policy = testPolicy();
-  // The directory only reads Slack here (users.info); nothing touches the database.
-  const ctx = { policy, clock: new ManualClock(new Date()), db: undefined } as unknown as CoreContext;
   const client = createWebClient({ token: "xoxb-contract", apiUrl: fake.apiUrl, logger, timeoutMs: 1_000 });
-  const channel = new SlackChannel({ client, directory: new SlackDirectory(ctx, client, logger), render: renderContextFor(policy), logger });
+  const channel = new SlackChannel({ client, render: renderContextFor(policy), logger });
   const seen = (person: "alice" | "bob"): SeenMessage[] => fake.messagesTo(USERS[person].id).map((m) => ({ messageId: m.ts, text: visibleText(m), controls: controls(m), actions: controls(m) }));
   return {
     channel,

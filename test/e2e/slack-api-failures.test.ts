@@ -113,7 +113,7 @@ describe.each(["pglite", "postgresql"] as const)("Slack API failures on %s", (ki
         await real.send(to, notice, delivery);
         throw new Error("killed after the post");
       },
-      update: (message, notice) => real.update(message, notice),
+      update: (message, notice, recipient) => real.update(message, notice, recipient),
       findSent: (to, key, since) => real.findSent(to, key, since),
     };
     await deliverNotifications(t.ctx, { channels: [dying], publicUrl: PUBLIC_URL });

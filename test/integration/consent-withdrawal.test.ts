@@ -3,6 +3,7 @@ import { ACTIONS } from "../../src/adapters/slack/ids.ts";
 import { consentMessage } from "../../src/adapters/slack/render/consent-message.ts";
 import { consentCard } from "../../src/adapters/teams/cards/consent-card.ts";
 import { VERBS } from "../../src/adapters/teams/ids.ts";
+import { noticeActions } from "../../src/core/notify/notice-actions.ts";
 import { requestAccessExtension } from "../../src/core/playback/request-access-extension.ts";
 import { fulfilRequest } from "../../src/core/requests/fulfil-request.ts";
 import { recordConsent } from "../../src/core/requests/record-consent.ts";
@@ -15,7 +16,7 @@ import { DATABASE_KINDS } from "../support/databases.ts";
 import { expectCode } from "../support/expect-code.ts";
 import { hasAction } from "../support/fake-slack/payloads.ts";
 import { slackTestbed, type SlackTestbed } from "../support/fake-slack/testbed.ts";
-import { P } from "../support/test-policy.ts";
+import { P, testPolicy } from "../support/test-policy.ts";
 
 const CALL_AT = new Date("2026-11-19T14:35:00Z");
 
@@ -36,8 +37,10 @@ async function consented(t: TestCore): Promise<RequestView> {
   return recordConsent(t.ctx, { requestId: submitted.id, employeeEmail: P.staff, given: true });
 }
 
-const slackActions = (request: RequestView) => JSON.stringify(consentMessage(request).blocks);
-const teamsActions = (request: RequestView) => JSON.stringify(consentCard(request, { userId: "29:ellie" }).actions ?? []);
+// The actions the core offers the employee, as each platform draws them.
+const offered = (request: RequestView) => noticeActions(testPolicy(), { kind: "consent-needed", request }, P.staff);
+const slackActions = (request: RequestView) => JSON.stringify(consentMessage(request, offered(request)).blocks);
+const teamsActions = (request: RequestView) => JSON.stringify(consentCard(request, offered(request), { userId: "29:ellie" }).actions ?? []);
 
 describe.each(DATABASE_KINDS)("withdrawing training consent on %s", (kind) => {
   const t = useTestCore(kind);

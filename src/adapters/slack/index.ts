@@ -82,7 +82,7 @@ export async function startSlackAdapter(options: StartSlackAdapterOptions): Prom
   const botIdentity = await checkToken(interactive, logger);
   const render = renderContextFor(ctx.policy);
   const directory = new SlackDirectory(ctx, interactive, logger);
-  const channel = new SlackChannel({ client: delivery, directory, render, logger });
+  const channel = new SlackChannel({ client: delivery, render, logger });
 
   const receiver = new ExpressReceiver({
     signingSecret: config.signingSecret,

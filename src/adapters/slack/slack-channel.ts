@@ -3,17 +3,19 @@
  * channel is always the one `conversations.open` returns for that one user,
  * and anything that is not a DM (id "D…") is refused before posting, so
  * nothing about a call can reach a shared channel. A sent message's handle is
- * Slack's (channel, ts), plus the recipient's user id so an update can be
- * drawn for them (an authoriser who has decided loses their buttons).
+ * Slack's (channel, ts), plus the recipient's user id. Each notice comes
+ * built by the core for its recipient, with their e-mail (ChatAddress.email,
+ * the update's recipient), so drawing it for them never asks Slack who they
+ * are (no users.info).
  * Each message carries its outbox delivery key as metadata, so a retry after
  * a crash finds and updates it rather than posting a second copy.
  */
 import { z } from "zod";
 import type { Notice } from "../../core/notify/notices.ts";
-import type { ChatAddress, ChatChannel, SentMessage } from "../../core/ports/chat.ts";
+import type { ChatAddress, ChatChannel, ChatRecipient, SentMessage } from "../../core/ports/chat.ts";
 import type { Logger } from "../../infra/logger.ts";
-import { PLATFORM, type SlackDirectory } from "./directory.ts";
-import { dependsOnViewer, renderNotice } from "./render/notice.ts";
+import { PLATFORM } from "./directory.ts";
+import { renderNotice } from "./render/notice.ts";
 import type { RenderContext } from "./render/render-context.ts";
 import { slackErrorCode, withRateLimit, type WebClient } from "./web-client.ts";
 
@@ -25,7 +27,6 @@ const slackAddress = z.object({ userId: z.string().min(1) });
 
 export interface SlackChannelOptions {
   client: WebClient;
-  directory: SlackDirectory;
   render: RenderContext;
   logger: Logger;
   /** Wait inline for a 429's Retry-After up to this long; longer goes back to the outbox. */
@@ -42,8 +43,7 @@ export class SlackChannel implements ChatChannel {
   async send(to: ChatAddress, notice: Notice, delivery?: { key: string }): Promise<SentMessage> {
     const userId = this.userIdOf(to);
     const channel = await this.openDm(userId);
-    const viewer = dependsOnViewer(notice) ? await this.viewerEmail(userId) : undefined;
-    const { text, blocks } = renderNotice(notice, this.options.render, viewer);
+    const { text, blocks } = renderNotice(notice, this.options.render, to.email);
     // chat.postMessage has no idempotency key; the delivery key rides along as
     // message metadata, so findSent can recognise the message later.
     const metadata = delivery ? { event_type: DELIVERY_EVENT, event_payload: { delivery: delivery.key } } : undefined;
@@ -73,12 +73,11 @@ export class SlackChannel implements ChatChannel {
     return found?.ts ? handle(channel, found.ts, userId) : null;
   }
 
-  async update(message: SentMessage, notice: Notice): Promise<void> {
+  async update(message: SentMessage, notice: Notice, recipient: ChatRecipient): Promise<void> {
     const parsed = slackReference.safeParse(message.reference);
     const reference: SlackReference = parsed.success ? parsed.data : { channel: message.conversationId, ts: message.messageId };
     assertDirectMessage(reference.channel);
-    const viewer = reference.user && dependsOnViewer(notice) ? await this.viewerEmail(reference.user) : undefined;
-    const { text, blocks } = renderNotice(notice, this.options.render, viewer);
+    const { text, blocks } = renderNotice(notice, this.options.render, recipient.email);
     await this.call(() => this.options.client.chat.update({ channel: reference.channel, ts: reference.ts, text, blocks }));
   }
 
@@ -96,18 +95,6 @@ export class SlackChannel implements ChatChannel {
     assertDirectMessage(channel);
     this.dms.set(userId, channel);
     return channel;
-  }
-
-  /** Whose DM this is, for per-viewer rendering; without it the message is drawn for anyone. */
-  private async viewerEmail(userId: string): Promise<string | undefined> {
-    try {
-      return await this.options.directory.emailOf(userId);
-    } catch (error) {
-      // Drawing the message without the viewer is still correct, only less tailored:
-      // the core refuses a second decision whatever the buttons show.
-      this.options.logger.warn({ err: error }, "could not tell whose Slack DM this is; drawing it for anyone");
-      return undefined;
-    }
   }
 
   private call<T>(fn: () => Promise<T>): Promise<T> {

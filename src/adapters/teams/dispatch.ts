@@ -17,7 +17,7 @@ import { cardActionActivity, installActivity, messageActivity, parseActivity, ty
 import { addressOf } from "./address.ts";
 import { card as adaptiveCard, CARD_CONTENT_TYPE, text as text_, type Card } from "./cards/elements.ts";
 import { helpCard, refusalCard } from "./cards/lists.ts";
-import { cardData, currentCard } from "./current-card.ts";
+import { cardData, currentCardFor } from "./card-data.ts";
 import type { CommandHandler, TeamsDeps, VerbHandler } from "./deps.ts";
 import type { MemberLookup } from "./directory.ts";
 import { errorReference, friendlyMessage, isUserFacing } from "./friendly-errors.ts";
@@ -155,9 +155,9 @@ function lookupFor(ctx: Ctx): MemberLookup {
 /** The clicked card as it stands, so a refusal does not wipe it; nothing if it cannot be drawn. */
 async function cardAsItIs(deps: TeamsDeps, activity: CardActionActivity | undefined, viewer: { email?: string; userId?: string }): Promise<Card | undefined> {
   const data = cardData.safeParse(activity?.value.action.data);
-  if (!data.success) return undefined;
+  if (!data.success || !viewer.email) return undefined;
   try {
-    return await currentCard(deps, data.data, viewer);
+    return await currentCardFor(deps, data.data, { ...viewer, email: viewer.email });
   } catch (error) {
     deps.logger.warn({ err: error }, "could not redraw a Teams card under a refusal");
     return undefined;

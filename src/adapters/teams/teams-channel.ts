@@ -4,14 +4,16 @@
  * an address that is not a personal conversation is refused before posting,
  * so nothing about a call can reach a group chat or channel. A sent card's
  * handle is that reference plus the activity id Teams returned, which is all
- * updateActivity needs to replace the card later.
+ * updateActivity needs to replace the card later. Each notice comes built by
+ * the core for its recipient, whose e-mail the port carries, and is drawn
+ * with exactly its actions.
  *
  * A card is sent without a text part: Teams shows the card's own summary in
  * notifications, and one attachment keeps one activity id per message.
  */
 import type { Client } from "@microsoft/teams.api";
 import type { Notice } from "../../core/notify/notices.ts";
-import { ChatDeliveryError, type ChatAddress, type ChatChannel, type SentMessage } from "../../core/ports/chat.ts";
+import { ChatDeliveryError, type ChatAddress, type ChatChannel, type ChatRecipient, type SentMessage } from "../../core/ports/chat.ts";
 import type { Logger } from "../../infra/logger.ts";
 import { teamsAddress, teamsMessageReference, type TeamsAddress, type TeamsMessageReference } from "./address.ts";
 import { CARD_CONTENT_TYPE, type Card } from "./cards/elements.ts";
@@ -37,17 +39,17 @@ export class TeamsChannel implements ChatChannel {
     if (!parsed.success) throw new ChatDeliveryError("no Teams conversation reference for this person yet: they have not installed or written to the bot", { unreachable: true });
     const address = parsed.data;
     assertPersonal(address);
-    const card = renderNotice(notice, this.options.render, { ...(address.user.email ? { email: address.user.email } : {}), userId: address.user.id });
+    const card = renderNotice(notice, this.options.render, { email: to.email, userId: address.user.id });
     const result = await this.options.connector(address.serviceUrl).conversations.createActivity(address.conversation.id, activityFor(address, card));
     if (!result?.id) throw new Error("Teams accepted the card but returned no activity id");
     const reference: TeamsMessageReference = { ...address, activityId: result.id };
     return { conversationId: address.conversation.id, messageId: result.id, reference };
   }
 
-  async update(message: SentMessage, notice: Notice): Promise<void> {
+  async update(message: SentMessage, notice: Notice, recipient: ChatRecipient): Promise<void> {
     const reference = teamsMessageReference.parse(message.reference);
     assertPersonal(reference);
-    const card = renderNotice(notice, this.options.render, { ...(reference.user.email ? { email: reference.user.email } : {}), userId: reference.user.id });
+    const card = renderNotice(notice, this.options.render, { email: recipient.email, userId: reference.user.id });
     await this.options.connector(reference.serviceUrl).conversations.updateActivity(reference.conversation.id, reference.activityId, { ...activityFor(reference, card), id: reference.activityId });
   }
 }

@@ -3,15 +3,17 @@
  * kept up to date in place. Once the viewer has decided, or the request has
  * left PENDING_APPROVAL, the buttons go and the message says who decided,
  * when, and what. Once the recording has been delivered, a Revoke access
- * button lets an authoriser end the requester's access.
+ * button lets an authoriser end the requester's access. The buttons are
+ * exactly the notice's actions, which the core chose for this viewer.
  */
+import type { NoticeAction } from "../../../core/notify/notices.ts";
 import type { RequestView } from "../../../core/requests/request-view.ts";
 import { approvalNoteAsk } from "../../../core/notify/request-wording.ts";
 import { ACTIONS } from "../ids.ts";
 import { actions, button, context, escapeMrkdwn, header, message, plain, section, type Block, type SlackMessage } from "./blocks.ts";
 import { decisionLines, progressLine, requestFacts } from "./request-facts.ts";
 
-export function approvalMessage(request: RequestView, options: { viewerEmail?: string; reminder?: boolean }): SlackMessage {
+export function approvalMessage(request: RequestView, options: { actions: readonly NoticeAction[]; viewerEmail?: string; reminder?: boolean }): SlackMessage {
   const pending = request.status === "PENDING_APPROVAL";
   const mine = options.viewerEmail ? request.decisions.find((d) => d.email === options.viewerEmail) : undefined;
   const title = pending
@@ -26,18 +28,18 @@ export function approvalMessage(request: RequestView, options: { viewerEmail?: s
     blocks.push(section(`*${escapeMrkdwn(request.statusText)}*`));
   }
 
-  if (pending && !mine) {
-    blocks.push(
-      actions(`decide:${request.id}`, [
-        button({ actionId: ACTIONS.approve, text: "Approve", value: request.id, style: "primary" }),
-        button({ actionId: ACTIONS.deny, text: "Deny", value: request.id, style: "danger" }),
-      ]),
-    );
+  const decide = [
+    ...(options.actions.includes("approve") ? [button({ actionId: ACTIONS.approve, text: "Approve", value: request.id, style: "primary" })] : []),
+    ...(options.actions.includes("deny") ? [button({ actionId: ACTIONS.deny, text: "Deny", value: request.id, style: "danger" })] : []),
+  ];
+  if (decide.length) {
+    blocks.push(actions(`decide:${request.id}`, decide));
     const note = request.approvalNote ? ` ${escapeMrkdwn(approvalNoteAsk(request.approvalNote))}` : "";
     blocks.push(context(`Only approve if the reason justifies listening to this call. Your decision is recorded in the audit log.${note}`));
   } else if (pending && mine) {
     blocks.push(context(`You ${mine.outcome === "APPROVED" ? "approved" : "denied"} this on ${escapeMrkdwn(mine.atText)}. Waiting for the other approvals.`));
-  } else if (request.status === "FULFILLED" && request.type === "recording") {
+  }
+  if (options.actions.includes("revoke-access")) {
     blocks.push(
       actions(`revoke:${request.id}`, [
         button({

@@ -3,20 +3,20 @@
  * part in (staff training), with Consent / Refuse until they answer, and
  * Withdraw consent (with a confirmation) once they have consented.
  */
+import type { NoticeAction } from "../../../core/notify/notices.ts";
 import type { RequestView } from "../../../core/requests/request-view.ts";
-import { consentInUse } from "../../../core/requests/withdraw-consent.ts";
 import { ACTIONS } from "../ids.ts";
 import { actions, button, context, escapeMrkdwn, header, message, plain, section, type Block, type SlackMessage } from "./blocks.ts";
 import { requestFacts } from "./request-facts.ts";
 
-export function consentMessage(request: RequestView): SlackMessage {
+export function consentMessage(request: RequestView, offered: readonly NoticeAction[]): SlackMessage {
   const waiting = request.status === "AWAITING_CONSENT";
   const blocks: Block[] = [
     header(waiting ? `${request.reference}: your consent is asked` : `${request.reference}: ${request.statusText}`),
     section(`${escapeMrkdwn(request.requester.name)} would like to use a recording of a call you took part in, for *${escapeMrkdwn(request.purposeLabel)}*. It has been authorised, but it will only be used if you agree.`),
     ...requestFacts(request, { showNumber: false }),
   ];
-  if (waiting) {
+  if (waiting && offered.includes("consent-give")) {
     blocks.push(
       actions(`consent:${request.id}`, [
         button({ actionId: ACTIONS.consentGive, text: "I consent", value: request.id, style: "primary" }),
@@ -24,9 +24,9 @@ export function consentMessage(request: RequestView): SlackMessage {
       ]),
       context("Saying no is fine and has no consequences for you. Your answer is recorded in the audit log."),
     );
-  } else {
+  } else if (!waiting) {
     blocks.push(section(`*${escapeMrkdwn(request.statusText)}*`));
-    if (consentInUse(request)) {
+    if (offered.includes("consent-withdraw")) {
       blocks.push(
         actions(`consent-withdraw:${request.id}`, [
           button({

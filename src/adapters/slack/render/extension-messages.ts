@@ -4,20 +4,20 @@
  * someone decides, everyone's copy says who, when and what, with no buttons.
  * The requester's message says what was decided.
  */
-import type { ExtensionView } from "../../../core/notify/notices.ts";
+import type { ExtensionView, NoticeAction } from "../../../core/notify/notices.ts";
 import type { RequestView } from "../../../core/requests/request-view.ts";
 import { ACTIONS } from "../ids.ts";
 import { actions, button, context, escapeMrkdwn, header, message, section, type Block, type SlackMessage } from "./blocks.ts";
 import { requestFacts } from "./request-facts.ts";
 
-export function extensionNeededMessage(request: RequestView, extension: ExtensionView): SlackMessage {
+export function extensionNeededMessage(request: RequestView, extension: ExtensionView, offered: readonly NoticeAction[]): SlackMessage {
   const pending = extension.status === "PENDING";
   const blocks: Block[] = [
     header(pending ? `${request.reference}: more time asked for` : `${request.reference}: more time ${extension.status === "APPROVED" ? "given" : "refused"}`),
     section(`*${escapeMrkdwn(extension.requesterName)}* asked for more time with the recording on ${escapeMrkdwn(extension.askedAtText)}.\n*Why more time*\n${escapeMrkdwn(extension.reason)}`),
     ...requestFacts(request, { showNumber: true }),
   ];
-  if (pending) {
+  if (pending && offered.includes("extension-approve")) {
     blocks.push(
       actions(`extend:${extension.id}`, [
         button({ actionId: ACTIONS.approveExtension, text: "Give more time", value: extension.id, style: "primary" }),
@@ -25,7 +25,7 @@ export function extensionNeededMessage(request: RequestView, extension: Extensio
       ]),
       context("Giving more time sends the requester a new link with the usual time limit. One decision settles it, and it is recorded in the audit log."),
     );
-  } else {
+  } else if (!pending) {
     blocks.push(section(decidedLine(extension)));
   }
   // Fallback text reaches lock screens and e-mail digests: no number, no reason.

@@ -4,7 +4,7 @@
  * or say none matches.
  */
 import { describeCandidate } from "../../shared/presentation.ts";
-import type { CandidateView } from "../../../core/notify/notices.ts";
+import type { CandidateView, NoticeAction } from "../../../core/notify/notices.ts";
 import type { RequestView } from "../../../core/requests/request-view.ts";
 import { ACTIONS } from "../ids.ts";
 import { actions, button, escapeMrkdwn, header, message, option, section, type Block, type SlackMessage } from "./blocks.ts";
@@ -13,7 +13,7 @@ import { decisionLines, requestFacts } from "./request-facts.ts";
 /** Slack allows 100 options in a static select; the core sends at most 20 candidates. */
 const MAX_OPTIONS = 100;
 
-export function fulfilmentMessage(request: RequestView, candidates: readonly CandidateView[]): SlackMessage {
+export function fulfilmentMessage(request: RequestView, candidates: readonly CandidateView[], offered: readonly NoticeAction[]): SlackMessage {
   const waiting = request.status === "AWAITING_FULFILMENT";
   const blocks: Block[] = [
     header(waiting ? `${request.reference}: find the recording` : `${request.reference}: ${request.statusText}`),
@@ -26,7 +26,7 @@ export function fulfilmentMessage(request: RequestView, candidates: readonly Can
     blocks.push(section(candidates.length ? `*Calls that fit* (${candidates.length}). Pick the one the requester means from these details; do not listen to them.` : "*No call in the catalogue fits these details.*"));
     for (const [i, c] of candidates.slice(0, 20).entries()) blocks.push(section(`${i + 1}. ${escapeMrkdwn(describeCandidate(c))}`));
     const controls = [];
-    if (candidates.length) {
+    if (candidates.length && offered.includes("fulfil-choose")) {
       controls.push({
         type: "static_select" as const,
         action_id: ACTIONS.fulfilChoose,
@@ -34,8 +34,8 @@ export function fulfilmentMessage(request: RequestView, candidates: readonly Can
         options: candidates.slice(0, MAX_OPTIONS).map((c, i) => option(`${i + 1}. ${shortCandidate(c)}`, JSON.stringify({ requestId: request.id, recordingId: c.recordingId }))),
       });
     }
-    controls.push(button({ actionId: ACTIONS.fulfilNone, text: "None of these", value: request.id, style: "danger" }));
-    blocks.push(actions(`fulfil:${request.id}`, controls));
+    if (offered.includes("fulfil-none")) controls.push(button({ actionId: ACTIONS.fulfilNone, text: "None of these", value: request.id, style: "danger" }));
+    if (controls.length) blocks.push(actions(`fulfil:${request.id}`, controls));
   } else {
     blocks.push(section(`*${escapeMrkdwn(request.statusText)}*`));
   }

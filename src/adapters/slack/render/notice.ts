@@ -1,6 +1,8 @@
 /**
  * Turns any core Notice into a Slack message. Exhaustive over the Notice
- * union, so a new notice kind fails to compile until it has a rendering.
+ * union, so a new notice kind fails to compile until it has a rendering. The
+ * controls drawn are exactly the notice's actions, chosen by the core for the
+ * person it was built for; nothing here decides who may do what.
  */
 import type { Notice } from "../../../core/notify/notices.ts";
 import { approvalMessage } from "./approval-message.ts";
@@ -14,33 +16,33 @@ import type { RenderContext } from "./render-context.ts";
 import { accessEndedMessage, accessGrantedMessage, callLogMessage, deliveryFailedMessage, outcomeMessage, submittedMessage } from "./requester-messages.ts";
 
 /**
- * @param viewerEmail whose DM this is, when known: an authoriser who has
- *   already decided sees their decision instead of the buttons.
+ * @param viewerEmail whose DM this is (the e-mail the core gave the channel):
+ *   an authoriser who has decided is told "You approved this on …".
  */
 export function renderNotice(notice: Notice, rc: RenderContext, viewerEmail?: string): SlackMessage {
   switch (notice.kind) {
     case "request-submitted":
       return submittedMessage(notice.request, rc);
     case "approval-needed":
-      return approvalMessage(notice.request, { viewerEmail });
+      return approvalMessage(notice.request, { actions: notice.actions, viewerEmail });
     case "approval-reminder":
-      return approvalMessage(notice.request, { viewerEmail, reminder: true });
+      return approvalMessage(notice.request, { actions: notice.actions, viewerEmail, reminder: true });
     case "request-outcome":
       return outcomeMessage(notice.request);
     case "consent-needed":
-      return consentMessage(notice.request);
+      return consentMessage(notice.request, notice.actions);
     case "fulfilment-needed":
-      return fulfilmentMessage(notice.request, notice.candidates);
+      return fulfilmentMessage(notice.request, notice.candidates, notice.actions);
     case "access-granted":
-      return accessGrantedMessage(notice.request, notice.playbackUrl, notice.expiresAt, rc);
+      return accessGrantedMessage(notice.request, notice.playbackUrl, notice.expiresAt, rc, notice.actions);
     case "call-log-ready":
       return callLogMessage(notice.request, notice.calls);
     case "access-ended":
-      return accessEndedMessage(notice.request, notice.reason);
+      return accessEndedMessage(notice.request, notice.reason, notice.actions);
     case "playback-browser-pending":
-      return playbackBrowserMessage(notice.request, notice.grantId, notice.pendingId, notice.seenAtText, notice.browserText);
+      return playbackBrowserMessage(notice.request, notice.grantId, notice.pendingId, notice.seenAtText, notice.browserText, notice.actions);
     case "extension-needed":
-      return extensionNeededMessage(notice.request, notice.extension);
+      return extensionNeededMessage(notice.request, notice.extension, notice.actions);
     case "extension-outcome":
       return extensionOutcomeMessage(notice.request, notice.extension);
     case "delivery-failed":
@@ -52,7 +54,3 @@ export function renderNotice(notice: Notice, rc: RenderContext, viewerEmail?: st
   }
 }
 
-/** Notices whose rendering depends on who is looking (decided authorisers lose their buttons). */
-export function dependsOnViewer(notice: Notice): boolean {
-  return (notice.kind === "approval-needed" || notice.kind === "approval-reminder") && notice.request.decisions.length > 0;
-}

@@ -3,7 +3,7 @@
  * outcome, the playback link (to them alone), the call log, and the end of
  * access (with a way to ask for more time). Plus the DPO's notice that a message could not be delivered.
  */
-import type { CandidateView } from "../../../core/notify/notices.ts";
+import type { CandidateView, NoticeAction } from "../../../core/notify/notices.ts";
 import type { RequestView } from "../../../core/requests/request-view.ts";
 import { ACTIONS } from "../ids.ts";
 import { actions, button, context, escapeMrkdwn, header, message, section, type Block, type SlackMessage } from "./blocks.ts";
@@ -45,12 +45,12 @@ export function outcomeMessage(request: RequestView): SlackMessage {
   return message(`${request.reference}: ${request.statusText}.`, blocks);
 }
 
-export function accessGrantedMessage(request: RequestView, playbackUrl: string, expiresAt: Date, rc: RenderContext): SlackMessage {
+export function accessGrantedMessage(request: RequestView, playbackUrl: string, expiresAt: Date, rc: RenderContext, offered: readonly NoticeAction[]): SlackMessage {
   const until = rc.dateTime(expiresAt);
   return message(`${request.reference}: you can now listen to the recording until ${until}.`, [
     header(`${request.reference}: the recording is ready`),
     section(`You can listen to the call until *${escapeMrkdwn(until)}*. The link is for you alone: do not forward it. Listening is recorded in the audit log.`),
-    actions(`play:${request.id}`, [button({ actionId: ACTIONS.openPlayback, text: "Listen to the recording", url: playbackUrl, style: "primary" })]),
+    ...(offered.includes("listen") ? [actions(`play:${request.id}`, [button({ actionId: ACTIONS.openPlayback, text: "Listen to the recording", url: playbackUrl, style: "primary" })])] : []),
     context(`${escapeMrkdwn(request.purposeLabel)} · ${escapeMrkdwn(request.windowText)}`),
   ]);
 }
@@ -64,10 +64,10 @@ export function callLogMessage(request: RequestView, calls: readonly CandidateVi
 }
 
 /** When access expired (not when it was revoked), the requester can ask the authorisers for more time. */
-export function accessEndedMessage(request: RequestView, reason: "expired" | "revoked"): SlackMessage {
+export function accessEndedMessage(request: RequestView, reason: "expired" | "revoked", offered: readonly NoticeAction[]): SlackMessage {
   const text = reason === "expired" ? `Your access to the recording for ${request.reference} has expired.` : `Your access to the recording for ${request.reference} has been withdrawn.`;
   const blocks: Block[] = [section(`${escapeMrkdwn(text)} The link no longer works.`)];
-  if (reason === "expired") {
+  if (offered.includes("ask-more-time")) {
     blocks.push(
       actions(`more-time:${request.id}`, [button({ actionId: ACTIONS.askMoreTime, text: "Ask for more time", value: request.id })]),
       context("If you still need the recording, ask for more time: it goes back to the people who authorised it."),

@@ -4,11 +4,13 @@
  * decided, or the request has left PENDING_APPROVAL, the buttons go and the
  * card says who decided, when and what; once the recording is delivered it
  * offers Revoke access (with a reason), as Slack does. Its refresh asks Callgate for the
- * current card whenever the authoriser looks at it. Where the purpose asks
+ * current card whenever the authoriser looks at it. The buttons are exactly
+ * the notice's actions, which the core chose for this viewer. Where the purpose asks
  * every approval for a note (purpose.approvalNote), Approve opens a panel
  * with the note's field, labelled with the policy's prompt; a note the core
  * refuses comes back in that panel, beside the field, with what was typed.
  */
+import type { NoticeAction } from "../../../core/notify/notices.ts";
 import { approvalNoteAsk, approvalNoteHint } from "../../../core/notify/request-wording.ts";
 import type { RequestView } from "../../../core/requests/request-view.ts";
 import { VERBS } from "../ids.ts";
@@ -23,11 +25,18 @@ export const REVOKE_REASON_INPUT = "reason";
 /** The Approve panel's note input id, where the purpose asks for one; the core's AppError.field. */
 export const APPROVAL_NOTE_INPUT = "note";
 
+/** What an authoriser typed into the card and the core refused, drawn back beside its field. */
+export interface ApprovalForm {
+  errors?: { reason?: string; note?: string };
+  values?: { note?: string };
+}
+
 /**
+ * @param options.actions what the core says this viewer may do (approve, deny, revoke-access).
  * @param options.errors a refused note, drawn beside its field.
  * @param options.values what the authoriser typed, kept when the card comes back with an error.
  */
-export function approvalCard(request: RequestView, options: { viewer: Viewer; reminder?: boolean; notice?: "approval-needed" | "approval-reminder"; errors?: { reason?: string; note?: string }; values?: { note?: string } }): Card {
+export function approvalCard(request: RequestView, options: { actions: readonly NoticeAction[]; viewer: Viewer; reminder?: boolean; notice?: "approval-needed" | "approval-reminder"; errors?: { reason?: string; note?: string }; values?: { note?: string } }): Card {
   const pending = request.status === "PENDING_APPROVAL";
   const mine = options.viewer.email ? request.decisions.find((d) => d.email === options.viewer.email) : undefined;
   const title = pending ? `${options.reminder ? "Reminder: " : ""}${request.reference} needs your decision` : `${request.reference}: ${request.statusText}`;
@@ -39,7 +48,8 @@ export function approvalCard(request: RequestView, options: { viewer: Viewer; re
   }
   const data = { requestId: request.id, notice: options.notice ?? (options.reminder ? "approval-reminder" : "approval-needed") };
   const actions = [];
-  if (pending && !mine) {
+  const may = (action: NoticeAction) => options.actions.includes(action);
+  if (may("approve") || may("deny")) {
     const denyCard = card([
       text("Why are you denying it? The requester and the audit log will see your reason."),
       {
@@ -54,12 +64,14 @@ export function approvalCard(request: RequestView, options: { viewer: Viewer; re
       } as Element,
       ...(options.errors?.reason ? [attention(options.errors.reason)] : []),
     ], { actions: [execute("Deny the request", VERBS.deny, data, "destructive")] });
-    actions.push(request.approvalNote ? showCard("Approve", approveWithNoteCard(request, request.approvalNote, data, options), "positive") : execute("Approve", VERBS.approve, data, "positive"), showCard("Deny", denyCard, "destructive"));
+    if (may("approve")) actions.push(request.approvalNote ? showCard("Approve", approveWithNoteCard(request, request.approvalNote, data, options), "positive") : execute("Approve", VERBS.approve, data, "positive"));
+    if (may("deny")) actions.push(showCard("Deny", denyCard, "destructive"));
     body.push(subtle(`Only approve if the reason justifies listening to this call. Your decision is recorded in the audit log.${request.approvalNote ? ` ${approvalNoteAsk(request.approvalNote)}` : ""}`));
     if (options.errors?.note) body.push(attention("Your approval was not recorded: open Approve to change your note.", "noteRefused"));
   } else if (pending && mine) {
     body.push(subtle(`You ${mine.outcome === "APPROVED" ? "approved" : "denied"} this on ${mine.atText}. Waiting for the other approvals.`));
-  } else if (request.status === "FULFILLED" && request.type === "recording") {
+  }
+  if (may("revoke-access")) {
     // As on Slack: an authoriser can end the requester's access once the recording is delivered.
     const revokeCard = card([
       text("The requester's link will stop working at once. Why are you revoking access? The requester and the audit log will see your reason."),

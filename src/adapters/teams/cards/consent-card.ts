@@ -4,14 +4,14 @@
  * Withdraw consent (asking first) once they have consented.
  */
 import type { Action } from "@microsoft/teams.cards";
+import type { NoticeAction } from "../../../core/notify/notices.ts";
 import type { RequestView } from "../../../core/requests/request-view.ts";
-import { consentInUse } from "../../../core/requests/withdraw-consent.ts";
 import { VERBS } from "../ids.ts";
 import { card, execute, heading, refresh, showCard, subtle, text, type Card, type Element } from "./elements.ts";
 import type { Viewer } from "./render-context.ts";
 import { requestFacts } from "./request-facts.ts";
 
-export function consentCard(request: RequestView, viewer: Viewer): Card {
+export function consentCard(request: RequestView, offered: readonly NoticeAction[], viewer: Viewer): Card {
   const waiting = request.status === "AWAITING_CONSENT";
   const body: Element[] = [
     heading(waiting ? `${request.reference}: your consent is asked` : `${request.reference}: ${request.statusText}`),
@@ -20,12 +20,12 @@ export function consentCard(request: RequestView, viewer: Viewer): Card {
   ];
   const data = { requestId: request.id, notice: "consent-needed" };
   const actions: Action[] = [];
-  if (waiting) {
+  if (waiting && offered.includes("consent-give")) {
     actions.push(execute("I consent", VERBS.consentGive, data, "positive"), execute("I do not consent", VERBS.consentRefuse, data, "destructive"));
     body.push(subtle("Saying no is fine and has no consequences for you. Your answer is recorded in the audit log."));
-  } else {
+  } else if (!waiting) {
     body.push(text(`**${request.statusText}**`));
-    if (consentInUse(request)) {
+    if (offered.includes("consent-withdraw")) {
       // Adaptive Cards have no confirmation dialog: the button opens a small card that asks first.
       const confirm = card([text("Withdraw your consent? The recording will no longer be used for training. The requester's access ends at once and they will be told.")], {
         actions: [execute("Withdraw my consent", VERBS.consentWithdraw, data, "destructive")],

@@ -2,14 +2,14 @@
  * More time with a recording: the authoriser's card (give or refuse, with a
  * reason for refusing), kept up to date in place, and the requester's answer.
  */
-import type { ExtensionView } from "../../../core/notify/notices.ts";
+import type { ExtensionView, NoticeAction } from "../../../core/notify/notices.ts";
 import type { RequestView } from "../../../core/requests/request-view.ts";
 import { VERBS } from "../ids.ts";
 import { card, execute, heading, plain, refresh, showCard, subtle, text, type Card, type Element } from "./elements.ts";
 import type { Viewer } from "./render-context.ts";
 import { requestFacts } from "./request-facts.ts";
 
-export function extensionCard(request: RequestView, extension: ExtensionView, viewer: Viewer): Card {
+export function extensionCard(request: RequestView, extension: ExtensionView, offered: readonly NoticeAction[], viewer: Viewer): Card {
   const pending = extension.status === "PENDING";
   const body: Element[] = [
     heading(pending ? `${request.reference}: ${extension.requesterName} asks for more time` : `${request.reference}: more time ${extension.status === "APPROVED" ? "given" : "refused"}`),
@@ -19,13 +19,13 @@ export function extensionCard(request: RequestView, extension: ExtensionView, vi
   ];
   const data = { requestId: request.id, extensionId: extension.id, notice: "extension-needed" };
   const actions = [];
-  if (pending) {
+  if (pending && offered.includes("extension-approve")) {
     const refuse = card(
       [{ type: "Input.Text", id: "reason", label: "Why are you refusing?", isMultiline: true, isRequired: true, maxLength: 2000, errorMessage: "Please give a reason for refusing more time." } as Element],
       { actions: [execute("Refuse more time", VERBS.extensionDeny, data, "destructive")] },
     );
     actions.push(execute("Give more time", VERBS.extensionApprove, data, "positive"), showCard("Refuse", refuse, "destructive"));
-  } else {
+  } else if (!pending) {
     body.push(extension.decisionReason ? plain(`“${extension.decisionReason}”`, decidedLine(extension)) : text(decidedLine(extension)));
   }
   return card(body, { actions, fallbackText: `${request.reference}: more time asked`, ...(viewer.userId ? { refresh: refresh(VERBS.refresh, data, [viewer.userId]) } : {}) });

@@ -4,7 +4,7 @@
  * or say none matches.
  */
 import { describeCandidate } from "../../shared/presentation.ts";
-import type { CandidateView } from "../../../core/notify/notices.ts";
+import type { CandidateView, NoticeAction } from "../../../core/notify/notices.ts";
 import type { RequestView } from "../../../core/requests/request-view.ts";
 import { VERBS } from "../ids.ts";
 import { card, choice, execute, heading, refresh, text, type Card, type Element } from "./elements.ts";
@@ -14,7 +14,7 @@ import { decisionLines, requestFacts } from "./request-facts.ts";
 /** The choice input's id, read back by the fulfilChoose handler. */
 export const RECORDING_INPUT = "recordingId";
 
-export function fulfilmentCard(request: RequestView, candidates: readonly CandidateView[], viewer: Viewer): Card {
+export function fulfilmentCard(request: RequestView, candidates: readonly CandidateView[], offered: readonly NoticeAction[], viewer: Viewer): Card {
   const waiting = request.status === "AWAITING_FULFILMENT";
   const body: Element[] = [
     heading(waiting ? `${request.reference}: find the recording` : `${request.reference}: ${request.statusText}`),
@@ -27,7 +27,7 @@ export function fulfilmentCard(request: RequestView, candidates: readonly Candid
   if (waiting) {
     body.push(text(candidates.length ? `**Calls that fit** (${candidates.length}). Pick the one the requester means from these details; do not listen to them.` : "**No call in the catalogue fits these details.**"));
     candidates.forEach((c, i) => body.push(text(`${i + 1}. ${describeCandidate(c)}`)));
-    if (candidates.length) {
+    if (candidates.length && offered.includes("fulfil-choose")) {
       body.push({
         type: "Input.ChoiceSet",
         id: RECORDING_INPUT,
@@ -39,7 +39,7 @@ export function fulfilmentCard(request: RequestView, candidates: readonly Candid
       } as Element);
       actions.push(execute("This is the call", VERBS.fulfilChoose, data, "positive"));
     }
-    actions.push({ ...execute("None of these", VERBS.fulfilNone, data, "destructive"), associatedInputs: "none" } as ReturnType<typeof execute>);
+    if (offered.includes("fulfil-none")) actions.push({ ...execute("None of these", VERBS.fulfilNone, data, "destructive"), associatedInputs: "none" } as ReturnType<typeof execute>);
   } else {
     body.push(text(`**${request.statusText}**`));
   }

@@ -2,11 +2,12 @@
  * To the requester: their playback link was opened in a browser it is not
  * bound to. One Action.Execute allows that browser for one open.
  */
+import type { NoticeAction } from "../../../core/notify/notices.ts";
 import type { RequestView } from "../../../core/requests/request-view.ts";
 import { VERBS } from "../ids.ts";
 import { card, execute, heading, subtle, text, type Card } from "./elements.ts";
 
-export function playbackBrowserCard(request: RequestView, grantId: string, pendingId: string, seenAtText: string, browserText: string): Card {
+export function playbackBrowserCard(request: RequestView, grantId: string, pendingId: string, seenAtText: string, browserText: string, offered: readonly NoticeAction[]): Card {
   const line = `${request.reference}: your playback link was opened in another browser.`;
   return card(
     [
@@ -15,6 +16,6 @@ export function playbackBrowserCard(request: RequestView, grantId: string, pendi
       text("If that was you, allow that browser and reload the page there. If it was not you, do nothing: the Data Protection Officer has been told."),
       subtle(`Allowing lets that browser play the recording once. ${request.purposeLabel} · ${request.windowText}`),
     ],
-    { actions: [execute("Allow this browser", VERBS.allowPlaybackBrowser, { grantId, pendingId }, "positive")], fallbackText: line },
+    { actions: offered.includes("allow-browser") ? [execute("Allow this browser", VERBS.allowPlaybackBrowser, { grantId, pendingId }, "positive")] : [], fallbackText: line },
   );
 }

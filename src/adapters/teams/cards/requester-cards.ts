@@ -3,7 +3,7 @@
  * playback link for them alone, the call log, the end of access), and the
  * DPO's card saying a message could not be delivered.
  */
-import type { CandidateView } from "../../../core/notify/notices.ts";
+import type { CandidateView, NoticeAction } from "../../../core/notify/notices.ts";
 import type { RequestView } from "../../../core/requests/request-view.ts";
 import { VERBS } from "../ids.ts";
 import { selfAuthorisedForRequester, selfAuthorisedLine } from "../../../core/notify/request-wording.ts";
@@ -53,7 +53,7 @@ export function outcomeCard(request: RequestView): Card {
   );
 }
 
-export function accessGrantedCard(request: RequestView, playbackUrl: string, expiresAt: Date, rc: RenderContext): Card {
+export function accessGrantedCard(request: RequestView, playbackUrl: string, expiresAt: Date, rc: RenderContext, offered: readonly NoticeAction[]): Card {
   const until = rc.dateTime(expiresAt);
   return card(
     [
@@ -61,7 +61,7 @@ export function accessGrantedCard(request: RequestView, playbackUrl: string, exp
       text(`You can listen to the call until **${until}**. The link is for you alone: do not forward it. Listening is recorded in the audit log.`),
       subtle(`${request.purposeLabel} · ${request.windowText}`),
     ],
-    { actions: [openUrl("Listen to the recording", playbackUrl)], fallbackText: `${request.reference}: you can now listen to the recording until ${until}.` },
+    { actions: offered.includes("listen") ? [openUrl("Listen to the recording", playbackUrl)] : [], fallbackText: `${request.reference}: you can now listen to the recording until ${until}.` },
   );
 }
 
@@ -73,11 +73,11 @@ export function callLogCard(request: RequestView, calls: readonly CandidateView[
 }
 
 /** When access expired (not when it was revoked), the requester can ask the authorisers for more time, as on Slack. */
-export function accessEndedCard(request: RequestView, reason: "expired" | "revoked"): Card {
+export function accessEndedCard(request: RequestView, reason: "expired" | "revoked", offered: readonly NoticeAction[]): Card {
   const line = reason === "expired" ? `Your access to the recording for ${request.reference} has expired.` : `Your access to the recording for ${request.reference} has been withdrawn.`;
   const body: Element[] = [text(`${line} The link no longer works.`)];
   const actions = [];
-  if (reason === "expired") {
+  if (offered.includes("ask-more-time")) {
     const ask = card(
       [{ type: "Input.Text", id: "reason", label: "Why do you need more time?", isMultiline: true, isRequired: true, maxLength: 2000, errorMessage: "Please say why you need more time." } as Element],
       { actions: [execute("Send the request for more time", VERBS.askMoreTime, { requestId: request.id })] },

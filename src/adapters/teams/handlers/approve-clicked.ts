@@ -10,11 +10,10 @@
 import { z } from "zod";
 import { isAppError } from "../../../core/errors.ts";
 import { recordDecision } from "../../../core/requests/record-decision.ts";
-import { loadRequestView } from "../../../core/requests/request-view.ts";
 import { parseActionData } from "../activities.ts";
-import { APPROVAL_NOTE_INPUT, approvalCard } from "../cards/approval-card.ts";
+import { APPROVAL_NOTE_INPUT } from "../cards/approval-card.ts";
 import { confirmationCard, refusalCard } from "../cards/lists.ts";
-import { cardData } from "../current-card.ts";
+import { cardData, currentCardFor } from "../card-data.ts";
 import type { VerbHandler } from "../deps.ts";
 import { friendlyMessage } from "../friendly-errors.ts";
 import { VERBS } from "../ids.ts";
@@ -33,12 +32,11 @@ export const approveClicked: VerbHandler = {
       request = await recordDecision(deps.ctx, { requestId: data.requestId, deciderEmail: turn.person.email, outcome: "approve", ...(data.note !== undefined ? { note: data.note } : {}) });
     } catch (error) {
       if (!isAppError(error) || error.field !== APPROVAL_NOTE_INPUT) throw error;
-      const asItIs = await loadRequestView(deps.ctx.db, deps.ctx.policy, data.requestId);
       const message = friendlyMessage(error, "");
-      return refusalCard(message, approvalCard(asItIs, { viewer, notice, errors: { note: message }, values: { note: data.note ?? "" } }));
+      return refusalCard(message, await currentCardFor(deps, { ...data, notice }, viewer, { errors: { note: message }, values: { note: data.note ?? "" } }));
     }
     const { given, needed } = request.approvals;
     const progress = request.status === "PENDING_APPROVAL" ? ` That is ${given} of ${needed} approvals; the others have been told.` : " The requester has been told.";
-    return confirmationCard(`You approved ${request.reference}.${progress}`, approvalCard(request, { viewer, notice }));
+    return confirmationCard(`You approved ${request.reference}.${progress}`, await currentCardFor(deps, { ...data, notice }, viewer));
   },
 };

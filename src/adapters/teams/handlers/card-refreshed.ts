@@ -4,7 +4,7 @@
  * the buttons they may use (an authoriser who has decided sees none).
  */
 import { parseActionData } from "../activities.ts";
-import { cardData, currentCard } from "../current-card.ts";
+import { cardData, currentCardFor } from "../card-data.ts";
 import type { VerbHandler } from "../deps.ts";
 import { VERBS } from "../ids.ts";
 
@@ -12,6 +12,6 @@ export const cardRefreshed: VerbHandler = {
   kind: "verb",
   verb: VERBS.refresh,
   async handle(turn, deps) {
-    return currentCard(deps, parseActionData(cardData, turn.data), { email: turn.person.email, userId: turn.activity.from.id });
+    return currentCardFor(deps, parseActionData(cardData, turn.data), { email: turn.person.email, userId: turn.activity.from.id });
   },
 };

@@ -5,9 +5,9 @@
 import { z } from "zod";
 import { recordDecision } from "../../../core/requests/record-decision.ts";
 import { parseActionData } from "../activities.ts";
-import { approvalCard, DENY_REASON_INPUT } from "../cards/approval-card.ts";
+import { DENY_REASON_INPUT } from "../cards/approval-card.ts";
 import { confirmationCard } from "../cards/lists.ts";
-import { cardData } from "../current-card.ts";
+import { cardData, currentCardFor } from "../card-data.ts";
 import type { VerbHandler } from "../deps.ts";
 import { VERBS } from "../ids.ts";
 
@@ -20,6 +20,6 @@ export const denyClicked: VerbHandler = {
     const data = parseActionData(denyData, turn.data);
     const request = await recordDecision(deps.ctx, { requestId: data.requestId, deciderEmail: turn.person.email, outcome: "deny", reason: data.reason ?? "" });
     const viewer = { email: turn.person.email, userId: turn.activity.from.id };
-    return confirmationCard(`You denied ${request.reference}. The requester and the other authorisers have been told.`, approvalCard(request, { viewer }));
+    return confirmationCard(`You denied ${request.reference}. The requester and the other authorisers have been told.`, await currentCardFor(deps, { ...data, notice: data.notice === "approval-reminder" ? "approval-reminder" : "approval-needed" }, viewer));
   },
 };

@@ -2,7 +2,7 @@
 import { decideAccessExtension } from "../../../core/playback/decide-access-extension.ts";
 import { parseActionData } from "../activities.ts";
 import { confirmationCard } from "../cards/lists.ts";
-import { cardData, currentCard } from "../current-card.ts";
+import { cardData, currentCardFor } from "../card-data.ts";
 import type { VerbHandler } from "../deps.ts";
 import { VERBS } from "../ids.ts";
 
@@ -14,6 +14,6 @@ export const extensionApproved: VerbHandler = {
   async handle(turn, deps) {
     const data = parseActionData(extensionData, turn.data);
     await decideAccessExtension(deps.ctx, { extensionId: data.extensionId, deciderEmail: turn.person.email, outcome: "approve" });
-    return confirmationCard("You gave more time. The requester gets a new link.", await currentCard(deps, data, { email: turn.person.email, userId: turn.activity.from.id }));
+    return confirmationCard("You gave more time. The requester gets a new link.", await currentCardFor(deps, data, { email: turn.person.email, userId: turn.activity.from.id }));
   },
 };

@@ -2,9 +2,9 @@
 import { z } from "zod";
 import { fulfilRequest } from "../../../core/requests/fulfil-request.ts";
 import { parseActionData } from "../activities.ts";
-import { fulfilmentCard, RECORDING_INPUT } from "../cards/fulfilment-card.ts";
+import { RECORDING_INPUT } from "../cards/fulfilment-card.ts";
 import { confirmationCard } from "../cards/lists.ts";
-import { cardData } from "../current-card.ts";
+import { cardData, currentCardFor } from "../card-data.ts";
 import type { VerbHandler } from "../deps.ts";
 import { VERBS } from "../ids.ts";
 
@@ -16,6 +16,6 @@ export const fulfilmentChosen: VerbHandler = {
   async handle(turn, deps) {
     const data = parseActionData(chosen, turn.data);
     const request = await fulfilRequest(deps.ctx, { requestId: data.requestId, fulfillerEmail: turn.person.email, recordingId: data.recordingId });
-    return confirmationCard(`Thank you. ${request.reference} is matched to the call you chose; the requester has been told.`, fulfilmentCard(request, [], { userId: turn.activity.from.id }));
+    return confirmationCard(`Thank you. ${request.reference} is matched to the call you chose; the requester has been told.`, await currentCardFor(deps, data, { email: turn.person.email, userId: turn.activity.from.id }));
   },
 };

@@ -1,9 +1,8 @@
 /** A fulfiller says no call matches: one fulfilRequest with notFound. */
 import { fulfilRequest } from "../../../core/requests/fulfil-request.ts";
 import { parseActionData } from "../activities.ts";
-import { fulfilmentCard } from "../cards/fulfilment-card.ts";
 import { confirmationCard } from "../cards/lists.ts";
-import { cardData } from "../current-card.ts";
+import { cardData, currentCardFor } from "../card-data.ts";
 import type { VerbHandler } from "../deps.ts";
 import { VERBS } from "../ids.ts";
 
@@ -13,6 +12,6 @@ export const fulfilmentNoneClicked: VerbHandler = {
   async handle(turn, deps) {
     const data = parseActionData(cardData, turn.data);
     const request = await fulfilRequest(deps.ctx, { requestId: data.requestId, fulfillerEmail: turn.person.email, notFound: true });
-    return confirmationCard(`Thank you. ${request.reference} is closed as not found; the requester has been told.`, fulfilmentCard(request, [], { userId: turn.activity.from.id }));
+    return confirmationCard(`Thank you. ${request.reference} is closed as not found; the requester has been told.`, await currentCardFor(deps, data, { email: turn.person.email, userId: turn.activity.from.id }));
   },
 };

@@ -7,11 +7,10 @@
 import { z } from "zod";
 import { isAppError } from "../../../core/errors.ts";
 import { requestAccessExtension } from "../../../core/playback/request-access-extension.ts";
-import { loadRequest } from "../../../core/requests/load-request.ts";
-import { buildRequestView } from "../../../core/requests/request-view.ts";
+import { buildNotice } from "../../../core/notify/build-notice.ts";
 import { parseActionData } from "../activities.ts";
 import { confirmationCard, refusalCard } from "../cards/lists.ts";
-import { accessEndedCard } from "../cards/requester-cards.ts";
+import { renderNotice } from "../cards/notice.ts";
 import type { VerbHandler } from "../deps.ts";
 import { friendlyMessage, isUserFacing } from "../friendly-errors.ts";
 import { VERBS } from "../ids.ts";
@@ -23,7 +22,10 @@ export const moreTimeAsked: VerbHandler = {
   verb: VERBS.askMoreTime,
   async handle(turn, deps) {
     const data = parseActionData(askData, turn.data);
-    const asItIs = async () => accessEndedCard(buildRequestView(deps.ctx.policy, await loadRequest(deps.ctx.db, data.requestId)), "expired");
+    const asItIs = async () => {
+      const notice = await buildNotice(deps.ctx, { kind: "access-ended", requestId: data.requestId, payload: { reason: "expired" } }, turn.person.email, { publicUrl: deps.publicUrl });
+      return renderNotice(notice, deps.render, { email: turn.person.email, userId: turn.activity.from.id });
+    };
     try {
       await requestAccessExtension(deps.ctx, { requestId: data.requestId, requesterEmail: turn.person.email, reason: data.reason ?? "" });
     } catch (error) {

@@ -9,7 +9,7 @@ import { z } from "zod";
 import { listPendingActions } from "../../../core/requests/list-pending-actions.ts";
 import { parseActionData } from "../activities.ts";
 import { confirmationCard, pendingCard, refusalCard } from "../cards/lists.ts";
-import { currentCard } from "../current-card.ts";
+import { currentCardFor } from "../card-data.ts";
 import type { VerbHandler } from "../deps.ts";
 import { VERBS } from "../ids.ts";
 
@@ -25,7 +25,7 @@ export const pendingCardShown: VerbHandler = {
     const pending = await listPendingActions(deps.ctx, { email: turn.person.email });
     const request = pending[GROUP[data.notice]].find((r) => r.id === data.requestId);
     if (!request) return refusalCard("That request is no longer waiting for you. Nothing was changed. Here is what is waiting for you now.", pendingCard(pending));
-    await turn.send(await currentCard(deps, data, { email: turn.person.email, userId: turn.activity.from.id }));
+    await turn.send(await currentCardFor(deps, data, { email: turn.person.email, userId: turn.activity.from.id }));
     return confirmationCard(`The card for ${request.reference} is below: act on it there.`, pendingCard(pending));
   },
 };

@@ -8,7 +8,7 @@ import { revokeGrant } from "../../../core/playback/revoke-grant.ts";
 import { parseActionData } from "../activities.ts";
 import { REVOKE_REASON_INPUT } from "../cards/approval-card.ts";
 import { confirmationCard } from "../cards/lists.ts";
-import { cardData, currentCard } from "../current-card.ts";
+import { cardData, currentCardFor } from "../card-data.ts";
 import type { VerbHandler } from "../deps.ts";
 import { VERBS } from "../ids.ts";
 
@@ -24,6 +24,6 @@ export const revokeAccessClicked: VerbHandler = {
       revoked === 0
         ? "Someone else revoked this access a moment ago, so nothing more was needed."
         : `Access is revoked. ${revoked === 1 ? "The link no longer works" : `The ${revoked} links no longer work`}, and the requester has been told their access has ended.`;
-    return confirmationCard(message, await currentCard(deps, data, { email: turn.person.email, userId: turn.activity.from.id }));
+    return confirmationCard(message, await currentCardFor(deps, data, { email: turn.person.email, userId: turn.activity.from.id }));
   },
 };
