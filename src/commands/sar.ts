@@ -17,7 +17,7 @@
  */
 import type { Command } from "commander";
 import { tryNormalisePhoneNumber } from "../core/phone.ts";
-import { closeSubjectAccess, REFUSAL_GROUNDS, type CloseOutcome, type RefusalGround } from "../core/subject-access/close-subject-access.ts";
+import { closeSubjectAccess, needsOutcomeLetter, REFUSAL_GROUNDS, type CloseOutcome, type RefusalGround } from "../core/subject-access/close-subject-access.ts";
 import { exportSubjectData } from "../core/subject-access/export-subject-data.ts";
 import { extendSubjectAccess } from "../core/subject-access/extend-subject-access.ts";
 import { listSubjectAccess, showSubjectAccess } from "../core/subject-access/list-subject-access.ts";
@@ -177,6 +177,7 @@ export const sarConsole: ConsoleModule = {
         const view = await withFlagAdvice({ outputs: "--output", assessment: "--assessment" }, () => closeSubjectAccess(session.ctx, { ...as, reference, outcome, grounds: grounds as RefusalGround | undefined, reason: opts.reason, outputs: opts.output, assessment: opts.assessment }));
         const blocks: ReplyBlock[] = [];
         if (view.holdReference) blocks.push(text(`Hold ${view.holdReference} is released: its recordings follow the retention policy again, unless another hold keeps them.`));
+        if (needsOutcomeLetter(outcome, view.outputs, view.deliveryMode)) blocks.push(text("The letter to the subject, saying how their request was answered and their right to complain, will come to you as a download: check it, then send it to them."));
         answer(sarReply(`${view.reference} closed: ${view.statusText.toLowerCase()}`, view, blocks, { itemsShown: false }));
       });
 

@@ -96,6 +96,7 @@ describe("the sar console commands", () => {
     expect(warnings(await dpo("sar close SAR-1 --partial --grounds nonsense"))[0]).toMatch(/^--grounds is one of: others-rights/);
     const closed = await dpo('sar close SAR-1 --partial --grounds others-rights --reason "Another caller is identifiable"');
     expect(closed.title).toBe("SAR-000001 closed: partly refused");
+    expect(JSON.stringify(closed.blocks)).toContain("The letter to the subject, saying how their request was answered and their right to complain, will come to you as a download");
     expect(fieldValue(closed, "Closed")).toMatch(/Carys Evans: Disclosure would prejudice the rights of others \(third-party data\): Another caller is identifiable$/);
   });
 

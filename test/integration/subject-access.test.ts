@@ -12,6 +12,8 @@ import { pauseSubjectAccess } from "../../src/core/subject-access/pause-subject-
 import { prepareSubjectAccessBundle } from "../../src/core/subject-access/prepare-subject-access-bundle.ts";
 import { resumeSubjectAccess } from "../../src/core/subject-access/resume-subject-access.ts";
 import { reviewSubjectAccessItem } from "../../src/core/subject-access/review-subject-access-item.ts";
+import { OUTPUT_LETTER_TEXT } from "../../src/core/subject-access/subject-access-letter.ts";
+import { complaintsRoute, icoContactDetails, icoContactLine } from "../../src/core/policy/routes.ts";
 import { addRecording, testCore, useTestCore, type TestCore } from "../support/core.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";
 import { startTestStorage, type TestStorage } from "../support/storage.ts";
@@ -27,6 +29,9 @@ async function pdfText(body: Buffer): Promise<string> {
   const { text } = await extractText(await getDocumentProxy(new Uint8Array(body)), { mergePages: true });
   return text;
 }
+
+/** A letter's text with its line breaks as spaces, so sentences read whole. */
+const flat = (text: string) => text.replace(/\s+/g, " ").replace(/\/ (?=\S)/g, "/");
 
 describe.each(DATABASE_KINDS)("subject access requests on %s", (kind) => {
   let storage: TestStorage;
@@ -240,6 +245,67 @@ describe.each(DATABASE_KINDS)("subject access requests on %s", (kind) => {
     expect((await verifyAuditChain(t.ctx.db)).ok).toBe(true);
   });
 
+  it("writes the subject a refusal letter with the grounds, their right to go to court and their right to complain to the ICO", async () => {
+    const sar = await open();
+    await closeSubjectAccess(t.ctx, { actorEmail: P.dpo, reference: sar.reference, outcome: "refuse", grounds: "investigation", reason: "Police reference 1234/26" });
+    await t.deliver();
+    const row = await t.ctx.db.deliveredFile.findFirstOrThrow({ where: { kind: "sar-outcome-letter" } });
+    expect(row).toMatchObject({ ownerEmail: P.dpo, fileName: "SAR-000001-refusal-letter.pdf" });
+    expect(t.channel.to(P.dpo, "file-ready")).toHaveLength(1);
+    const letter = flat(await pdfText(await storage.readFile(row.blobName)));
+    expect(letter).toContain("We have decided not to give you the recordings or call records you asked for.");
+    expect(letter).toContain("Our reason: Disclosure would prejudice an ongoing investigation (prevention or detection of crime): Police reference 1234/26.");
+    expect(letter).toContain("you may also ask a court to order us to comply with your right of access");
+    expect(letter).toContain("If you are unhappy with how we have handled this, you may complain to the Information Commissioner's Office (https://ico.org.uk/make-a-complaint/).");
+    // The policy names no complaints procedure of its own.
+    expect(letter).not.toContain("Complaints are handled");
+    expect(letter).not.toContain("What you have been given");
+    expect(await t.ctx.db.auditEntry.count({ where: { action: "subject-access.letter-prepared", subjectId: sar.id } })).toBe(1);
+  });
+
+  it("says in the closing letter what the subject was given, in words for each output, and writes none where the bundle's letter already says it", async () => {
+    const text = async (reference: string) => flat(await pdfText(await storage.readFile((await t.ctx.db.deliveredFile.findFirstOrThrow({ where: { kind: "sar-outcome-letter", fileName: { startsWith: reference } } })).blobName)));
+    // Heard in person, without a bundle (ECS: "access to hear the recording").
+    const heard = await open();
+    await closeSubjectAccess(t.ctx, { actorEmail: P.dpo, reference: heard.reference, outcome: "complete", outputs: ["heard-in-person"], assessment: "Three calls found; the subject heard them at our office" });
+    // A transcript where another caller's words are left out (LIFE §7, Oxford Open Learning).
+    const partial = await open();
+    await reviewSubjectAccessItem(t.ctx, { actorEmail: P.dpo, reference: partial.reference, item: "2", review: "withhold", note: "Another parent speaks throughout" });
+    await closeSubjectAccess(t.ctx, { actorEmail: P.dpo, reference: partial.reference, outcome: "partial", grounds: "others-rights", outputs: ["transcript"], assessment: "Three calls; one withheld, a transcript of the others" });
+    // A zip with a transcript besides: the covering letter named only the audio.
+    const both = await open();
+    await prepareSubjectAccessBundle(t.ctx, { actorEmail: P.dpo, reference: both.reference, mode: "zip" });
+    await closeSubjectAccess(t.ctx, { actorEmail: P.dpo, reference: both.reference, outcome: "complete", outputs: ["audio-copy", "transcript"], assessment: "Three calls, sent as audio with a transcript" });
+    // A zip alone, and a withdrawal: no letter beyond the bundle's.
+    const zipOnly = await open();
+    await prepareSubjectAccessBundle(t.ctx, { actorEmail: P.dpo, reference: zipOnly.reference, mode: "zip" });
+    await closeSubjectAccess(t.ctx, { actorEmail: P.dpo, reference: zipOnly.reference, outcome: "complete", assessment: "Three calls, all sent in the zip" });
+    const withdrawn = await open();
+    await closeSubjectAccess(t.ctx, { actorEmail: P.dpo, reference: withdrawn.reference, outcome: "withdrawn", reason: "Subject withdrew by e-mail" });
+    await t.deliver();
+
+    const letters = await t.ctx.db.deliveredFile.findMany({ where: { kind: "sar-outcome-letter" }, orderBy: { fileName: "asc" } });
+    expect(letters.map((l) => l.fileName)).toEqual([`${heard.reference}-response-letter.pdf`, `${partial.reference}-partial-refusal-letter.pdf`, `${both.reference}-response-letter.pdf`]);
+
+    const heardText = await text(heard.reference);
+    expect(heardText).toContain(`What you have been given • ${OUTPUT_LETTER_TEXT["heard-in-person"]}`);
+    expect(OUTPUT_LETTER_TEXT["heard-in-person"]).toBe("You heard the recordings of your calls in person, played to you by a member of our staff. We have not sent you a copy of the recordings.");
+    expect(heardText).toContain("We found 3 calls.");
+    expect(heardText).not.toContain("ask a court");
+    expect(heardText).not.toContain(OUTPUT_LETTER_TEXT["audio-copy"]);
+
+    const partialText = await text(partial.reference);
+    expect(OUTPUT_LETTER_TEXT.transcript).toBe("A written transcript of your calls, in place of the recordings themselves.");
+    expect(partialText).toContain(`What you have been given • ${OUTPUT_LETTER_TEXT.transcript}`);
+    expect(partialText).toContain("We have answered your request in part");
+    expect(partialText).toContain("We have withheld 1 call. Our reason: Disclosure would prejudice the rights of others (third-party data).");
+    expect(partialText).toContain("you may complain to the Information Commissioner's Office");
+    expect(partialText).toContain("ask a court");
+
+    const bothText = await text(both.reference);
+    expect(bothText).toContain(`${OUTPUT_LETTER_TEXT["audio-copy"]} • ${OUTPUT_LETTER_TEXT.transcript}`);
+  });
+
   it("reminds the owner exactly once at 7 days, 1 day and when overdue, and never while paused", async () => {
     const sar = await open(); // due Mon 21 Dec 2026
     await open({ identityVerification: undefined, numbers: ["020 7946 0999"] }); // paused, same nominal deadline
@@ -321,6 +387,34 @@ describe.each(DATABASE_KINDS)("subject access requests on %s", (kind) => {
       const recorded = await resumeSubjectAccess(v.ctx, { actorEmail: P.dpo, reference: sar.reference, identityVerification: "passport copy, address matches" });
       expect(recorded.identityVerification).toBe("passport copy, address matches");
       expect(iso(recorded.dueOn)).toBe("2026-12-21");
+    });
+
+    it("names the policy's complaints procedure before the ICO, with the ICO contact details the policy gives, in a refusal letter", async () => {
+      const policy = testPolicy({ routes: { complaints: { procedure: "Trust Complaints Procedure", handledBy: ["ceo"] }, ico: { name: "the Information Commissioner's Office", phone: "0303 123 1113", website: "https://ico.org.uk/make-a-complaint/" } } });
+      const v = (u = await testCore(kind, { policy }));
+      storage.attach(v.ctx);
+      const sar = await openSubjectAccess(v.ctx, { actorEmail: P.dpo, subjectName: "Jo Bloggs", numbers: ["020 7946 0001"], receivedOn: "2026-11-20", identityVerification: "known to us" });
+      await closeSubjectAccess(v.ctx, { actorEmail: P.dpo, reference: sar.reference, outcome: "refuse", grounds: "unfounded", reason: "The same request every week since June" });
+      await v.deliver();
+      const row = await v.ctx.db.deliveredFile.findFirstOrThrow({ where: { kind: "sar-outcome-letter" } });
+      const letter = flat(await pdfText(await storage.readFile(row.blobName)));
+      expect(complaintsRoute(policy)).toBe("Complaints are handled under the Trust Complaints Procedure by the Chief Executive.");
+      expect(letter).toContain(`If you are unhappy with how we have handled your request, please tell us first. ${complaintsRoute(policy)}`);
+      expect(letter).toContain(`You also have the right to complain to ${icoContactDetails(policy)}.`);
+      expect(icoContactDetails(policy)).toBe("the Information Commissioner's Office (telephone 0303 123 1113, https://ico.org.uk/make-a-complaint/)");
+      expect(letter.indexOf("Trust Complaints Procedure")).toBeLessThan(letter.indexOf("0303 123 1113"));
+    });
+
+    it("gives the ICO line the policy words where it names the ICO but no complaints procedure", async () => {
+      const policy = testPolicy({ routes: { ico: { name: "the Information Commissioner's Office", phone: "0303 123 1113", website: "https://ico.org.uk/make-a-complaint/" } } });
+      const v = (u = await testCore(kind, { policy }));
+      storage.attach(v.ctx);
+      const sar = await openSubjectAccess(v.ctx, { actorEmail: P.dpo, subjectName: "Jo Bloggs", numbers: ["020 7946 0001"], receivedOn: "2026-11-20", identityVerification: "known to us" });
+      await closeSubjectAccess(v.ctx, { actorEmail: P.dpo, reference: sar.reference, outcome: "partial", grounds: "others-rights", reason: "Another caller speaks throughout", outputs: ["transcript"], assessment: "A transcript without the other caller" });
+      await v.deliver();
+      const letter = flat(await pdfText(await storage.readFile((await v.ctx.db.deliveredFile.findFirstOrThrow({ where: { kind: "sar-outcome-letter" } })).blobName)));
+      expect(letter).toContain(icoContactLine(policy));
+      expect(letter).not.toContain("please tell us first");
     });
 
     it("lets a subject access owner who is not the DPO handle a request, and reminds both", async () => {

@@ -82,6 +82,7 @@ export const AUDIT_ACTIONS = [
   "subject-access.overdue",
   "subject-access.closed",
   "subject-access.transferred",
+  "subject-access.letter-prepared",
   "subject-data.exported",
   "subject-access.refused",
 

@@ -9,7 +9,7 @@ import type { Prisma } from "../../generated/prisma/client.ts";
 import type { Tx } from "../context.ts";
 
 /** What a job does; each kind has one handler in run-file-jobs.ts. */
-export type FileJobKind = "disclosure-release";
+export type FileJobKind = "disclosure-release" | "subject-access-letter";
 
 export interface FileJobOrder {
   kind: FileJobKind;

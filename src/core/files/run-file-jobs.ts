@@ -14,6 +14,7 @@ import type { CoreContext, Tx } from "../context.ts";
 import { transact } from "../context.ts";
 import { appendAudit } from "../audit/append-audit.ts";
 import { prepareDisclosureFiles } from "../disclosure/deliver-disclosure-files.ts";
+import { prepareSubjectAccessLetter } from "../subject-access/deliver-subject-access-letter.ts";
 import { isAppError } from "../errors.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
 import { peopleWithRoles } from "../policy/access.ts";
@@ -32,6 +33,7 @@ export type FileJobHandler = (ctx: CoreContext, job: FileJob) => Promise<FileJob
 
 const HANDLERS: Record<FileJobKind, { run: FileJobHandler; what: string }> = {
   "disclosure-release": { run: prepareDisclosureFiles, what: "the disclosure form (and zip, if asked for)" },
+  "subject-access-letter": { run: prepareSubjectAccessLetter, what: "the letter to the subject of a subject access request" },
 };
 
 export interface FileJobOptions {

@@ -6,7 +6,9 @@
  * policy's `outputs`), and every close but a withdrawal records the owner's
  * assessment note. Only the request's owner, or a DPO where the policy's
  * `dpoMayClose` allows. In the same transaction the request's hold is
- * released, so its recordings return to the ordinary retention rules.
+ * released, so its recordings return to the ordinary retention rules, and
+ * where no bundle's letter already says how it was answered, a file job is
+ * written for the outcome letter to the subject (needsOutcomeLetter).
  */
 import type { SubjectAccessStatus } from "../../generated/prisma/client.ts";
 import type { CoreContext } from "../context.ts";
@@ -22,6 +24,8 @@ import { withRefusalAudit } from "../guards.ts";
 import { SUBJECT_ACCESS_OUTPUTS } from "../policy/schema.ts";
 import { findSubjectAccess } from "./subject-access-rules.ts";
 import { requireCaseHandler } from "./subject-access-intake.ts";
+import { enqueueFileJob } from "../files/file-jobs.ts";
+import type { SubjectAccessLetterPayload } from "./deliver-subject-access-letter.ts";
 
 export type CloseOutcome = "complete" | "refuse" | "partial" | "withdrawn";
 
@@ -136,9 +140,12 @@ async function attemptCloseSubjectAccess(ctx: CoreContext, input: CloseSubjectAc
     if (hold && released) {
       await appendAudit(tx, { at: now, actor: actor.email, action: "hold.released", subjectType: "hold", subjectId: hold.id, details: { reference: hold.reference, kind: hold.kind, subjectAccess: sar.reference, reason: releaseReason } });
     }
+    const letter = needsOutcomeLetter(input.outcome, given, sar.deliveryMode);
+    if (letter) await enqueueFileJob(tx, now, { kind: "subject-access-letter", ownerEmail: actor.email, payload: { subjectAccessId: sar.id } satisfies SubjectAccessLetterPayload });
     const lines = [
       `${actor.name} closed it: ${OUTCOME_TEXT[input.outcome]}${outcomeReason ? ` (${outcomeReason})` : ""}.`,
       ...(given.length > 0 ? [`Given: ${given.map((o) => OUTPUT_TEXT[o as SubjectAccessOutput] ?? o).join(", ")}.`] : []),
+      ...(letter ? [`The letter to the subject is being prepared; it will come to ${actor.name} as a download to check and send.`] : []),
       late ? `It was due by ${calendarText(sar.dueOn)}, so it was answered late.` : `It was due by ${calendarText(sar.dueOn)}.`,
       ...(hold && released ? [`Hold ${hold.reference} is released; its recordings follow the normal retention rules again.`] : []),
     ];
@@ -158,6 +165,21 @@ function readOutputs(allowed: readonly SubjectAccessOutput[], typed: readonly st
     if (!out.includes(value as SubjectAccessOutput)) out.push(value as SubjectAccessOutput);
   }
   return out;
+}
+
+/**
+ * Whether closing makes an outcome letter to the subject: always for a
+ * refusal in whole or part (the subject must be told why and of their right
+ * to complain: UK GDPR Article 12(4)); for a full answer only where the
+ * bundle's covering letter does not already say what was given (a
+ * transcript, the calls heard in person, or nothing found and no bundle);
+ * never for a withdrawal.
+ */
+export function needsOutcomeLetter(outcome: CloseOutcome, given: readonly string[], deliveryMode: string | null): boolean {
+  if (outcome === "withdrawn") return false;
+  if (outcome === "refuse" || outcome === "partial") return true;
+  const bundled = outputsFromBundle(deliveryMode);
+  return bundled.length === 0 || given.some((o) => !bundled.includes(o as SubjectAccessOutput));
 }
 
 /** What a prepared bundle gave: the zip holds the audio, links play it. */

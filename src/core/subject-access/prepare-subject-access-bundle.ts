@@ -24,8 +24,7 @@ import { AppError } from "../errors.ts";
 import { recordFile, storeThenRecord, type DeliveredFileRef, type FileToDeliver } from "../files/deliver-file.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
 import { addDuration } from "../policy/duration.ts";
-import type { Person, Policy } from "../policy/schema.ts";
-import { buildCoveringLetter } from "./subject-access-letter.ts";
+import { buildCoveringLetter, signerRole } from "./subject-access-letter.ts";
 import { buildSubjectAccessView, loadSubjectAccess, type SubjectAccessView, type SubjectAccessWithDetail } from "./subject-access-view.ts";
 import { lockSubjectAccess, requireOpen, requireSubjectAccessOwner, subjectAccessTeam, todayFor } from "./subject-access-rules.ts";
 import { MAX_ZIP_AUDIO_BYTES, readSubjectAudio, subjectCallsCsv, type SubjectCall } from "./subject-files.ts";
@@ -76,7 +75,7 @@ async function attemptPrepareSubjectAccessBundle(ctx: CoreContext, input: Prepar
   const audio = await readSubjectAudio(ctx, ctx.policy, released);
   const audioNames = new Map(audio.map((a) => [a.recordingId, `${input.mode === "zip" ? "recordings/" : ""}${a.name}`]));
   const csv = Buffer.from(subjectCallsCsv(ctx.policy, released, sar.numbers, audioNames), "utf8");
-  const letter = await buildCoveringLetter({ policy: ctx.policy, sar, released, withheld, mode: input.mode, signedBy: { name: actor.name, role: roleLabel(ctx.policy, actor) }, today: todayFor(ctx) });
+  const letter = await buildCoveringLetter({ policy: ctx.policy, sar, released, withheld, mode: input.mode, signedBy: { name: actor.name, role: signerRole(ctx.policy, actor) }, today: todayFor(ctx) });
   const about = { subjectAccess: sar.reference };
   const prefix = sar.reference;
 
@@ -162,9 +161,4 @@ function checkReady(sar: SubjectAccessWithDetail): void {
 function linkLifetimeMs(ctx: CoreContext): number {
   const now = ctx.clock.now();
   return addDuration(now, ctx.policy.playback.accessWindow).getTime() - now.getTime();
-}
-
-function roleLabel(policy: Policy, person: Person): string {
-  const dpoRole = person.roles.find((r) => policy.compliance.dpoRoles.includes(r)) ?? person.roles.find((r) => policy.subjectAccess.ownerRoles.includes(r)) ?? person.roles[0];
-  return policy.roles.find((r) => r.id === dpoRole)?.label ?? "Data Protection Officer";
 }
