@@ -157,13 +157,31 @@ export function disclosureFields(view: DisclosureView): Array<[string, string]> 
     ["Release", view.releaseMode === "zip" ? "Zip of the audio file and the form" : "Playback link"],
     ["Status", view.statusText],
   );
+  for (const d of view.decisions) rows.push([d.outcome === "APPROVED" ? "Authorised by" : "Refused by", decisionText(d)]);
+  if (view.recorderActedText) rows.push(["One person", `${view.recorderActedText.charAt(0).toUpperCase()}${view.recorderActedText.slice(1)}, as the policy allows for an outside party's request`]);
+  if (view.fulfilledByText) rows.push(["Call found by", view.fulfilledByText]);
   return rows;
+}
+
+/** "Carys Evans, 19/11/2026 10:02: <the note or reason>": what a later reader needs of a decision. */
+function decisionText(d: DisclosureView["decisions"][number]): string {
+  const said = d.outcome === "APPROVED" ? d.note : d.reason;
+  return `${d.name}, ${d.atText}${said ? `: ${said}` : ""}`;
 }
 
 function listReply(views: DisclosureView[], open: boolean): ConsoleReply {
   if (views.length === 0) return { title: open ? "No open disclosures" : "No disclosures", blocks: [text("Record one with: disclosure new --date ... --asking-org ... (or type `disclosure new` alone for the form).")] };
   const items = views.map((v) =>
-    [v.reference, `${v.askingOrganisation} (${v.askingPerson})`, `to ${v.recipientName}, ${v.recipientJobTitle}`, v.releaseMode, v.disclosedAtText ? `disclosed ${v.disclosedAtText}` : v.statusText, `recorded ${v.createdAtText} by ${v.requesterName}`].join(" · "),
+    [
+      v.reference,
+      `${v.askingOrganisation} (${v.askingPerson})`,
+      `to ${v.recipientName}, ${v.recipientJobTitle}`,
+      v.releaseMode,
+      v.disclosedAtText ? `disclosed ${v.disclosedAtText}` : v.statusText,
+      `recorded ${v.createdAtText} by ${v.requesterName}`,
+      ...v.decisions.map((d) => `${d.outcome === "APPROVED" ? "authorised" : "refused"} by ${decisionText(d)}`),
+      ...(v.fulfilledByText ? [`call found by ${v.fulfilledByText}`] : []),
+    ].join(" · "),
   );
   return { title: open ? "Open disclosures" : "Disclosures", blocks: [list(items)] };
 }

@@ -14,6 +14,7 @@ import { runConsole } from "../../src/commands/run-console.ts";
 import { verifyAuditChain } from "../../src/core/audit/verify-audit-chain.ts";
 import { submitDisclosure } from "../../src/core/disclosure/submit-disclosure.ts";
 import { chasePendingRequests } from "../../src/core/jobs/chase-pending-requests.ts";
+import { fulfilRequest } from "../../src/core/requests/fulfil-request.ts";
 import { recordDecision } from "../../src/core/requests/record-decision.ts";
 import { parsePolicy } from "../../src/core/policy/load-policy.ts";
 import type { PolicyInput } from "../../src/core/policy/schema.ts";
@@ -107,6 +108,26 @@ describe.each(DATABASE_KINDS)("disclosure in a small organisation on %s", (kind)
     expect((await verifyAuditChain(t.ctx.db)).ok).toBe(true);
   });
 
+  it("lets the sole DPO who recorded and authorised a police request find the call and complete it too, and every record says so (ECS: 'the Data Controller who will complete the request')", async () => {
+    t.ctx.policy = testPolicy({ disclosure: { authoriserRoles: ["dpo"], recorderMayAuthorise: true, permittedRecipients: recipients }, fulfilment: { mode: "fulfiller", roles: ["dpo", "it-manager"] } });
+    const call = await addRecording(t.ctx, { startedAt: CALL_AT });
+    const { request } = await submitDisclosure(t.ctx, sgtJones());
+    await recordDecision(t.ctx, { requestId: request.id, deciderEmail: P.dpo, outcome: "approve" });
+    await t.deliver();
+    expect(t.channel.to(P.dpo, "fulfilment-needed")).toHaveLength(1);
+    await expect(fulfilRequest(t.ctx, { requestId: request.id, fulfillerEmail: P.dpo, recordingId: call.id })).resolves.toMatchObject({ status: "FULFILLED" });
+    await t.deliver();
+    const fulfilled = await t.ctx.db.auditEntry.findFirstOrThrow({ where: { requestId: request.id, action: "request.fulfilled" } });
+    expect(fulfilled).toMatchObject({ actor: P.dpo, details: expect.objectContaining({ completedByRecorder: true }) });
+    const released = await t.ctx.db.auditEntry.findFirstOrThrow({ where: { requestId: request.id, action: "disclosure.released" } });
+    expect(released.details).toMatchObject({ fulfilledBy: P.dpo, completedByRecorder: true, recordedAndAuthorisedBy: "requested by Sgt Alun Jones (Custody Sergeant), North Wales Police; recorded, authorised and completed by Carys Evans" });
+    const file = await t.ctx.db.deliveredFile.findFirstOrThrow({ where: { ownerEmail: P.dpo, kind: "disclosure-form" } });
+    const text = await pdfText(await storage.readFile(file.blobName));
+    expect(text).toContain("Recorded, authorised and completed by one person Requested by Sgt Alun Jones (Custody Sergeant), North Wales Police; recorded, authorised and completed by Carys Evans");
+    expect(text).toContain("Call found and request completed by Carys Evans");
+    expect((await verifyAuditChain(t.ctx.db)).ok).toBe(true);
+  });
+
   it("lets the sole DPO refuse it too, saying who recorded and refused it", async () => {
     const { request } = await submitDisclosure(t.ctx, sgtJones());
     const denied = await recordDecision(t.ctx, { requestId: request.id, deciderEmail: P.dpo, outcome: "deny", reason: "No lawful basis shown for this call" });
@@ -191,6 +212,39 @@ describe.each(DATABASE_KINDS)("separation of duties in a larger organisation on 
 
   it("refuses a member of staff the policy does not list", async () => {
     expect((await expectCode(submitDisclosure(t.ctx, sgtJones({ requestedByEmail: P.outsider })), "INVALID_INPUT")).field).toBe("requestedByEmail");
+  });
+});
+
+describe.each(DATABASE_KINDS)("who finds the call for a disclosure on %s", (kind) => {
+  let storage: TestStorage;
+  const t = useTestCore(kind, { policy: separated });
+  beforeAll(async () => {
+    storage = await startTestStorage();
+  });
+  afterAll(async () => {
+    await storage.stop();
+  });
+  beforeEach(() => {
+    storage.attach(t.ctx);
+  });
+
+  it("never lets the recorder find the call for a disclosure they recorded, where the policy keeps duties apart or a member of staff asked", async () => {
+    const fulfilment = { mode: "fulfiller" as const, roles: ["dpo", "it-manager"] };
+    for (const [policy, over] of [
+      [testPolicy({ disclosure: { authoriserRoles: ["dpo", "ceo", "it-manager"], permittedRecipients: recipients }, fulfilment }), {}],
+      [testPolicy({ disclosure: { authoriserRoles: ["dpo", "ceo", "it-manager"], recorderMayAuthorise: true, permittedRecipients: recipients }, fulfilment }), { requestedByEmail: P.staff }],
+    ] as const) {
+      t.ctx.policy = policy;
+      const call = await addRecording(t.ctx, { startedAt: CALL_AT });
+      const { request } = await submitDisclosure(t.ctx, sgtJones(over));
+      await recordDecision(t.ctx, { requestId: request.id, deciderEmail: P.ceo, outcome: "approve" });
+      const asked = await t.ctx.db.auditEntry.findFirstOrThrow({ where: { requestId: request.id, action: "request.awaiting-fulfilment" } });
+      expect(asked.details).toMatchObject({ fulfillers: [P.it] });
+      await expectCode(fulfilRequest(t.ctx, { requestId: request.id, fulfillerEmail: P.dpo, recordingId: call.id }), "SELF_APPROVAL");
+      await fulfilRequest(t.ctx, { requestId: request.id, fulfillerEmail: P.it, recordingId: call.id });
+      const fulfilled = await t.ctx.db.auditEntry.findFirstOrThrow({ where: { requestId: request.id, action: "request.fulfilled" } });
+      expect(fulfilled.details).not.toHaveProperty("completedByRecorder");
+    }
   });
 });
 

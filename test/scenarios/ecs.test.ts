@@ -5,8 +5,10 @@
  * PostgreSQL, against Azurite.
  */
 import { readFileSync } from "node:fs";
+import { extractText, getDocumentProxy } from "unpdf";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { reportBreach } from "../../src/core/breaches/report-breach.ts";
+import { listDisclosures } from "../../src/core/disclosure/list-disclosures.ts";
 import { submitDisclosure, type SubmitDisclosureInput } from "../../src/core/disclosure/submit-disclosure.ts";
 import { proposeErasure } from "../../src/core/erasure/propose-erasure.ts";
 import { archiveRecordings } from "../../src/core/jobs/archive-recordings.ts";
@@ -77,6 +79,11 @@ const police = (over: Partial<SubmitDisclosureInput> = {}): SubmitDisclosureInpu
 
 const refusalsOf = async (t: TestCore, action: string) => (await t.ctx.db.auditEntry.findMany({ where: { action }, orderBy: { seq: "asc" } })).map((e) => [e.actor, (e.details as { code?: string }).code]);
 const titles = (t: TestCore, email: string) => t.channel.to(email, "compliance-notice").map((n) => (n.kind === "compliance-notice" ? n.title : ""));
+
+async function pdfText(body: Buffer | Uint8Array): Promise<string> {
+  const { text } = await extractText(await getDocumentProxy(new Uint8Array(body)), { mergePages: true });
+  return text.replace(/\s+/g, " ");
+}
 
 let storage: TestStorage;
 beforeAll(async () => {
@@ -299,10 +306,35 @@ describe.each(DATABASE_KINDS)("ECS, Call Recording Policy, on %s", (kind) => {
       await recordDecision(t.ctx, { requestId: made.id, deciderEmail: ECS.controller, outcome: "approve" });
       const decided = await t.ctx.db.auditEntry.findFirstOrThrow({ where: { action: "request.approved" } });
       expect(decided.details).toMatchObject({ recordedAndDecidedBy: expect.any(String) });
-      // The person the Data Controller authorises finds the call (the recorder never fulfils their own request).
-      await fulfilRequest(t.ctx, { requestId: made.id, fulfillerEmail: ECS.delegate, recordingId: call.id });
+      // "who will complete the request": the Data Controller is asked to find the call, and does.
+      const asked = await t.ctx.db.auditEntry.findFirstOrThrow({ where: { action: "request.awaiting-fulfilment" } });
+      expect((asked.details as { fulfillers: string[] }).fulfillers.sort()).toEqual([ECS.delegate, ECS.controller].sort());
+      await fulfilRequest(t.ctx, { requestId: made.id, fulfillerEmail: ECS.controller, recordingId: call.id });
       await t.deliver();
-      expect(await t.ctx.db.auditEntry.count({ where: { action: "disclosure.released" } })).toBe(1);
+      const fulfilled = await t.ctx.db.auditEntry.findFirstOrThrow({ where: { action: "request.fulfilled" } });
+      expect(fulfilled).toMatchObject({ actor: ECS.controller, details: expect.objectContaining({ completedByRecorder: true }) });
+      const released = await t.ctx.db.auditEntry.findFirstOrThrow({ where: { action: "disclosure.released" } });
+      const oneperson = "requested by DC Sam Carter (Detective Constable), Lincolnshire Police; recorded, authorised and completed by Placeholder Data Controller";
+      expect(released.details).toMatchObject({ fulfilledBy: ECS.controller, completedByRecorder: true, recordedAndAuthorisedBy: oneperson });
+      expect(await t.ctx.db.disclosure.findUniqueOrThrow({ where: { requestId: made.id } })).toMatchObject({ fulfilledBy: ECS.controller });
+      const [shown] = await listDisclosures(t.ctx, { actorEmail: ECS.controller });
+      expect(shown).toMatchObject({ fulfilledByText: "Placeholder Data Controller", recorderActedText: "recorded, authorised and completed by Placeholder Data Controller" });
+      const form = await t.ctx.db.deliveredFile.findFirstOrThrow({ where: { kind: "disclosure-form" } });
+      const text = await pdfText(await storage.readFile(form.blobName));
+      expect(text).toContain(`Recorded, authorised and completed by one person R${oneperson.slice(1)}, as the policy allows for a request made by an outside party`);
+      expect(text).toContain("Call found and request completed by Placeholder Data Controller");
+      expect(explained).toContain("may also decide it, and find the call that completes it where they are one of the people who find recordings");
+    });
+
+    it("ECS-16 (separation of duties kept elsewhere) the Data Controller never fulfils an ordinary request of their own", async () => {
+      const call = await addCall();
+      const own = await submitRequest(t.ctx, request({ requesterEmail: ECS.controller }));
+      await recordDecision(t.ctx, { requestId: own.id, deciderEmail: ECS.director1, outcome: "approve" });
+      const asked = await t.ctx.db.auditEntry.findFirstOrThrow({ where: { action: "request.awaiting-fulfilment" } });
+      expect(asked.details).toMatchObject({ fulfillers: [ECS.delegate] });
+      await expectCode(fulfilRequest(t.ctx, { requestId: own.id, fulfillerEmail: ECS.controller, recordingId: call.id }), "SELF_APPROVAL");
+      expect(await refusalsOf(t, "fulfilment.refused")).toEqual([[ECS.controller, "SELF_APPROVAL"]]);
+      await expect(fulfilRequest(t.ctx, { requestId: own.id, fulfillerEmail: ECS.delegate, recordingId: call.id })).resolves.toMatchObject({ status: "FULFILLED" });
     });
 
     it("ECS-17 disciplinary copies 'only be released with the written agreement of the Data Controller, or Company Director, who will consult with the Data Controller'", async () => {

@@ -36,14 +36,18 @@ export async function prepareDisclosureFiles(ctx: CoreContext, job: FileJob): Pr
   const authorisers = decisions.map((d) => {
     const person = findPerson(policy, d.deciderEmail);
     const roles = (person?.roles ?? []).filter((r) => policy.disclosure.authoriserRoles.includes(r)).map((r) => policy.roles.find((role) => role.id === r)?.label ?? r);
-    return { name: person?.name ?? d.deciderEmail, roles: roles.join(", ") || "authoriser", decidedAt: d.decidedAt };
+    return { name: person?.name ?? d.deciderEmail, roles: roles.join(", ") || "authoriser", decidedAt: d.decidedAt, note: d.note };
   });
   const disclosedAt = ctx.clock.now();
   const recorderName = findPerson(policy, request.requesterEmail)?.name ?? request.requesterEmail;
   // The policy's sole DPO may record and decide an outside party's request; the form and the audit say so.
   const recorderDecided = !disclosure.requestedByEmail && decisions.some((d) => d.deciderEmail === request.requesterEmail);
   const requestedBy = disclosure.requestedByEmail ? `${findPerson(policy, disclosure.requestedByEmail)?.name ?? disclosure.requestedByEmail}, ${policy.organisation.name}` : describeAskingParty(disclosure);
-  const recordedAndAuthorisedBy = recorderDecided ? `requested by ${requestedBy}; recorded and authorised by ${recorderName}` : undefined;
+  // And, where the policy lets them (ECS: "the Data Controller who will complete the request"), found the call and completed it too.
+  const recorderCompleted = payload.actor === request.requesterEmail;
+  const recorderDid = [...(recorderDecided ? ["authorised"] : []), ...(recorderCompleted ? ["completed"] : [])];
+  const recordedAndAuthorisedBy = recorderDid.length > 0 ? `requested by ${requestedBy}; recorded${recorderDid.length > 1 ? ", " : " and "}${recorderDid.join(" and ")} by ${recorderName}` : undefined;
+  const fulfilledBy = payload.actor === "system" ? "Callgate (the only call matching the details)" : (findPerson(policy, payload.actor)?.name ?? payload.actor);
   const recipient = disclosure.recipientEntryId ? findRecipientEntry(policy.disclosure.permittedRecipients, disclosure.recipientEntryId) : undefined;
   const form = await buildDisclosureForm(policy, {
     reference: request.reference,
@@ -51,6 +55,7 @@ export async function prepareDisclosureFiles(ctx: CoreContext, job: FileJob): Pr
     ...(disclosure.requestedByEmail ? { staffRequesterName: findPerson(policy, disclosure.requestedByEmail)?.name ?? disclosure.requestedByEmail } : {}),
     ...(recipient ? { recipient: { label: recipient.label, category: recipientCategoryText(disclosure.recipientCategory), lawfulBasis: recipient.lawfulBasis } } : {}),
     ...(recordedAndAuthorisedBy ? { recordedAndAuthorisedBy } : {}),
+    fulfilledBy,
     requestedAt: request.createdAt,
     call: { startedAt: recording.startedAt, number: recording.externalNumber ?? request.externalNumber, extension: recording.extension, callId: recording.callId, durationSeconds: recording.durationSeconds },
     ...disclosureDetails(disclosure),
@@ -95,6 +100,8 @@ export async function prepareDisclosureFiles(ctx: CoreContext, job: FileJob): Pr
           requestedBy,
           recordedBy: request.requesterEmail,
           ...(recordedAndAuthorisedBy ? { recordedAndAuthorisedBy } : {}),
+          fulfilledBy: payload.actor,
+          ...(recorderCompleted ? { completedByRecorder: true } : {}),
           recordingId: recording.id,
           callId: recording.callId,
           formSha256,

@@ -22,12 +22,19 @@ export interface DisclosureFormData extends DisclosureDetails {
   requestedAt: Date;
   /** The permitted recipient the asking organisation falls under: its label, category words and the policy's basis. */
   recipient?: { label: string; category: string | null; lawfulBasis: string | null };
-  /** Set when the recorder also decided (policy `disclosure.recorderMayAuthorise`): what the record says. */
+  /**
+   * Set when the recorder also decided or completed it (policy
+   * `disclosure.recorderMayAuthorise`): what the record says, e.g. "requested
+   * by …; recorded, authorised and completed by Carys Evans".
+   */
   recordedAndAuthorisedBy?: string;
+  /** Who found the call and completed the request: a person's name, or Callgate when it matched the only call. */
+  fulfilledBy?: string;
   call: { startedAt: Date; number: string | null; extension: string | null; callId: string; durationSeconds: number };
   /** When the access link stops working, in link mode. */
   linkExpiresAt?: Date;
-  authorisers: { name: string; roles: string; decidedAt: Date }[];
+  /** Each approval, with the note it carries (an assessment under `disclosure.assessUnder`, or any note the authoriser gave). */
+  authorisers: { name: string; roles: string; decidedAt: Date; note?: string | null }[];
   disclosedAt: Date;
 }
 
@@ -105,12 +112,26 @@ export function buildDisclosureForm(policy: Policy, d: DisclosureFormData): Prom
       .paragraph(`I, ${names}, authorise the release of the above recording in accordance with ${org}'s call recording policy and procedure.`)
       .fields([
         ["Authorised by", names],
-        ...(d.recordedAndAuthorisedBy ? ([["Recorded and authorised by one person", `${capitalise(d.recordedAndAuthorisedBy)}, as the policy allows for a request made by an outside party`]] as [string, string][]) : []),
+        ...d.authorisers.filter((a) => a.note).map((a): [string, string] => [noteLabel(policy, a.name, d.authorisers.length), a.note!]),
+        ...(d.recordedAndAuthorisedBy ? ([[oneRecorderLabel(d.recordedAndAuthorisedBy), `${capitalise(d.recordedAndAuthorisedBy)}, as the policy allows for a request made by an outside party`]] as [string, string][]) : []),
         ["Date of authorisation", lastAuthorisation ? formatDateTime(lastAuthorisation, tz) : ""],
+        ...(d.fulfilledBy ? ([["Call found and request completed by", d.fulfilledBy]] as [string, string][]) : []),
       ])
       .gap()
       .note(`Completed by Callgate on ${formatDateTime(d.disclosedAt, tz)} for request ${d.reference}. The authorisation was given in Callgate and is recorded in its audit log.`);
   });
+}
+
+/** "Assessment under the school's Third Party Request for Information policy (Name)", or "Note with the approval". */
+function noteLabel(policy: Policy, name: string, approvals: number): string {
+  const what = policy.disclosure.assessUnder ? `Assessment under the ${policy.disclosure.assessUnder.replace(/^the\s+/i, "")}` : "Note with the approval";
+  return approvals > 1 ? `${what} (${name})` : what;
+}
+
+/** "Recorded and authorised by one person", "Recorded, authorised and completed by one person". */
+function oneRecorderLabel(record: string): string {
+  const did = /; (recorded[^;]*?) by /.exec(record)?.[1] ?? "recorded and authorised";
+  return `${capitalise(did)} by one person`;
 }
 
 function capitalise(text: string): string {

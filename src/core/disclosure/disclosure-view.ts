@@ -10,7 +10,7 @@ import { formatDateTime, formatWindow } from "../format.ts";
 import { maskPhoneNumber } from "../phone.ts";
 import { authorisersFor, findPerson, purposeById } from "../policy/access.ts";
 import type { Policy } from "../policy/schema.ts";
-import { buildRequestView } from "../requests/request-view.ts";
+import { buildRequestView, type DecisionView } from "../requests/request-view.ts";
 import { describeAskingParty, disclosureDetails, type DisclosureDetails } from "./disclosure-details.ts";
 import { findRecipientEntry, RECIPIENT_CATEGORY_LABELS } from "./permitted-recipients.ts";
 
@@ -37,6 +37,16 @@ export interface DisclosureView extends DisclosureDetails {
   authoriserEmails: string[];
   /** Who authorised it, once authorised. */
   authorisedBy: string[];
+  /**
+   * Every decision in order, each with its reason or note: an approval's note
+   * is the assessment `disclosure.assessUnder` asks for (LIFE §8), or any note
+   * the authoriser gave.
+   */
+  decisions: DecisionView[];
+  /** Who found the call and completed it, once done: a name, "Callgate" when it matched the only call. */
+  fulfilledByText: string | null;
+  /** Set when its recorder also decided or completed it (`recorderMayDecide`), e.g. "recorded, authorised and completed by Carys Evans". */
+  recorderActedText: string | null;
   disclosedAtText: string | null;
   formSha256: string | null;
 }
@@ -63,6 +73,9 @@ export function buildDisclosureView(policy: Policy, row: DisclosureRow): Disclos
     extension: row.request.extension,
     createdAtText: request.createdAtText,
     authorisedBy: row.request.decisions.filter((d) => d.outcome === "APPROVED").map((d) => findPerson(policy, d.deciderEmail)?.name ?? d.deciderEmail),
+    decisions: request.decisions,
+    fulfilledByText: row.fulfilledBy ? (row.fulfilledBy === "system" ? "Callgate (the only call matching the details)" : (findPerson(policy, row.fulfilledBy)?.name ?? row.fulfilledBy)) : null,
+    recorderActedText: recorderActed(policy, row),
     disclosedAtText: row.disclosedAt ? formatDateTime(row.disclosedAt, tz) : null,
     formSha256: row.formSha256,
   };
@@ -72,6 +85,18 @@ export async function loadDisclosureView(ctx: CoreContext, requestId: string): P
   const row = await ctx.db.disclosure.findUnique({ where: { requestId }, include: { request: { include: { decisions: true } } } });
   if (!row) throw new AppError("NOT_FOUND", "There is no such disclosure.");
   return buildDisclosureView(ctx.policy, row);
+}
+
+/** What its recorder did besides recording it, where the policy lets them: "recorded and authorised by …", "recorded, authorised and completed by …". */
+function recorderActed(policy: Policy, row: DisclosureRow): string | null {
+  if (row.requestedByEmail) return null;
+  const recorder = row.request.requesterEmail;
+  const did = [
+    ...(row.request.decisions.some((d) => d.deciderEmail === recorder) ? [row.request.decisions.find((d) => d.deciderEmail === recorder)!.outcome === "APPROVED" ? "authorised" : "refused"] : []),
+    ...(row.fulfilledBy === recorder ? ["completed"] : []),
+  ];
+  if (did.length === 0) return null;
+  return `recorded${did.length > 1 ? ", " : " and "}${did.join(" and ")} by ${findPerson(policy, recorder)?.name ?? recorder}`;
 }
 
 function recipientText(policy: Policy, row: Disclosure): string | null {

@@ -39,6 +39,8 @@ export async function releaseDisclosure(tx: Tx, ctx: CoreContext, request: Reque
   if (zip && !ctx.recordings) throw new AppError("STORAGE_ERROR", `Disclosure ${request.reference} cannot be released as a zip: Callgate cannot read recordings here.`);
   if (zip && !recording.blobName) throw new AppError("NOT_FOUND", `The call matched to ${request.reference} has no audio, so it cannot be released as a zip.`);
 
+  // Who completed it stays on the disclosure (the form and its view say it).
+  await tx.disclosure.update({ where: { requestId: request.id }, data: { fulfilledBy: actor } });
   const grant = zip ? undefined : await issuePlaybackGrant(tx, ctx, request, recording, actor, now);
   const payload: DisclosureReleasePayload = { recordingId: recording.id, actor, ...(grant ? { grantId: grant.grantId } : {}) };
   await enqueueFileJob(tx, now, { kind: "disclosure-release", ownerEmail: request.requesterEmail, requestId: request.id, payload: { ...payload } });

@@ -348,7 +348,15 @@ function disclosureExtras(policy: Policy): string[] {
     lines.push(wrap(`A third party's request is assessed under the ${policy.disclosure.assessUnder.replace(/^the\s+/i, "")}: each authorisation must carry a note of that assessment (at least ${plural(note.minLength, "character")}), kept with the decision and in the audit log.`, 2));
   }
   if (policy.disclosure.recorderMayAuthorise) {
-    lines.push(wrap("The person who records an outside party's request (the police, HMRC) may also decide it, and the record says so; never when the request comes from someone in the organisation.", 2));
+    lines.push(
+      wrap(
+        "The person who records an outside party's request (the police, HMRC) may also decide it, and find the call that completes it where they are one of the people who find recordings; the audit log, the disclosure and its form say so. Never when the request comes from someone in the organisation, and nobody else finds the call for a request they made.",
+        2,
+      ),
+    );
+  }
+  if (policy.disclosure.callNumber === "if-known") {
+    lines.push(wrap("The disclosure form may leave out the telephone number and the extension if they are not known; the call is then picked from its day, time and the form's other details by the people who find recordings, never matched by Callgate alone.", 2));
   }
   return lines;
 }

@@ -441,6 +441,16 @@ const policyObject = z
        * from someone in the policy. Off by default (separation of duties).
        */
       recorderMayAuthorise: z.boolean().default(false),
+      /**
+       * What the disclosure form needs to say which call it was. `required`
+       * (the default): the external number or the extension. `if-known`
+       * (North Wales Housing release form item 1: "Date, time and telephone
+       * number (if known)"): both may be left out; the call is then picked by
+       * the people who find recordings from its day and time and the form's
+       * other details, never matched by Callgate alone. Ordinary requests
+       * follow `requesting.callNumber`.
+       */
+      callNumber: z.enum(["required", "if-known"]).default("required"),
     }),
     covertMonitoring: z
       .strictObject({

@@ -1,7 +1,9 @@
 /**
  * A fulfiller (the IT manager, in most policies) picks the recording that
  * matches an authorised request from its metadata, without listening, or says
- * that no call matches.
+ * that no call matches. Never their own request, except the recorder of a
+ * disclosure the policy lets them decide and complete
+ * (`disclosure.recorderMayAuthorise`).
  */
 import type { CoreContext } from "../context.ts";
 import { transact } from "../context.ts";
@@ -13,6 +15,7 @@ import { completeFulfilment, findCandidates } from "./fulfilment-steps.ts";
 import { lockRequest, moveRequest } from "./request-lifecycle.ts";
 import { loadRequestView, type RequestView } from "./request-view.ts";
 import { withRefusalAudit } from "../guards.ts";
+import { recorderMayComplete } from "../disclosure/disclosure-decision.ts";
 
 export type FulfilRequestInput = { requestId: string; fulfillerEmail: string } & ({ recordingId: string } | { notFound: true });
 
@@ -28,7 +31,8 @@ async function attemptFulfilRequest(ctx: CoreContext, input: FulfilRequestInput)
     if (!holdsRole(ctx.policy, fulfiller, ctx.policy.fulfilment.roles, request.siteId)) {
       throw new AppError("FORBIDDEN", "Only the people the policy names to find recordings can do this.");
     }
-    if (fulfiller.email === request.requesterEmail) throw new AppError("SELF_APPROVAL", "You cannot fulfil your own request.");
+    // Nobody fulfils their own request, except a disclosure's recorder where the policy lets them decide and complete it.
+    if (fulfiller.email === request.requesterEmail && !(await recorderMayComplete(tx, ctx.policy, request, fulfiller.email))) throw new AppError("SELF_APPROVAL", "You cannot fulfil your own request.");
     if (request.status !== "AWAITING_FULFILMENT") throw new AppError("ALREADY_DECIDED", `Request ${request.reference} is not waiting for a recording to be found.`);
 
     if ("notFound" in input) {

@@ -14,6 +14,7 @@ import { findPerson, peopleNamed, peopleWithRoles, purposeById } from "../policy
 import type { Policy } from "../policy/schema.ts";
 import { issuePlaybackGrant } from "../playback/issue-playback-grant.ts";
 import { isDisclosureRequest, releaseDisclosure } from "../disclosure/release-disclosure.ts";
+import { recorderMayComplete } from "../disclosure/disclosure-decision.ts";
 import { moveRequest } from "./request-lifecycle.ts";
 import type { RequestWithDecisions } from "./load-request.ts";
 
@@ -22,8 +23,10 @@ export const MAX_CANDIDATES = 20;
 
 /**
  * A request that says which call it was only by the names of its parties
- * (`requesting.callNumber: if-known`): no number, no extension, not the
- * requester's own calls. Such a call is always picked by a fulfiller.
+ * (`requesting.callNumber: if-known`), or a disclosure form only by the
+ * call's day and time (`disclosure.callNumber: if-known`): no number, no
+ * extension, not the requester's own calls. Such a call is always picked by
+ * a fulfiller.
  */
 export function identifiedByPartiesOnly(policy: Policy, request: Pick<RequestWithDecisions, "purposeId" | "externalNumber" | "extension">): boolean {
   return !request.externalNumber && !request.extension && !purposeById(policy, request.purposeId).ownCallsOnly;
@@ -103,8 +106,9 @@ export async function beginFulfilment(tx: Tx, ctx: CoreContext, request: Request
     return;
   }
   await moveRequest(tx, request, { status: "AWAITING_FULFILMENT", ...extra });
-  const fulfillers = peopleWithRoles(ctx.policy, ctx.policy.fulfilment.roles, request.siteId).filter((p) => p.email !== request.requesterEmail);
-  await appendAudit(tx, { at: now, actor: "system", action: "request.awaiting-fulfilment", subjectType: "request", subjectId: request.id, requestId: request.id, purposeId: request.purposeId, details: { candidates: Math.min(candidates.length, MAX_CANDIDATES), fulfillers: fulfillers.map((f) => f.email), ...(byParties ? { identifiedBy: "parties" } : {}) } });
+  const recorderCompletes = await recorderMayComplete(tx, ctx.policy, request, request.requesterEmail);
+  const fulfillers = peopleWithRoles(ctx.policy, ctx.policy.fulfilment.roles, request.siteId).filter((p) => p.email !== request.requesterEmail || recorderCompletes);
+  await appendAudit(tx, { at: now, actor: "system", action: "request.awaiting-fulfilment", subjectType: "request", subjectId: request.id, requestId: request.id, purposeId: request.purposeId, details: { candidates: Math.min(candidates.length, MAX_CANDIDATES), fulfillers: fulfillers.map((f) => f.email), ...(byParties ? { identifiedBy: isDisclosureRequest(request) ? "date-and-time" : "parties" } : {}) } });
   await enqueueNotices(tx, now, [
     ...fulfillers.map((f) => ({ to: f.email, kind: "fulfilment-needed" as const, requestId: request.id })),
     { to: "system", kind: "refresh-messages", requestId: request.id },
@@ -114,7 +118,9 @@ export async function beginFulfilment(tx: Tx, ctx: CoreContext, request: Request
 /** The recording is known: give the requester access, or the call log they asked for. */
 export async function completeFulfilment(tx: Tx, ctx: CoreContext, request: RequestWithDecisions, recording: Recording, actor: string, now: Date, extra: { decidedAt?: Date } = {}): Promise<void> {
   await moveRequest(tx, request, { status: "FULFILLED", recordingId: recording.id, closedAt: now, ...extra });
-  await appendAudit(tx, { at: now, actor, action: "request.fulfilled", subjectType: "request", subjectId: request.id, requestId: request.id, purposeId: request.purposeId, details: { recordingId: recording.id, callId: recording.callId, type: request.type } });
+  // Only a disclosure's recorder, where the policy lets them (recorderMayComplete), ever fulfils their own request; the entry says so.
+  const byRecorder = actor === request.requesterEmail && isDisclosureRequest(request);
+  await appendAudit(tx, { at: now, actor, action: "request.fulfilled", subjectType: "request", subjectId: request.id, requestId: request.id, purposeId: request.purposeId, details: { recordingId: recording.id, callId: recording.callId, type: request.type, ...(byRecorder ? { completedByRecorder: true } : {}) } });
   if (isDisclosureRequest(request)) {
     // A disclosure to a third party: the filled form, and the recording released as the form says.
     await releaseDisclosure(tx, ctx, request, recording, actor, now);
