@@ -103,6 +103,9 @@ export function auditSummaryReply(s: AuditSummary, png?: Buffer): ConsoleReply {
   if (s.denials.total) {
     blocks.push(text(`Denials (${s.denials.total})`), list(limited(s.denials.items.map((d) => `${d.reference}, ${d.decider.name}, ${d.atText}: ${d.reason}`), s.denials.total)));
   }
+  if (s.approvalNotes.total) {
+    blocks.push(text(`Approvals with a note (${s.approvalNotes.total})`), list(limited(s.approvalNotes.items.map((d) => `${d.reference} (${d.purpose}), ${d.decider.name}, ${d.atText}: ${d.note}`), s.approvalNotes.total)));
+  }
 
   blocks.push(text(`Open subject access requests (${s.subjectAccess.open.length})`));
   if (s.subjectAccess.open.length) blocks.push(list(limited(s.subjectAccess.open.map((r) => `${r.reference}: due ${r.dueOnText}, ${describeSarState(r)}; ${r.owner.name}`), s.subjectAccess.open.length)));

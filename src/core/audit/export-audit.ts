@@ -251,6 +251,10 @@ function writeReport(pdf: Pdf, s: AuditSummary, chart: Buffer): void {
   pdf.table(["Request", "Denied by", "When", "Reason"], none(s.denials.items.map((d) => [d.reference, d.decider.name, d.atText, d.reason]), 4), [1.2, 1.5, 1.6, 3.5]);
   more(s.denials.items.length, s.denials.total, "denials");
 
+  pdf.heading("Approvals with a note");
+  pdf.table(["Request", "Approved by", "When", "Note"], none(s.approvalNotes.items.map((d) => [`${d.reference} (${d.purpose})`, d.decider.name, d.atText, d.note]), 4), [1.6, 1.5, 1.6, 3.1]);
+  more(s.approvalNotes.items.length, s.approvalNotes.total, "approvals with a note");
+
   pdf.heading("Open subject access requests");
   pdf.table(
     ["Reference", "Received", "Due", "Status", "Owner"],

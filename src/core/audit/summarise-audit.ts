@@ -88,6 +88,12 @@ export interface AuditSummary {
   };
   links: { issued: number; opened: number; opens: number; expired: number; revoked: number };
   denials: { total: number; items: Array<{ reference: string; decider: PersonRef; at: Date; atText: string; reason: string }> };
+  /**
+   * Approvals given in the period that carry a note (purpose.approvalNote:
+   * why listening is necessary, an assessment under disclosure.assessUnder),
+   * so the DPO reads why each was given, as they read each denial's reason.
+   */
+  approvalNotes: { total: number; items: Array<{ reference: string; purpose: string; decider: PersonRef; at: Date; atText: string; note: string }> };
   subjectAccess: {
     open: Array<{ reference: string; receivedOn: string; dueOn: string; dueOnText: string; daysLeft: number; overdue: boolean; owner: PersonRef; paused: boolean; extendedByMonths: number }>;
     overdue: number;
@@ -207,7 +213,7 @@ export async function buildAuditSummary(ctx: CoreContext, query: AuditQuery, act
       WHERE a.action = ${LINK_ACTIONS.opened} AND a.at >= ${from} AND a.at < ${to} AND ${narrowed ? filter : Prisma.sql`TRUE`}
       GROUP BY a."subjectId") opened`;
 
-  const [breakdown, timing, slowest, links, opened, denials, sars, deletions, covert, anomalies, chain, refused, openBreaches, capacity] = await Promise.all([
+  const [breakdown, timing, slowest, links, opened, denials, approvalNotes, sars, deletions, covert, anomalies, chain, refused, openBreaches, capacity] = await Promise.all([
     db.$queryRaw<{ week: string; purposeId: string; siteId: string | null; status: RequestStatus; n: number }[]>`
       SELECT to_char(date_trunc('week', r."createdAt" AT TIME ZONE ${tz}), 'YYYY-MM-DD') AS week,
              r."purposeId", r."siteId", r.status::text AS status, count(*)::int AS n
@@ -227,6 +233,11 @@ export async function buildAuditSummary(ctx: CoreContext, query: AuditQuery, act
       SELECT r.reference, d."deciderEmail" AS email, d.reason, d."decidedAt", count(*) OVER ()::int AS total
       FROM "Decision" d JOIN "RecordingRequest" r ON r.id = d."requestId"
       WHERE d.outcome = 'DENIED' AND d."decidedAt" >= ${from} AND d."decidedAt" < ${to} AND ${filter}
+      ORDER BY d."decidedAt" DESC, r.reference LIMIT ${SUMMARY_LIST_LIMIT}`,
+    db.$queryRaw<{ reference: string; purposeId: string; email: string; note: string; decidedAt: Date; total: number }[]>`
+      SELECT r.reference, r."purposeId", d."deciderEmail" AS email, d.note, d."decidedAt", count(*) OVER ()::int AS total
+      FROM "Decision" d JOIN "RecordingRequest" r ON r.id = d."requestId"
+      WHERE d.outcome = 'APPROVED' AND d.note IS NOT NULL AND d."decidedAt" >= ${from} AND d."decidedAt" < ${to} AND ${filter}
       ORDER BY d."decidedAt" DESC, r.reference LIMIT ${SUMMARY_LIST_LIMIT}`,
     db.subjectAccessRequest.findMany({
       where: { status: "OPEN" },
@@ -286,6 +297,14 @@ export async function buildAuditSummary(ctx: CoreContext, query: AuditQuery, act
       items: denials.map((d) => {
         const at = new Date(d.decidedAt);
         return { reference: d.reference, decider: person(d.email), at, atText: formatDateTime(at, tz), reason: d.reason ? maskPhoneNumbersInText(d.reason) : "(no reason recorded)" };
+      }),
+    },
+    approvalNotes: {
+      total: approvalNotes[0]?.total ?? 0,
+      items: approvalNotes.map((d) => {
+        const at = new Date(d.decidedAt);
+        const purpose = policy.purposes.find((p) => p.id === d.purposeId) ?? policy.internalPurposes.find((p) => p.id === d.purposeId);
+        return { reference: d.reference, purpose: purpose?.label ?? d.purposeId, decider: person(d.email), at, atText: formatDateTime(at, tz), note: maskPhoneNumbersInText(d.note) };
       }),
     },
     subjectAccess: (() => {
