@@ -13,31 +13,12 @@ import { startFailingProxy } from "../support/playground/failing-proxy.ts";
 import { controlsOf, PlaygroundClient, visibleText } from "../support/playground/playground-client.ts";
 import { testPolicy } from "../support/test-policy.ts";
 import { chatChannelContract } from "./chat-channel-contract.ts";
+import { teamsActionsOf } from "./seen-actions.ts";
 
 /** Teams refuses messages over about 28 KB; a card should stay well inside it. */
 const MAX_CARD_BYTES = 28_000;
 
 const person = (n: number, name: string) => ({ id: `29:contract-${n}`, aadObjectId: `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`, name, givenName: name, surname: "Test", email: `${name.toLowerCase()}@trust.example`, userPrincipalName: `${name.toLowerCase()}@trust.example` });
-
-/**
- * The actions on the card itself (its actions and any ActionSet in its body),
- * not the submit buttons inside a panel one opens. Teams picks a call with a
- * choice and its button, which is Slack's "Choose the call" menu.
- */
-function actionsOn(card: Record<string, unknown> | undefined): string[] {
-  const titles: string[] = [];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (!node || typeof node !== "object") return;
-    const o = node as Record<string, unknown>;
-    if (o.type === "ActionSet") return walk(o.actions);
-    if (typeof o.type === "string" && o.type.startsWith("Action.") && typeof o.title === "string") titles.push(o.title === "This is the call" ? "Choose the call" : o.title);
-    else if (Array.isArray(o.items)) walk(o.items);
-  };
-  walk(card?.body);
-  walk(card?.actions);
-  return titles;
-}
 
 chatChannelContract("teams", async () => {
   const logger = createLogger({ level: "silent" });
@@ -66,7 +47,7 @@ chatChannelContract("teams", async () => {
         if (size > MAX_CARD_BYTES) violations.push({ messageId: m.messageId, problem: `card of ${size} bytes` });
         if (m.card?.version !== "1.5") violations.push({ messageId: m.messageId, problem: "card is not schema 1.5" });
       }
-      return messages.map((m) => ({ messageId: m.messageId, text: visibleText(m.card), controls: controlsOf(m.card), actions: actionsOn(m.card) }));
+      return messages.map((m) => ({ messageId: m.messageId, text: visibleText(m.card), controls: controlsOf(m.card), actions: teamsActionsOf(m.card) }));
     },
     async conversations() {
       await new Promise((r) => setTimeout(r, 150));

@@ -74,7 +74,10 @@ describe.each(["pglite", "postgresql"] as const)("Slack decisions on %s", (kind)
 
     await t.click(u(P.ceo), prompt(P.ceo), ACTIONS.approve);
     expect(lastReply(P.ceo)).toContain("That is 1 of 2 approvals");
+    // Each DM is redrawn for its owner from the e-mail the core passes: delivery never asks Slack who they are.
+    const lookups = t.fake.callsOf("users.info").length;
     await t.deliver();
+    expect(t.fake.callsOf("users.info")).toHaveLength(lookups);
     expect(hasAction(prompt(P.ceo), ACTIONS.approve)).toBe(false);
     expect(JSON.stringify(prompt(P.ceo).blocks)).toContain("You approved this on Fri 20 Nov 2026, 12:00");
     expect(hasAction(prompt(P.dpo), ACTIONS.approve)).toBe(true);
