@@ -6,8 +6,13 @@
  * PostgreSQL, against Azurite. Rules the phone system or other procedures
  * carry out are checked in what `policy explain` says.
  */
+import { extractText, getDocumentProxy } from "unpdf";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { authoriseCovertMonitoring, type AuthoriseCovertMonitoringInput } from "../../src/core/covert/authorise-covert-monitoring.ts";
+import { disclosureConsole } from "../../src/commands/disclosure.ts";
+import { runConsole } from "../../src/commands/run-console.ts";
+import { summariseAudit } from "../../src/core/audit/summarise-audit.ts";
+import { listDisclosures } from "../../src/core/disclosure/list-disclosures.ts";
 import { submitDisclosure, type SubmitDisclosureInput } from "../../src/core/disclosure/submit-disclosure.ts";
 import { proposeErasure } from "../../src/core/erasure/propose-erasure.ts";
 import { preserveRecording } from "../../src/core/holds/preserve-recording.ts";
@@ -98,6 +103,11 @@ const sar = (over: Partial<LogSubjectAccessInput> = {}): LogSubjectAccessInput =
 
 const audit = async (t: TestCore, action: string) => t.ctx.db.auditEntry.findMany({ where: { action }, orderBy: { seq: "asc" } });
 const refusals = async (t: TestCore, action: string) => (await audit(t, action)).map((e) => [e.actor, (e.details as { code?: string }).code]);
+
+async function pdfText(body: Buffer | Uint8Array): Promise<string> {
+  const { text } = await extractText(await getDocumentProxy(new Uint8Array(body)), { mergePages: true });
+  return text.replace(/\s+/g, " ");
+}
 
 let storage: TestStorage;
 beforeAll(async () => {
@@ -191,6 +201,31 @@ describe.each(DATABASE_KINDS)("LIFE Academies Trust, Call Recording policy, on %
       const own = await submitRequest(t.ctx, ask({ requesterEmail: LIFE.principalA, submissionKey: "own" }));
       expect(own.authoriserEmails).toEqual([LIFE.ceo]);
       expect(explained).toContain('Each approval must carry a note: "Why is it necessary to listen to this recording?');
+    });
+
+    it("LIFE-6 (a dead end of the rule) when the CEO asks about a call the principal took part in, neither may determine it: policy check warns, and the request is refused plainly, sending them to the DPO", async () => {
+      // policy check: a warning (not a failure: most calls are fine) naming the purpose and whose request can never be authorised.
+      const { warnings, contradictions } = reviewPolicy(policy, NOW);
+      expect(contradictions).toEqual([]);
+      const staffProtection = warnings.find((w) => w.startsWith('"Protecting staff from aggressive, abusive or nuisance calls" can never be authorised'));
+      expect(staffProtection).toContain("for Placeholder Chief Executive asking about a call Placeholder Principal A took part in (calls at Placeholder Academy A)");
+      expect(staffProtection).toContain("for Placeholder Principal A asking about a call Placeholder Chief Executive took part in (calls at Placeholder Academy A)");
+      expect(staffProtection).toContain("the Data Protection Officer must be asked");
+      expect(warnings.find((w) => w.startsWith('"Discipline and grievance procedures"'))).toContain("or that concerns Placeholder Principal A");
+
+      // At submit: who could not authorise, why, and whom to ask; nothing is written but the audited refusal.
+      const refused = await expectCode(submitRequest(t.ctx, ask({ requesterEmail: LIFE.ceo, siteId: "academy-a", parties: "Placeholder Principal A and a parent" })), "CONFLICT_OF_INTEREST");
+      expect(refused.field).toBe("parties");
+      expect(refused.message).toBe(
+        'Nobody could authorise this request: "Protecting staff from aggressive, abusive or nuisance calls" requests for Placeholder Academy A are authorised only by Placeholder Chief Executive or Placeholder Principal A: you cannot authorise your own request; Placeholder Principal A was a party to the call. Nobody may authorise their own request, one about themselves, or a call they took part in. Ask the Data Protection Officer (Placeholder Data Protection Officer) how it can be authorised.',
+      );
+      const aboutThem = await expectCode(submitRequest(t.ctx, ask({ requesterEmail: LIFE.ceo, siteId: "academy-a", purposeId: "discipline-grievance", reason: "Grievance raised by a parent about how this call was handled", concernsEmail: LIFE.principalA })), "CONFLICT_OF_INTEREST");
+      expect([aboutThem.field, aboutThem.message]).toEqual(["concernsEmail", expect.stringContaining(": you cannot authorise your own request; the request concerns Placeholder Principal A.")]);
+      expect(await refusals(t, "request.refused")).toEqual([
+        [LIFE.ceo, "CONFLICT_OF_INTEREST"],
+        [LIFE.ceo, "CONFLICT_OF_INTEREST"],
+      ]);
+      expect(await t.ctx.db.recordingRequest.count()).toBe(0);
     });
   });
 
@@ -432,6 +467,20 @@ describe.each(DATABASE_KINDS)("LIFE Academies Trust, Call Recording policy, on %
       const [approved] = await audit(t, "request.approved");
       expect(approved).toMatchObject({ actor: LIFE.principalA, requestId: made.id, details: expect.objectContaining({ note: assessment }) });
       expect(explained).toContain("A third party's request is assessed under the school's Third Party Request for Information policy: each authorisation must carry a note of that assessment");
+
+      // A later reader sees the assessment wherever the decision shows: the filled form, the disclosure's view and list, the audit summary.
+      const call = await t.ctx.db.recording.findFirstOrThrow();
+      await fulfilRequest(t.ctx, { requestId: made.id, fulfillerEmail: LIFE.techSupport, recordingId: call.id });
+      await t.deliver();
+      const form = await t.ctx.db.deliveredFile.findFirstOrThrow({ where: { kind: "disclosure-form" } });
+      const text = await pdfText(await storage.readFile(form.blobName));
+      expect(text).toContain(`Assessment under the school's Third Party Request for Information policy ${assessment}`);
+      const [shown] = await listDisclosures(t.ctx, { actorEmail: LIFE.dpo });
+      expect(shown!.decisions).toEqual([expect.objectContaining({ name: "Placeholder Principal A", outcome: "APPROVED", note: assessment })]);
+      const listed = await runConsole({ ctx: t.ctx, actorEmail: LIFE.dpo, publicUrl: "https://callgate.test" }, "disclosure list", [disclosureConsole]);
+      expect(JSON.stringify(listed)).toContain(`authorised by Placeholder Principal A, Fri 20 Nov 2026, 12:00: ${assessment}`);
+      const summary = await summariseAudit(t.ctx, { actorEmail: LIFE.dpo });
+      expect(summary.approvalNotes.items).toEqual([expect.objectContaining({ reference: made.reference, purpose: "Disclosure to a third party", decider: expect.objectContaining({ name: "Placeholder Principal A" }), note: assessment })]);
     });
 
     it("LIFE-24 'may be used within the school's discipline and grievance procedures … subject to the usual confidentiality requirements'", async () => {

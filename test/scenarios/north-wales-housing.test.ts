@@ -16,6 +16,7 @@ import { sweepRetention } from "../../src/core/jobs/sweep-retention.ts";
 import { openPlayback } from "../../src/core/playback/open-playback.ts";
 import { explainPolicy } from "../../src/core/policy/explain-policy.ts";
 import { parsePolicy } from "../../src/core/policy/load-policy.ts";
+import { fulfilRequest } from "../../src/core/requests/fulfil-request.ts";
 import { recordDecision } from "../../src/core/requests/record-decision.ts";
 import { submitRequest, type SubmitRequestInput } from "../../src/core/requests/submit-request.ts";
 import { closeSubjectAccess } from "../../src/core/subject-access/close-subject-access.ts";
@@ -390,6 +391,29 @@ describe.each(DATABASE_KINDS)("North Wales Housing, Call Recording Policy and Pr
       expect(disclosed.windowText).toBeTruthy();
       await expect(submitRequest(t.ctx, request({ date: isoDay(daysAgo(8)), dateTo: isoDay(daysAgo(2)), time: undefined, submissionKey: "range" }))).resolves.toMatchObject({ status: "PENDING_APPROVAL" });
       expect((await expectCode(submitRequest(t.ctx, request({ date: isoDay(daysAgo(9)), dateTo: isoDay(daysAgo(2)), time: undefined })), "WINDOW_TOO_WIDE")).field).toBe("dateTo");
+    });
+
+    it("NWH-25 form item 1 '… telephone number (if known)': the release form may leave the number out, and the IT Helpdesk picks the call; a request inside NWH still gives it (§2)", async () => {
+      const call = await addCall();
+      const { request: made, disclosure } = await submitDisclosure(t.ctx, police({ number: undefined }));
+      expect([disclosure.maskedNumber, disclosure.extension]).toEqual([expect.any(String), null]);
+      await recordDecision(t.ctx, { requestId: made.id, deciderEmail: NWH.teamLeader, outcome: "approve" });
+      // One call fits the date and time, yet Callgate never matches a call the form does not identify by number.
+      const row = await t.ctx.db.recordingRequest.findUniqueOrThrow({ where: { id: made.id } });
+      expect([row.status, row.externalNumber, row.extension]).toEqual(["AWAITING_FULFILMENT", null, null]);
+      const asked = await t.ctx.db.auditEntry.findFirstOrThrow({ where: { requestId: made.id, action: "request.awaiting-fulfilment" } });
+      expect(asked.details).toMatchObject({ fulfillers: [NWH.itHelpdesk], identifiedBy: "date-and-time", candidates: 1 });
+      await fulfilRequest(t.ctx, { requestId: made.id, fulfillerEmail: NWH.itHelpdesk, recordingId: call.id });
+      await t.deliver();
+      const form = await t.ctx.db.deliveredFile.findFirstOrThrow({ where: { kind: "disclosure-form" } });
+      // The filled form names the call the helpdesk picked, with its number, and who picked it.
+      const text = await pdfText(await storage.readFile(form.blobName));
+      expect(text).toMatch(/Telephone number 01248 ?960 ?001/);
+      expect(text).toContain("Call found and request completed by Placeholder IT Helpdesk Analyst");
+      // §2 "Calls will be identified by telephone number": a request inside NWH gives the number or the extension.
+      const noNumber = await expectCode(submitRequest(t.ctx, request({ number: undefined, submissionKey: "no-number" })), "INVALID_INPUT");
+      expect([noNumber.field, noNumber.message]).toEqual(["number", "Give the external number or the extension, so the call can be found."]);
+      expect(explained).toContain("The disclosure form may leave out the telephone number and the extension if they are not known; the call is then picked from its day, time and the form's other details by the people who find recordings, never matched by Callgate alone.");
     });
 
     it("NWH-26 form items 2 to 5 person requesting, purpose with its lawful basis considered, on behalf of a third party, date of request", async () => {

@@ -34,6 +34,29 @@ describe("requesting.callNumber", () => {
   });
 });
 
+describe("disclosure.callNumber", () => {
+  it("defaults to required for every preset but North Wales Housing, whose release form takes the number 'if known'", () => {
+    for (const name of [...PRESETS, "ecs"].filter((n) => n !== "north-wales-housing")) {
+      expect(parsePolicy(readFileSync(`policies/${name}.yml`, "utf8"), `${name}.yml`).disclosure.callNumber, name).toBe("required");
+    }
+    const nwh = parsePolicy(readFileSync("policies/north-wales-housing.yml", "utf8"), "north-wales-housing.yml");
+    expect([nwh.disclosure.callNumber, nwh.requesting.callNumber]).toEqual(["if-known", "required"]);
+  });
+
+  it("refuses any other value, naming the line and the field", () => {
+    const text = DEMO.replace("disclosure:\n", "disclosure:\n  callNumber: sometimes\n");
+    expect(text).not.toBe(DEMO);
+    let error: unknown;
+    try {
+      parsePolicy(text, "policies/x.yml");
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).message).toMatch(/policies\/x\.yml:\d+:\d+ disclosure\.callNumber/);
+  });
+});
+
 describe("the request forms' number hint", () => {
   const purposes = [{ id: "p", label: "P", reasonPrompt: "Why?", needsConsent: false, requestTypes: ["recording"] }];
   const sites = [{ id: "main", name: "Main office" }];

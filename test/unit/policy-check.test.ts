@@ -112,6 +112,23 @@ describe("reviewPolicy (policy check)", () => {
     const timing = /requesting:\n(?: .*\n)+/.exec(demo)![0];
     expect(review(edit(demo, timing, `${timing}  remindAfter: 20 days\n`.replace(/  remindAfter: .*\n(?=[\s\S]*remindAfter)/, ""))).contradictions.join("\n")).toContain("requesting.remindAfter is not shorter than requesting.expireAfter");
   });
+
+  it("warns, naming the purpose and whose request, where one authoriser on the call leaves nobody to authorise it (not a failure)", async () => {
+    const { warnings, contradictions } = review(demo);
+    expect(contradictions).toEqual([]);
+    const safeguarding = warnings.find((w) => w.startsWith('"Safeguarding" can never be authorised'));
+    // The principal asks about a call the CEO was on, or the reverse: each of the two authorisers is out.
+    expect(safeguarding).toBe(
+      '"Safeguarding" can never be authorised for Amara Okafor asking about a call Farid Khan took part in (calls at Northfield Primary Academy); for Farid Khan asking about a call Amara Okafor took part in (calls at Northfield Primary Academy); for Farid Khan asking about a call Grace Lee took part in (calls at Riverside Academy); for Grace Lee asking about a call Farid Khan took part in (calls at Riverside Academy): nobody authorises their own request, one about themselves or a call they took part in, and nobody else can give the approvals it needs. Such a request is refused when it is made, saying the Data Protection Officer must be asked.',
+    );
+    // Two approvals from different people: one of them on the call is enough, whoever asks.
+    expect(warnings.find((w) => w.startsWith('"Disciplinary investigation"'))).toContain("for anyone asking about a call Carys Evans took part in, or that concerns Carys Evans");
+    // A second Chief Executive removes it; North Wales Housing's three authorisers never meet it.
+    const second = edit(demo, "  - email: farid.khan@northfield.example\n    name: Farid Khan\n    roles: [ceo]\n", "  - email: farid.khan@northfield.example\n    name: Farid Khan\n    roles: [ceo]\n  - email: deputy.ceo@northfield.example\n    name: Dana Deputy\n    roles: [ceo]\n");
+    expect(review(second).warnings.filter((w) => w.startsWith('"Safeguarding"'))).toEqual([]);
+    const nwh = await readFile("policies/north-wales-housing.yml", "utf8");
+    expect(review(nwh).warnings.filter((w) => w.includes("can never be authorised"))).toEqual([]);
+  });
 });
 
 describe("explain: sources and assumptions", () => {

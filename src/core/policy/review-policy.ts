@@ -8,6 +8,7 @@ import { calendarText, todayIn } from "../calendar.ts";
 import { addCalendarDuration } from "../calendar.ts";
 import { addDuration, type PolicyDuration } from "./duration.ts";
 import { authorisersFor, filledSlots, holdsRole, mayRequest, peopleWithRoles } from "./access.ts";
+import { authorisationDeadEnds, describeDeadEnds } from "./authorisation-dead-ends.ts";
 import type { Policy } from "./schema.ts";
 
 export interface PolicyReview {
@@ -20,7 +21,7 @@ export interface PolicyReview {
 /** Reviews a validated policy against the clock (`now`, for its review date). */
 export function reviewPolicy(policy: Policy, now: Date): PolicyReview {
   const review: PolicyReview = { contradictions: [], warnings: [] };
-  for (const check of [purposes, disclosure, subjectAccess, covertMonitoring, oversight, timings]) check(policy, review);
+  for (const check of [purposes, deadEnds, disclosure, subjectAccess, covertMonitoring, oversight, timings]) check(policy, review);
   assumptions(policy, review);
   reviewDate(policy, now, review);
   return review;
@@ -59,6 +60,15 @@ function purposes(policy: Policy, { contradictions, warnings }: PolicyReview): v
     if (purpose.ownCallsOnly && !peopleWithRoles(policy, requesters).some((p) => p.extensions.length > 0)) {
       warnings.push(`"${purpose.label}" is for a requester's own calls, but nobody who may ask for it has an extension listed, so their calls can be found only by number.`);
     }
+  }
+}
+
+/** Requests that can never be authorised for some calls (one authoriser on the call): a warning, since other calls are fine. */
+function deadEnds(policy: Policy, { warnings }: PolicyReview): void {
+  const ends = authorisationDeadEnds(policy);
+  for (const purpose of policy.purposes) {
+    const mine = ends.filter((e) => e.purpose.id === purpose.id);
+    if (mine.length > 0) warnings.push(describeDeadEnds(policy, purpose, mine));
   }
 }
 

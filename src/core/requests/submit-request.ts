@@ -13,10 +13,10 @@ import { zonedInstant } from "../format.ts";
 import { nextReference } from "../references.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
 import { maskPhoneNumber, normalisePhoneNumber } from "../phone.ts";
-import { authorisersFor, conflictedPeople, filledSlots, findPerson, mayRequest, personByEmail, purposeById } from "../policy/access.ts";
+import { authorisersFor, conflictedPeople, dpoNames, filledSlots, findPerson, mayRequest, personByEmail, purposeById } from "../policy/access.ts";
 import { subtractDuration } from "../policy/duration.ts";
 import { retentionFor } from "../policy/retention.ts";
-import type { Person, Policy, Purpose } from "../policy/schema.ts";
+import { DISCLOSURE_PURPOSE_ID, type Person, type Policy, type Purpose } from "../policy/schema.ts";
 import { cleanFreeText, cleanText } from "../validation.ts";
 import { loadRequestView, type RequestView } from "./request-view.ts";
 import { afterAuthorisation } from "./fulfilment-steps.ts";
@@ -183,10 +183,14 @@ export function prepareRequest(ctx: CoreContext, requester: Person, purpose: Pur
   const extension = cleanText(input.extension ?? "") || null;
   if (extension && !/^[0-9*#]{1,10}$/.test(extension)) throw new AppError("INVALID_INPUT", "An extension is digits only, for example 201.", "extension");
   const parties = cleanFreeText(input.parties ?? "", "parties") || null;
+  // A disclosure form follows disclosure.callNumber (NWH release form: "telephone number (if known)"); its day and time and the
+  // form's details are then all the fulfillers have, and they pick the call. Other requests follow requesting.callNumber.
+  const disclosureForm = purpose.id === DISCLOSURE_PURPOSE_ID;
+  const callNumber = disclosureForm ? policy.disclosure.callNumber : policy.requesting.callNumber;
   if (!number && !extension && !purpose.ownCallsOnly) {
-    if (policy.requesting.callNumber !== "if-known") throw new AppError("INVALID_INPUT", "Give the external number or the extension, so the call can be found.", "number");
+    if (callNumber !== "if-known") throw new AppError("INVALID_INPUT", "Give the external number or the extension, so the call can be found.", "number");
     // "If known" (ECS): the names of the parties may be all the requester has, but something must say which call it was.
-    if (!parties) {
+    if (!parties && !disclosureForm) {
       throw new AppError("INVALID_INPUT", "Nothing in the request says which call it was: give the external number, the extension or the names of the people on the call (any one of them will do), so it can be found.", "number");
     }
   }
@@ -210,11 +214,7 @@ export function prepareRequest(ctx: CoreContext, requester: Person, purpose: Pur
   const authorisers = eligible.filter((p) => !conflicted.has(p.email));
   if (filledSlots(policy, purpose.approvals, authorisers, siteId) < purpose.approvals.length) {
     if (filledSlots(policy, purpose.approvals, eligible, siteId) === purpose.approvals.length) {
-      throw new AppError(
-        "CONFLICT_OF_INTEREST",
-        `Nobody could authorise this request: the authorisers for "${purpose.label}" are the member of staff it concerns or were on the call, and nobody may authorise a request about themselves or a call they took part in. Ask your Data Protection Officer.`,
-        concernsEmail ? "concernsEmail" : "parties",
-      );
+      throw new AppError("CONFLICT_OF_INTEREST", deadEndMessage(policy, purpose, siteId, requester, conflicted, options.excludeAuthorisers ?? []), concernsEmail ? "concernsEmail" : "parties");
     }
     throw new AppError("FORBIDDEN", `Nobody other than you can authorise "${purpose.label}" requests${siteId ? ` for ${siteName(policy, siteId)}` : ""}, and you cannot authorise your own. Ask your Data Protection Officer.`, "purpose");
   }
@@ -392,6 +392,29 @@ function requesterRoleLabel(policy: Policy, requester: Person, purpose: Purpose)
   const roles = purpose.requestableBy ?? policy.requesting.roles;
   const roleId = requester.roles.find((r) => roles.includes(r)) ?? roles[0]!;
   return policy.roles.find((r) => r.id === roleId)?.label ?? roleId;
+}
+
+/**
+ * Why nobody can authorise a request, person by person (LIFE §2: the CEO
+ * asking about a call the principal took part in): who the policy names for
+ * the purpose, why each of them cannot, and that the DPO must be asked.
+ * `policy check` warns of these cases in advance (authorisation-dead-ends.ts).
+ */
+function deadEndMessage(policy: Policy, purpose: Purpose, siteId: string | null, requester: Person, conflicted: Map<string, string>, excluded: readonly string[]): string {
+  const authorisers = authorisersFor(policy, purpose, siteId);
+  const why = authorisers.map((p) => {
+    if (p.email === requester.email) return "you cannot authorise your own request";
+    if (excluded.includes(p.email)) return `${p.name} asked for it`;
+    const reason = conflicted.get(p.email);
+    if (reason === "the request concerns you") return `the request concerns ${p.name}`;
+    if (reason) return `${p.name} was a party to the call`;
+    return `${p.name} cannot give the approval still needed`;
+  });
+  return `Nobody could authorise this request: "${purpose.label}" requests${siteId ? ` for ${siteName(policy, siteId)}` : ""} are authorised only by ${joinOr(authorisers.map((p) => p.name))}: ${why.join("; ")}. Nobody may authorise their own request, one about themselves, or a call they took part in. Ask the Data Protection Officer (${dpoNames(policy)}) how it can be authorised.`;
+}
+
+function joinOr(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} or ${items.at(-1)}`;
 }
 
 function siteName(policy: Policy, siteId: string): string {
