@@ -147,6 +147,16 @@ export const sarConsole: ConsoleModule = {
         const mode = opts.format.toLowerCase();
         if (mode !== "zip" && mode !== "links") throw new ConsoleInputError("--format is zip or links.");
         const bundle = await prepareSubjectAccessBundle(session.ctx, { ...as, reference, mode });
+        if (bundle.waitingForArchive > 0) {
+          const n = bundle.waitingForArchive;
+          answer(
+            sarReply(`${bundle.view.reference}: waiting for the archive`, bundle.view, [
+              warning(`${n === 1 ? "One call is" : `${n} calls are`} in the archive and being retrieved, which can take up to 15 hours.`),
+              text(`The ${mode === "zip" ? "bundle" : "download links"} will be made as soon as ${n === 1 ? "it is" : "they are"} back and sent to you as a direct message. You need not ask again. It is due by ${bundle.view.dueText}.`),
+            ], { itemsShown: false }),
+          );
+          return;
+        }
         const blocks: ReplyBlock[] = [
           text(
             `${bundle.released} call${bundle.released === 1 ? "" : "s"} released${bundle.withheld ? `, ${bundle.withheld} withheld` : ""}. ${bundle.files.length === 1 ? "The file has" : `${bundle.files.length} files have`} been sent to you as a direct message with a time-limited download link. Check ${bundle.files.length === 1 ? "it" : "them"}, then pass ${bundle.files.length === 1 ? "it" : "them"} to the subject securely.`,

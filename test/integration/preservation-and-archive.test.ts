@@ -26,8 +26,12 @@ import type { RecordingStore, TierStatus } from "../../src/core/ports/recording-
 import { recordDecision } from "../../src/core/requests/record-decision.ts";
 import { submitRequest } from "../../src/core/requests/submit-request.ts";
 import { exportSubjectData } from "../../src/core/subject-access/export-subject-data.ts";
+import { closeSubjectAccess } from "../../src/core/subject-access/close-subject-access.ts";
+import { openSubjectAccess } from "../../src/core/subject-access/open-subject-access.ts";
+import { prepareSubjectAccessBundle } from "../../src/core/subject-access/prepare-subject-access-bundle.ts";
+import { unzipSync } from "fflate";
 import { HELD_UNTIL } from "../../src/core/recordings/rehydrate-recording.ts";
-import { NOW, useTestCore } from "../support/core.ts";
+import { NOW, testCore, useTestCore } from "../support/core.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";
 import { expectCode } from "../support/expect-code.ts";
 import { startTestStorage, type TestStorage } from "../support/storage.ts";
@@ -351,6 +355,59 @@ describe.each(DATABASE_KINDS)("archive tier on %s", (kind) => {
     const played = await streamPlaybackAudio(t.ctx, { token, viewId: opened.viewId, browserSecret: opened.browserSecret, range: null, clientIp: "127.0.0.1", userAgent: "test" });
     expect(played.outcome).toBe("audio");
     if (played.outcome === "audio") played.bytes.body.destroy();
+  });
+
+  it("asks archived audio back for a subject access bundle, tells the owner, waits, and makes the bundle once it is back", async () => {
+    const u = await testCore(kind, { policy: testPolicy({ retention, compliance: { dpoRoles: ["dpo"] }, subjectAccess: { ownerRoles: ["ceo"] } }) });
+    try {
+      storage.attach(u.ctx);
+      const old = await storage.addRecording(u.ctx, { startedAt: new Date("2026-03-01T10:00:00Z"), number: "020 7946 0241" });
+      await storage.addRecording(u.ctx, { startedAt: new Date("2026-10-01T10:00:00Z"), number: "020 7946 0241" });
+      expect((await archiveRecordings(u.ctx)).archived).toBe(1);
+      const { store, state } = slowRehydration(storage.recordings);
+      u.ctx.recordings = store;
+      const sar = await openSubjectAccess(u.ctx, { actorEmail: P.ceo, subjectName: "Jo Bloggs", numbers: ["020 7946 0241"], receivedOn: "20/11/2026", identityVerification: "passport seen in person" });
+      await u.deliver();
+      u.channel.sent.length = 0;
+
+      // The DPO asks for the zip: nothing is built yet; the archived call is asked back and the owner told.
+      const waiting = await prepareSubjectAccessBundle(u.ctx, { actorEmail: P.dpo, reference: sar.reference, mode: "zip" });
+      expect(waiting).toMatchObject({ files: [], waitingForArchive: 1, released: 2, withheld: 0 });
+      expect((await u.ctx.db.recording.findUniqueOrThrow({ where: { id: old.id } })).rehydratingSince).toEqual(NOW);
+      expect((await u.ctx.db.auditEntry.findFirstOrThrow({ where: { action: "subject-access.bundle-waiting" } })).details).toMatchObject({ reference: sar.reference, mode: "zip", archived: 1, callIds: [old.callId] });
+      await expectCode(prepareSubjectAccessBundle(u.ctx, { actorEmail: P.dpo, reference: sar.reference, mode: "links" }), "ALREADY_DONE");
+      await u.deliver();
+      const told = (email: string) => u.channel.to(email, "compliance-notice").map((n) => (n.kind === "compliance-notice" ? [n.title, ...n.lines].join(" | ") : ""));
+      expect(told(P.ceo)).toEqual([
+        `Subject access request ${sar.reference}: waiting for the archive | Carys Evans asked for the zip bundle. One recording is being retrieved from the archive, which can take up to 15 hours. | The bundle will be made when it is back and sent to Carys Evans as a download. It is due by 21/12/2026.`,
+      ]);
+      expect(await u.ctx.db.deliveredFile.count()).toBe(0);
+
+      // Still in the archive: it waits.
+      u.clock.advance(60 * 60_000);
+      expect(await rehydrateRecordings(u.ctx)).toMatchObject({ completed: 0, pending: 1 });
+      await u.deliver();
+      expect(await u.ctx.db.deliveredFile.count()).toBe(0);
+
+      // Back: the bundle is made by itself and sent to the DPO who asked, with both calls.
+      state.pending = false;
+      expect(await rehydrateRecordings(u.ctx)).toMatchObject({ completed: 1, pending: 0 });
+      await u.deliver();
+      const file = await u.ctx.db.deliveredFile.findFirstOrThrow({ where: { kind: "sar-bundle" } });
+      expect(file).toMatchObject({ ownerEmail: P.dpo, fileName: `${sar.reference}-bundle.zip` });
+      const zip = unzipSync(new Uint8Array(await storage.readFile(file.blobName)));
+      expect(Object.keys(zip).filter((n) => n.startsWith("recordings/"))).toHaveLength(2);
+      expect(u.channel.to(P.dpo, "file-ready")).toHaveLength(1);
+      expect(told(P.dpo)).toContain(`Subject access request ${sar.reference}: back from the archive | The archived calls are back. The bundle is being made now and will come to you as a download.`);
+      // Not the export's "run it again": the bundle went on by itself.
+      expect(told(P.dpo).some((l) => l.startsWith(`Call ${old.callId} is back`))).toBe(false);
+      const actions = (await u.ctx.db.auditEntry.findMany({ where: { action: { startsWith: "subject-access.bundle" } }, orderBy: { seq: "asc" } })).map((e) => e.action);
+      expect(actions).toEqual(["subject-access.bundle-waiting", "subject-access.bundle-resumed", "subject-access.bundle-prepared"]);
+      expect((await u.ctx.db.subjectAccessRequest.findUniqueOrThrow({ where: { id: sar.id } })).deliveryMode).toBe("bundle");
+      await expect(closeSubjectAccess(u.ctx, { actorEmail: P.ceo, reference: sar.reference, outcome: "complete", assessment: "Two calls found, one brought back from the archive" })).resolves.toMatchObject({ status: "COMPLETED" });
+    } finally {
+      await u.close();
+    }
   });
 
   it("asks an archived recording back for a subject data export and says so instead of leaving it out", async () => {

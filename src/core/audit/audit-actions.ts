@@ -78,6 +78,8 @@ export const AUDIT_ACTIONS = [
   "subject-access.extended",
   "subject-access.item-reviewed",
   "subject-access.bundle-prepared",
+  "subject-access.bundle-waiting",
+  "subject-access.bundle-resumed",
   "subject-access.reminded",
   "subject-access.overdue",
   "subject-access.closed",

@@ -9,7 +9,7 @@ import type { Prisma } from "../../generated/prisma/client.ts";
 import type { Tx } from "../context.ts";
 
 /** What a job does; each kind has one handler in run-file-jobs.ts. */
-export type FileJobKind = "disclosure-release" | "subject-access-letter";
+export type FileJobKind = "disclosure-release" | "subject-access-letter" | "subject-access-bundle";
 
 export interface FileJobOrder {
   kind: FileJobKind;
@@ -18,10 +18,12 @@ export interface FileJobOrder {
   requestId?: string | null;
   /** What the handler needs beyond the request (ids, the actor). */
   payload: Prisma.InputJsonObject;
+  /** Not to run before this instant (HELD_UNTIL: held until something releases it, as a bundle waits for archived audio). */
+  notBefore?: Date;
 }
 
 export async function enqueueFileJob(tx: Tx, at: Date, order: FileJobOrder): Promise<void> {
   await tx.fileJob.create({
-    data: { kind: order.kind, ownerEmail: order.ownerEmail, requestId: order.requestId ?? null, payload: order.payload, nextAttemptAt: at, createdAt: at },
+    data: { kind: order.kind, ownerEmail: order.ownerEmail, requestId: order.requestId ?? null, payload: order.payload, nextAttemptAt: order.notBefore ?? at, createdAt: at },
   });
 }

@@ -15,6 +15,7 @@ import { transact } from "../context.ts";
 import { appendAudit } from "../audit/append-audit.ts";
 import { prepareDisclosureFiles } from "../disclosure/deliver-disclosure-files.ts";
 import { prepareSubjectAccessLetter } from "../subject-access/deliver-subject-access-letter.ts";
+import { prepareWaitingBundle } from "../subject-access/prepare-subject-access-bundle.ts";
 import { isAppError } from "../errors.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
 import { peopleWithRoles } from "../policy/access.ts";
@@ -34,6 +35,7 @@ export type FileJobHandler = (ctx: CoreContext, job: FileJob) => Promise<FileJob
 const HANDLERS: Record<FileJobKind, { run: FileJobHandler; what: string }> = {
   "disclosure-release": { run: prepareDisclosureFiles, what: "the disclosure form (and zip, if asked for)" },
   "subject-access-letter": { run: prepareSubjectAccessLetter, what: "the letter to the subject of a subject access request" },
+  "subject-access-bundle": { run: prepareWaitingBundle, what: "the subject access bundle that waited for archived calls" },
 };
 
 export interface FileJobOptions {

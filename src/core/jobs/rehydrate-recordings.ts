@@ -1,7 +1,8 @@
 /**
  * Scheduled, every few minutes: brings back archived recordings someone is
- * waiting for (marked `rehydratingSince` by a playback link, an export or a
- * request). Asks storage to move each to Hot; once the blob reads again (its
+ * waiting for (marked `rehydratingSince` by a playback link, an export, a
+ * subject access bundle or a request); a bundle held for them is released to
+ * be made once all its archived calls are back. Asks storage to move each to Hot; once the blob reads again (its
  * archive status cleared; at once for Cool and Cold, and in Azurite), the
  * catalogue says Hot, each held access-granted notice is released, the link's
  * time starts again from now (still capped at the recording's deletion), and
@@ -16,6 +17,7 @@ import { enqueueNotices } from "../notify/enqueue-notices.ts";
 import { peopleWithRoles, purposeById } from "../policy/access.ts";
 import { addDuration } from "../policy/duration.ts";
 import { capAtDeletion, deletionDueAt } from "../retention/deletion-due.ts";
+import { releaseWaitingBundles } from "../subject-access/prepare-subject-access-bundle.ts";
 
 export interface RehydrateResult {
   /** Back and readable; their waiting links released. */
@@ -70,10 +72,12 @@ export async function rehydrateRecordings(ctx: CoreContext, options: { batchSize
       // Links already out whose audio was found archived at playback: their requesters were told to wait.
       const live = await tx.playbackGrant.findMany({ where: { recordingId: recording.id, id: { notIn: grants.map((g) => g.id) }, heldNoticeId: null, revokedAt: null, expiresAt: { gt: now } }, include: { request: { select: { reference: true } } } });
       await enqueueNotices(tx, now, live.map((g) => ({ to: g.requesterEmail, kind: "compliance-notice" as const, requestId: g.requestId, payload: { title: `${g.request.reference}: back from the archive`, lines: ["The recording has been retrieved; your playback link plays again."] } })));
-      if (grants.length === 0 && live.length === 0) {
-        // Asked back for an export or a subject access request: the DPO can go on.
+      // A subject access bundle waiting for it goes on by itself once all its archived calls are back.
+      const bundles = await releaseWaitingBundles(tx, recording.id, now);
+      if (grants.length === 0 && live.length === 0 && bundles === 0) {
+        // Asked back for an export: the DPO can go on.
         const dpos = peopleWithRoles(ctx.policy, ctx.policy.compliance.dpoRoles);
-        await enqueueNotices(tx, now, dpos.map((p) => ({ to: p.email, kind: "compliance-notice" as const, payload: { title: `Call ${recording.callId} is back from the archive`, lines: ["Its audio can be played and exported again. Run the export or bundle that was waiting for it."] } })));
+        await enqueueNotices(tx, now, dpos.map((p) => ({ to: p.email, kind: "compliance-notice" as const, payload: { title: `Call ${recording.callId} is back from the archive`, lines: ["Its audio can be played and exported again. Run the export that was waiting for it."] } })));
       }
       return grants.length;
     });

@@ -8,7 +8,7 @@
  * after commit and completes the wait once the blob's archive status clears.
  */
 import type { Recording } from "../../generated/prisma/client.ts";
-import type { CoreContext, Tx } from "../context.ts";
+import type { CoreContext, Db, Tx } from "../context.ts";
 import { appendAudit } from "../audit/append-audit.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
 
@@ -28,6 +28,29 @@ export async function requestRehydration(tx: Tx, recording: Pick<Recording, "id"
   if (count !== 1) return false;
   await appendAudit(tx, { at: now, actor, action: "recording.rehydration-requested", subjectType: "recording", subjectId: recording.id, details: { callId: recording.callId, why } });
   return true;
+}
+
+/** Of these recordings, those whose audio is in the Archive tier and so cannot be read until it is brought back. */
+export async function findArchived(db: Db | Tx, recordingIds: readonly string[]): Promise<Pick<Recording, "id" | "callId">[]> {
+  if (recordingIds.length === 0) return [];
+  return db.recording.findMany({ where: { id: { in: [...recordingIds] }, blobName: { not: null }, accessTier: ARCHIVE_TIER }, select: { id: true, callId: true }, orderBy: { startedAt: "asc" } });
+}
+
+/**
+ * Asks every archived recording among these back (for an export or a subject
+ * access bundle that needs their audio), in the caller's transaction, and
+ * returns them; empty when none is archived. Database work only: the
+ * rehydrate job asks storage after commit.
+ */
+export async function askArchivedBack(tx: Tx, recordingIds: readonly string[], actor: string, why: string, now: Date): Promise<Pick<Recording, "id" | "callId">[]> {
+  const archived = await findArchived(tx, recordingIds);
+  for (const r of archived) await requestRehydration(tx, r, actor, why, now);
+  return archived;
+}
+
+/** "2 recordings are being retrieved from the archive, which can take up to 15 hours." */
+export function archiveRetrievalText(count: number): string {
+  return `${count === 1 ? "One recording is" : `${count} recordings are`} being retrieved from the archive, which can take up to 15 hours.`;
 }
 
 /**

@@ -8,7 +8,7 @@
  */
 import type { CoreContext } from "../context.ts";
 import { transact } from "../context.ts";
-import { ARCHIVE_TIER, requestRehydration } from "../recordings/rehydrate-recording.ts";
+import { archiveRetrievalText, askArchivedBack, findArchived } from "../recordings/rehydrate-recording.ts";
 import { appendAudit } from "../audit/append-audit.ts";
 import { buildZip } from "../documents/zip.ts";
 import { AppError } from "../errors.ts";
@@ -57,12 +57,10 @@ async function attemptExportSubjectData(ctx: CoreContext, input: ExportSubjectDa
   if (audioBytes > MAX_ZIP_AUDIO_BYTES) throw new AppError("INVALID_INPUT", `The recordings come to more than ${MAX_ZIP_AUDIO_BYTES / 1024 ** 3} GB, too much for one zip file. Export the numbers one at a time, or ask IT to copy the files.`);
 
   // Archived audio cannot be copied until it is back: ask for it, and say so rather than leave it out.
-  const archived = await ctx.db.recording.findMany({ where: { id: { in: found.map((r) => r.id) }, blobName: { not: null }, accessTier: ARCHIVE_TIER }, select: { id: true, callId: true } });
-  if (archived.length > 0) {
-    await transact(ctx, async (tx) => {
-      for (const r of archived) await requestRehydration(tx, r, actor.email, "subject data export", now);
-    });
-    throw new AppError("WRONG_STATE", `${archived.length === 1 ? "One recording is" : `${archived.length} recordings are`} being retrieved from the archive, which can take up to 15 hours. You will be told when ${archived.length === 1 ? "it is" : "they are"} back; run the export again then.`, "archived");
+  const ids = found.map((r) => r.id);
+  if ((await findArchived(ctx.db, ids)).length > 0) {
+    const archived = await transact(ctx, (tx) => askArchivedBack(tx, ids, actor.email, "subject data export", now));
+    throw new AppError("WRONG_STATE", `${archiveRetrievalText(archived.length)} You will be told when ${archived.length === 1 ? "it is" : "they are"} back; run the export again then.`, "archived");
   }
   const calls: SubjectCall[] = found.map((recording, i) => ({ number: i + 1, recording }));
   const audio = await readSubjectAudio(ctx, ctx.policy, calls);

@@ -16,8 +16,21 @@
  * Calls withheld are left out and named in the letter with the reason; calls
  * still marked for third-party review stop the bundle until the DPO releases
  * or withholds them. The subject's identity must be verified first.
+ *
+ * A released call whose audio is archived (retention.archive) cannot be read
+ * until it is back: the command asks for it, tells the owner, and writes the
+ * bundle as a file job held until the rehydrate job has every such call back
+ * (releaseWaitingBundles); the job then builds and records the same bundle.
  */
+import type { FileJob, Prisma } from "../../generated/prisma/client.ts";
 import type { CoreContext, Tx } from "../context.ts";
+import { transact } from "../context.ts";
+import { calendarText } from "../calendar.ts";
+import { enqueueFileJob } from "../files/file-jobs.ts";
+import type { FileJobWork } from "../files/run-file-jobs.ts";
+import { findPerson, holdsRole } from "../policy/access.ts";
+import type { Person } from "../policy/schema.ts";
+import { ARCHIVE_TIER, archiveRetrievalText, askArchivedBack, findArchived, HELD_UNTIL } from "../recordings/rehydrate-recording.ts";
 import { appendAudit } from "../audit/append-audit.ts";
 import { buildZip } from "../documents/zip.ts";
 import { AppError } from "../errors.ts";
@@ -48,9 +61,12 @@ export interface BundleFile extends DeliveredFileRef {
 export interface PreparedBundle {
   view: SubjectAccessView;
   mode: BundleMode;
+  /** Empty while the bundle waits for archived calls. */
   files: BundleFile[];
   released: number;
   withheld: number;
+  /** Calls being retrieved from the archive: the bundle is made and sent when they are back (0 when it was made now). */
+  waitingForArchive: number;
 }
 
 export async function prepareSubjectAccessBundle(ctx: CoreContext, input: PrepareSubjectAccessBundleInput): Promise<PreparedBundle> {
@@ -62,25 +78,55 @@ async function attemptPrepareSubjectAccessBundle(ctx: CoreContext, input: Prepar
   if (input.mode !== "zip" && input.mode !== "links") throw new AppError("INVALID_INPUT", "Choose zip (one archive) or links (a download per file).", "mode");
   if (!ctx.files) throw new AppError("STORAGE_ERROR", "Callgate has nowhere to keep files for download.");
   const sar = await loadSubjectAccess(ctx.db, input.reference);
-  checkReady(sar);
+  const plan = planBundle(sar, input.mode);
+  // Archived audio cannot be read until it is back: ask for it, and make the bundle then (bundle job).
+  if ((await findArchived(ctx.db, plan.released.map((c) => c.recording.id))).length > 0) return waitForArchive(ctx, sar, plan, actor, input.mode);
 
+  const work = await buildBundle(ctx, sar, plan, actor, input.mode);
+  // Every file is stored first, outside any transaction (uploads can be large);
+  // then one short transaction records them all with the bundle's audit entry.
+  // The request's row lock comes first, then the audit log's (as in every other command), so the two never deadlock.
+  const delivered = await storeThenRecord(ctx, work.files, async (tx, at, stored) => {
+    await work.lockOpen(tx);
+    const refs: DeliveredFileRef[] = [];
+    for (const file of stored) refs.push(await recordFile(tx, at, file));
+    await work.record(tx, refs);
+    return refs;
+  });
+  const files = delivered.map((ref, i) => ({ ...ref, fileName: work.files[i]!.fileName, contentType: work.files[i]!.contentType, body: work.files[i]!.body }));
+  return { view: buildSubjectAccessView(ctx, await loadSubjectAccess(ctx.db, sar.id)), mode: input.mode, files, released: plan.released.length, withheld: plan.withheld.length, waitingForArchive: 0 };
+}
+
+/** What the bundle holds: the calls released and those withheld with the reason the subject is told. Refuses a request not ready for one. */
+interface BundlePlan {
+  released: SubjectCall[];
+  withheld: { call: SubjectCall; reason: string }[];
+}
+
+function planBundle(sar: SubjectAccessWithDetail, mode: BundleMode): BundlePlan {
+  checkReady(sar);
   const calls: SubjectCall[] = sar.items.map((item, i) => ({ number: i + 1, recording: item.recording }));
   const released = calls.filter((_, i) => !sar.items[i]!.withheld);
   const withheld = calls.filter((_, i) => sar.items[i]!.withheld).map((call) => ({ call, reason: sar.items[call.number - 1]!.note ?? "Withheld" }));
-  if (input.mode === "zip") {
+  if (mode === "zip") {
     const audioBytes = released.reduce((sum, c) => sum + Number(c.recording.blobName ? (c.recording.sizeBytes ?? 0n) : 0n), 0);
     if (audioBytes > MAX_ZIP_AUDIO_BYTES) throw new AppError("INVALID_INPUT", `The recordings come to more than ${MAX_ZIP_AUDIO_BYTES / 1024 ** 3} GB, too much for one zip file. Choose links instead: each recording becomes its own download.`, "mode");
   }
+  return { released, withheld };
+}
 
+/** The files, built from `sar` as loaded, and the database work that records them (after recordFile, in the same transaction). */
+async function buildBundle(ctx: CoreContext, sar: SubjectAccessWithDetail, plan: BundlePlan, actor: Person, mode: BundleMode) {
+  const { released, withheld } = plan;
   const audio = await readSubjectAudio(ctx, ctx.policy, released);
-  const audioNames = new Map(audio.map((a) => [a.recordingId, `${input.mode === "zip" ? "recordings/" : ""}${a.name}`]));
+  const audioNames = new Map(audio.map((a) => [a.recordingId, `${mode === "zip" ? "recordings/" : ""}${a.name}`]));
   const csv = Buffer.from(subjectCallsCsv(ctx.policy, released, sar.numbers, audioNames), "utf8");
-  const letter = await buildCoveringLetter({ policy: ctx.policy, sar, released, withheld, mode: input.mode, signedBy: { name: actor.name, role: signerRole(ctx.policy, actor) }, today: todayFor(ctx) });
+  const letter = await buildCoveringLetter({ policy: ctx.policy, sar, released, withheld, mode, signedBy: { name: actor.name, role: signerRole(ctx.policy, actor) }, today: todayFor(ctx) });
   const about = { subjectAccess: sar.reference };
   const prefix = sar.reference;
 
-  const toDeliver: (FileToDeliver & { body: Buffer })[] =
-    input.mode === "zip"
+  const files: (FileToDeliver & { body: Buffer })[] =
+    mode === "zip"
       ? [
           {
             ownerEmail: actor.email,
@@ -98,7 +144,6 @@ async function attemptPrepareSubjectAccessBundle(ctx: CoreContext, input: Prepar
           { ownerEmail: actor.email, kind: "sar-letter", title: `Covering letter for ${sar.reference}`, fileName: `${prefix}-covering-letter.pdf`, contentType: "application/pdf", body: letter, about },
         ].map((f) => ({ ...f, lifetimeMs: linkLifetimeMs(ctx) }));
 
-  // The request's row lock comes first, then the audit log's (as in every other command), so the two never deadlock.
   // The bundle was built from a snapshot; if an item was marked since, it is stale.
   const lockOpen = async (tx: Tx) => {
     requireOpen(await lockSubjectAccess(tx, sar.id));
@@ -107,7 +152,7 @@ async function attemptPrepareSubjectAccessBundle(ctx: CoreContext, input: Prepar
   };
   const record = async (tx: Tx, delivered: DeliveredFileRef[]) => {
     const now = ctx.clock.now();
-    const { count } = await tx.subjectAccessRequest.updateMany({ where: { id: sar.id, status: "OPEN" }, data: { deliveryMode: input.mode === "zip" ? "bundle" : "links" } });
+    const { count } = await tx.subjectAccessRequest.updateMany({ where: { id: sar.id, status: "OPEN" }, data: { deliveryMode: mode === "zip" ? "bundle" : "links" } });
     if (count !== 1) throw new AppError("CONFLICT", `${sar.reference} changed while the bundle was being prepared. Look at it again and retry.`);
     await appendAudit(tx, {
       at: now,
@@ -117,28 +162,109 @@ async function attemptPrepareSubjectAccessBundle(ctx: CoreContext, input: Prepar
       subjectId: sar.id,
       details: {
         reference: sar.reference,
-        mode: input.mode,
+        mode,
         released: released.length,
         recordings: audio.length,
         withheld: withheld.length,
-        files: delivered.map((d, i) => ({ fileId: d.fileId, fileName: toDeliver[i]!.fileName })),
+        files: delivered.map((d, i) => ({ fileId: d.fileId, fileName: files[i]!.fileName })),
       },
     });
-    const lines = [`${actor.name} prepared the ${input.mode === "zip" ? "zip bundle" : "download links"}: ${released.length} call${released.length === 1 ? "" : "s"} released, ${withheld.length} withheld.`];
+    const lines = [`${actor.name} prepared the ${mode === "zip" ? "zip bundle" : "download links"}: ${released.length} call${released.length === 1 ? "" : "s"} released, ${withheld.length} withheld.`];
     await enqueueNotices(tx, now, subjectAccessTeam(ctx.policy, sar.ownerEmail, actor.email).map((to) => ({ to, kind: "compliance-notice" as const, payload: { title: `Subject access request ${sar.reference}: bundle prepared`, lines } })));
   };
+  return { files, lockOpen, record };
+}
 
-  // Every file is stored first, outside any transaction (uploads can be large);
-  // then one short transaction records them all with the bundle's audit entry.
-  const delivered = await storeThenRecord(ctx, toDeliver, async (tx, at, stored) => {
-    await lockOpen(tx);
-    const refs: DeliveredFileRef[] = [];
-    for (const file of stored) refs.push(await recordFile(tx, at, file));
-    await record(tx, refs);
-    return refs;
+/** The bundle job's payload: which request, in which form, for whom. */
+export interface SubjectAccessBundlePayload {
+  subjectAccessId: string;
+  mode: BundleMode;
+  actorEmail: string;
+}
+
+/**
+ * Some released calls are archived: asks them back, writes the bundle as a
+ * file job held until they are (the rehydrate job releases it), audits it
+ * and tells the owner and the DPOs, in one transaction. Nothing is built yet.
+ */
+async function waitForArchive(ctx: CoreContext, seen: SubjectAccessWithDetail, plan: BundlePlan, actor: Person, mode: BundleMode): Promise<PreparedBundle> {
+  const archived = await transact(ctx, async (tx) => {
+    const now = ctx.clock.now();
+    const sar = await lockSubjectAccess(tx, seen.id);
+    requireOpen(sar);
+    if (await waitingBundleFor(tx, sar.id)) {
+      throw new AppError("ALREADY_DONE", `A bundle for ${sar.reference} is already waiting for calls to come back from the archive. It will be made and sent as soon as they are back.`);
+    }
+    const back = await askArchivedBack(tx, plan.released.map((c) => c.recording.id), actor.email, sar.reference, now);
+    await enqueueFileJob(tx, now, { kind: BUNDLE_JOB, ownerEmail: actor.email, payload: { subjectAccessId: sar.id, mode, actorEmail: actor.email } satisfies SubjectAccessBundlePayload as unknown as Prisma.InputJsonObject, notBefore: HELD_UNTIL });
+    await appendAudit(tx, { at: now, actor: actor.email, action: "subject-access.bundle-waiting", subjectType: "subject-access", subjectId: sar.id, details: { reference: sar.reference, mode, archived: back.length, callIds: back.map((r) => r.callId) } });
+    const lines = [
+      `${actor.name} asked for the ${mode === "zip" ? "zip bundle" : "download links"}. ${archiveRetrievalText(back.length)}`,
+      `The bundle will be made when ${back.length === 1 ? "it is" : "they are"} back and sent to ${actor.name} as a download. It is due by ${calendarText(sar.dueOn)}.`,
+    ];
+    await enqueueNotices(tx, now, subjectAccessTeam(ctx.policy, sar.ownerEmail, actor.email).map((to) => ({ to, kind: "compliance-notice" as const, payload: { title: `Subject access request ${sar.reference}: waiting for the archive`, lines } })));
+    return back.length;
   });
-  const files = delivered.map((ref, i) => ({ ...ref, fileName: toDeliver[i]!.fileName, contentType: toDeliver[i]!.contentType, body: toDeliver[i]!.body }));
-  return { view: buildSubjectAccessView(ctx, await loadSubjectAccess(ctx.db, sar.id)), mode: input.mode, files, released: released.length, withheld: withheld.length };
+  return { view: buildSubjectAccessView(ctx, await loadSubjectAccess(ctx.db, seen.id)), mode, files: [], released: plan.released.length, withheld: plan.withheld.length, waitingForArchive: archived };
+}
+
+export const BUNDLE_JOB = "subject-access-bundle" as const;
+
+async function waitingBundleFor(tx: Tx, sarId: string): Promise<boolean> {
+  return (await tx.fileJob.count({ where: { kind: BUNDLE_JOB, status: "PENDING", payload: { path: ["subjectAccessId"], equals: sarId } } })) > 0;
+}
+
+/**
+ * Called by the rehydrate job when `recordingId` is back, in its
+ * transaction: releases each held bundle job whose request has it and no
+ * other released call still archived, audited, and tells whom the bundle is
+ * for. Returns how many bundles were waiting on this recording.
+ */
+export async function releaseWaitingBundles(tx: Tx, recordingId: string, now: Date): Promise<number> {
+  const jobs = await tx.fileJob.findMany({ where: { kind: BUNDLE_JOB, status: "PENDING", nextAttemptAt: HELD_UNTIL } });
+  let waiting = 0;
+  for (const job of jobs) {
+    const { subjectAccessId } = job.payload as unknown as SubjectAccessBundlePayload;
+    if ((await tx.subjectAccessItem.count({ where: { sarId: subjectAccessId, recordingId } })) === 0) continue;
+    waiting++;
+    const still = await tx.subjectAccessItem.count({ where: { sarId: subjectAccessId, withheld: false, recording: { blobName: { not: null }, accessTier: ARCHIVE_TIER } } });
+    if (still > 0) continue;
+    const { count } = await tx.fileJob.updateMany({ where: { id: job.id, status: "PENDING", nextAttemptAt: HELD_UNTIL }, data: { nextAttemptAt: now } });
+    if (count !== 1) continue;
+    const sar = await tx.subjectAccessRequest.findUniqueOrThrow({ where: { id: subjectAccessId }, select: { reference: true } });
+    await appendAudit(tx, { at: now, actor: "system", action: "subject-access.bundle-resumed", subjectType: "subject-access", subjectId: subjectAccessId, details: { reference: sar.reference } });
+    await enqueueNotices(tx, now, [{ to: job.ownerEmail, kind: "compliance-notice", payload: { title: `Subject access request ${sar.reference}: back from the archive`, lines: ["The archived calls are back. The bundle is being made now and will come to you as a download."] } }]);
+  }
+  return waiting;
+}
+
+/** The bundle job (run-file-jobs.ts), once the archived calls are back: the same bundle, built and recorded as the command would. */
+export async function prepareWaitingBundle(ctx: CoreContext, job: FileJob): Promise<FileJobWork> {
+  const payload = job.payload as unknown as SubjectAccessBundlePayload;
+  const sar = await loadSubjectAccess(ctx.db, payload.subjectAccessId);
+  if (sar.status !== "OPEN") {
+    // Closed meanwhile: nothing to send, and whom it was for should know why nothing came.
+    return {
+      files: [],
+      async record(tx, now) {
+        await enqueueNotices(tx, now, [{ to: job.ownerEmail, kind: "compliance-notice", payload: { title: `Subject access request ${sar.reference}: no bundle made`, lines: [`${sar.reference} was closed before its archived calls came back, so no bundle was made.`] } }]);
+      },
+    };
+  }
+  // Whoever asked, while they may still; else the request's owner.
+  const asked = findPerson(ctx.policy, payload.actorEmail);
+  const actor = asked && holdsRole(ctx.policy, asked, [...ctx.policy.compliance.dpoRoles, ...ctx.policy.subjectAccess.ownerRoles, ...(ctx.policy.subjectAccess.employeeOwnerRoles ?? [])]) ? asked : findPerson(ctx.policy, sar.ownerEmail);
+  if (!actor) throw new AppError("NOT_SET_UP", `Nobody in the policy can receive ${sar.reference}'s bundle.`);
+  const plan = planBundle(sar, payload.mode);
+  if ((await findArchived(ctx.db, plan.released.map((c) => c.recording.id))).length > 0) throw new AppError("WRONG_STATE", `Some of ${sar.reference}'s calls are still in the archive.`);
+  const work = await buildBundle(ctx, sar, plan, actor, payload.mode);
+  return {
+    files: work.files,
+    async record(tx, _now, delivered) {
+      await work.lockOpen(tx);
+      await work.record(tx, delivered);
+    },
+  };
 }
 
 function itemMarks(sar: SubjectAccessWithDetail): string {
