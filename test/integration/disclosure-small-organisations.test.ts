@@ -15,6 +15,7 @@ import { verifyAuditChain } from "../../src/core/audit/verify-audit-chain.ts";
 import { submitDisclosure } from "../../src/core/disclosure/submit-disclosure.ts";
 import { chasePendingRequests } from "../../src/core/jobs/chase-pending-requests.ts";
 import { fulfilRequest } from "../../src/core/requests/fulfil-request.ts";
+import { listPendingActions } from "../../src/core/requests/list-pending-actions.ts";
 import { recordDecision } from "../../src/core/requests/record-decision.ts";
 import { parsePolicy } from "../../src/core/policy/load-policy.ts";
 import type { PolicyInput } from "../../src/core/policy/schema.ts";
@@ -112,7 +113,14 @@ describe.each(DATABASE_KINDS)("disclosure in a small organisation on %s", (kind)
     t.ctx.policy = testPolicy({ disclosure: { authoriserRoles: ["dpo"], recorderMayAuthorise: true, permittedRecipients: recipients }, fulfilment: { mode: "fulfiller", roles: ["dpo", "it-manager"] } });
     const call = await addRecording(t.ctx, { startedAt: CALL_AT });
     const { request } = await submitDisclosure(t.ctx, sgtJones());
+    const waiting = async () => {
+      const pending = await listPendingActions(t.ctx, { email: P.dpo });
+      return { toAuthorise: pending.toAuthorise.map((r) => r.id), toFulfil: pending.toFulfil.map((r) => r.id) };
+    };
+    // `pending` lists it for the DPO who recorded it, though it is their own request.
+    expect(await waiting()).toEqual({ toAuthorise: [request.id], toFulfil: [] });
     await recordDecision(t.ctx, { requestId: request.id, deciderEmail: P.dpo, outcome: "approve" });
+    expect(await waiting()).toEqual({ toAuthorise: [], toFulfil: [request.id] });
     await t.deliver();
     expect(t.channel.to(P.dpo, "fulfilment-needed")).toHaveLength(1);
     await expect(fulfilRequest(t.ctx, { requestId: request.id, fulfillerEmail: P.dpo, recordingId: call.id })).resolves.toMatchObject({ status: "FULFILLED" });
@@ -237,7 +245,9 @@ describe.each(DATABASE_KINDS)("who finds the call for a disclosure on %s", (kind
       t.ctx.policy = policy;
       const call = await addRecording(t.ctx, { startedAt: CALL_AT });
       const { request } = await submitDisclosure(t.ctx, sgtJones(over));
+      expect((await listPendingActions(t.ctx, { email: P.dpo })).toAuthorise.map((r) => r.id)).not.toContain(request.id);
       await recordDecision(t.ctx, { requestId: request.id, deciderEmail: P.ceo, outcome: "approve" });
+      expect((await listPendingActions(t.ctx, { email: P.dpo })).toFulfil.map((r) => r.id)).not.toContain(request.id);
       const asked = await t.ctx.db.auditEntry.findFirstOrThrow({ where: { requestId: request.id, action: "request.awaiting-fulfilment" } });
       expect(asked.details).toMatchObject({ fulfillers: [P.it] });
       await expectCode(fulfilRequest(t.ctx, { requestId: request.id, fulfillerEmail: P.dpo, recordingId: call.id }), "SELF_APPROVAL");
