@@ -17,7 +17,7 @@ const ANCHOR = "  contact: dpo@northfield.example\n";
 
 function withSubjectAccess(lines: string): string {
   expect(SILENT.split(ANCHOR)).toHaveLength(2);
-  return SILENT.replace(ANCHOR, `${ANCHOR}${lines}`);
+  return SILENT.replace(ANCHOR, () => `${ANCHOR}${lines}`);
 }
 
 function errorFor(text: string): string {
