@@ -59,13 +59,33 @@ export function authorisationDeadEnds(policy: Policy): AuthorisationDeadEnd[] {
   return [...found.values()];
 }
 
-/** The warning `policy check` prints for one purpose's dead ends. */
-export function describeDeadEnds(policy: Policy, purpose: Purpose, ends: readonly AuthorisationDeadEnd[]): string {
-  const concerns = purpose.concernsStaffMember !== "none";
-  const cases = ends.map((end) => {
-    const where = end.siteNames.length === policy.sites.length ? "" : ` (calls at ${end.siteNames.join(", ")})`;
-    const about = `a call ${end.party.name} took part in${concerns ? `, or that concerns ${end.party.name}` : ""}`;
-    return end.requester ? `${end.requester.name} asking about ${about}${where}` : `anyone asking about ${about}${where}`;
+/**
+ * The warnings `policy check` prints: one for each group of purposes whose
+ * dead ends are the same cases (the demo's safeguarding, complaint and
+ * training requests share theirs), so a policy's warnings stay short.
+ */
+export function describeDeadEnds(policy: Policy, ends: readonly AuthorisationDeadEnd[]): string[] {
+  const groups = new Map<string, Purpose[]>();
+  for (const purpose of policy.purposes) {
+    const mine = ends.filter((e) => e.purpose.id === purpose.id);
+    if (mine.length === 0) continue;
+    const cases = deadEndCases(policy, purpose, mine);
+    groups.set(cases, [...(groups.get(cases) ?? []), purpose]);
+  }
+  return [...groups].map(([cases, purposes]) => {
+    const labels = purposes.map((p) => `"${p.label}"`);
+    const named = labels.length === 1 ? labels[0]! : `${labels.slice(0, -1).join(", ")} and ${labels.at(-1)!}`;
+    return `${named} can never be authorised for ${cases}: nobody authorises their own request, one about themselves or a call they took part in, and nobody else can give the approvals it needs. Such a request is refused when it is made, saying the Data Protection Officer must be asked.`;
   });
-  return `"${purpose.label}" can never be authorised for ${cases.join("; for ")}: nobody authorises their own request, one about themselves or a call they took part in, and nobody else can give the approvals it needs. Such a request is refused when it is made, saying the Data Protection Officer must be asked.`;
+}
+
+function deadEndCases(policy: Policy, purpose: Purpose, ends: readonly AuthorisationDeadEnd[]): string {
+  const concerns = purpose.concernsStaffMember !== "none";
+  return ends
+    .map((end) => {
+      const where = end.siteNames.length === policy.sites.length ? "" : ` (calls at ${end.siteNames.join(", ")})`;
+      const about = `a call ${end.party.name} took part in${concerns ? `, or that concerns ${end.party.name}` : ""}`;
+      return end.requester ? `${end.requester.name} asking about ${about}${where}` : `anyone asking about ${about}${where}`;
+    })
+    .join("; for ");
 }

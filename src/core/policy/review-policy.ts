@@ -65,11 +65,7 @@ function purposes(policy: Policy, { contradictions, warnings }: PolicyReview): v
 
 /** Requests that can never be authorised for some calls (one authoriser on the call): a warning, since other calls are fine. */
 function deadEnds(policy: Policy, { warnings }: PolicyReview): void {
-  const ends = authorisationDeadEnds(policy);
-  for (const purpose of policy.purposes) {
-    const mine = ends.filter((e) => e.purpose.id === purpose.id);
-    if (mine.length > 0) warnings.push(describeDeadEnds(policy, purpose, mine));
-  }
+  warnings.push(...describeDeadEnds(policy, authorisationDeadEnds(policy)));
 }
 
 function disclosure(policy: Policy, { contradictions }: PolicyReview): void {
