@@ -28,7 +28,7 @@ export const APPROVAL_NOTE_INPUT = "note";
 /** What an authoriser typed into the card and the core refused, drawn back beside its field. */
 export interface ApprovalForm {
   errors?: { reason?: string; note?: string };
-  values?: { note?: string };
+  values?: { note?: string; reason?: string };
 }
 
 /**
@@ -36,7 +36,7 @@ export interface ApprovalForm {
  * @param options.errors a refused note, drawn beside its field.
  * @param options.values what the authoriser typed, kept when the card comes back with an error.
  */
-export function approvalCard(request: RequestView, options: { actions: readonly NoticeAction[]; viewer: Viewer; reminder?: boolean; notice?: "approval-needed" | "approval-reminder"; errors?: { reason?: string; note?: string }; values?: { note?: string } }): Card {
+export function approvalCard(request: RequestView, options: { actions: readonly NoticeAction[]; viewer: Viewer; reminder?: boolean; notice?: "approval-needed" | "approval-reminder"; errors?: { reason?: string; note?: string }; values?: { note?: string; reason?: string } }): Card {
   const pending = request.status === "PENDING_APPROVAL";
   const mine = options.viewer.email ? request.decisions.find((d) => d.email === options.viewer.email) : undefined;
   const title = pending ? `${options.reminder ? "Reminder: " : ""}${request.reference} needs your decision` : `${request.reference}: ${request.statusText}`;
@@ -61,13 +61,15 @@ export function approvalCard(request: RequestView, options: { actions: readonly 
         maxLength: 2000,
         errorMessage: "Please give a reason for the denial.",
         placeholder: "For example: not a safeguarding matter; use the complaints procedure",
+        ...(options.values?.reason ? { value: options.values.reason.slice(0, 2000) } : {}),
       } as Element,
-      ...(options.errors?.reason ? [attention(options.errors.reason)] : []),
+      ...(options.errors?.reason ? [attention(options.errors.reason, "reasonError")] : []),
     ], { actions: [execute("Deny the request", VERBS.deny, data, "destructive")] });
     if (may("approve")) actions.push(request.approvalNote ? showCard("Approve", approveWithNoteCard(request, request.approvalNote, data, options), "positive") : execute("Approve", VERBS.approve, data, "positive"));
     if (may("deny")) actions.push(showCard("Deny", denyCard, "destructive"));
     body.push(subtle(`Only approve if the reason justifies listening to this call. Your decision is recorded in the audit log.${request.approvalNote ? ` ${approvalNoteAsk(request.approvalNote)}` : ""}`));
     if (options.errors?.note) body.push(attention("Your approval was not recorded: open Approve to change your note.", "noteRefused"));
+    if (options.errors?.reason) body.push(attention("Your denial was not recorded: open Deny to change your reason.", "reasonRefused"));
   } else if (pending && mine) {
     body.push(subtle(`You ${mine.outcome === "APPROVED" ? "approved" : "denied"} this on ${mine.atText}. Waiting for the other approvals.`));
   }
