@@ -12,12 +12,11 @@ import { z } from "zod";
 import type { CoreContext } from "../context.ts";
 import { transact } from "../context.ts";
 import { appendAudit } from "../audit/append-audit.ts";
-import { calendarText, daysBetween, isoDate, parseCalendarDate } from "../calendar.ts";
+import { calendarText, daysBetween, isoDate } from "../calendar.ts";
 import { AppError } from "../errors.ts";
 import { parseInput, withRefusalAudit } from "../guards.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
 import { maskPhoneNumber } from "../phone.ts";
-import { cleanFreeText } from "../validation.ts";
 import { normaliseNumbers } from "./open-subject-access.ts";
 import {
   callDescriptionInput,
@@ -29,12 +28,14 @@ import {
   missingInformation,
   parseCallDescriptions,
   pauseReasonFor,
+  readArrivedOn,
   readCallDescriptions,
   readContact,
+  readIdentityVerification,
   requireCaseHandler,
 } from "./subject-access-intake.ts";
 import { buildSubjectAccessView, loadSubjectAccess, type SubjectAccessView } from "./subject-access-view.ts";
-import { dueOnFor, findSubjectAccess, lockSubjectAccess, maskNumbersIn, requireOpen, subjectAccessTeam, todayFor } from "./subject-access-rules.ts";
+import { dueOnFor, findSubjectAccess, lockSubjectAccess, requireOpen, subjectAccessTeam, todayFor } from "./subject-access-rules.ts";
 
 export const addSubjectAccessInformationInput = z.strictObject({
   actorEmail: z.string().min(1).max(320),
@@ -60,14 +61,8 @@ async function attempt(ctx: CoreContext, raw: AddSubjectAccessInformationInput):
   const numbers = input.numbers.length > 0 ? normaliseNumbers(input.numbers) : [];
   const described = parseCallDescriptions(input.calls, today);
   const contact = readContact(input.contact);
-  const identity = input.identityVerification === undefined ? "" : maskNumbersIn(cleanFreeText(input.identityVerification, "identityVerification"));
-  let arrivedOn = today;
-  if (input.receivedOn?.trim()) {
-    const parsed = parseCalendarDate(input.receivedOn);
-    if (!parsed) throw new AppError("INVALID_INPUT", "Give the date the information arrived as a real date, for example 25/11/2026.", "receivedOn");
-    if (parsed.getTime() > today.getTime()) throw new AppError("DATE_IN_FUTURE", `The date the information arrived cannot be after today (${calendarText(today)}).`, "receivedOn");
-    arrivedOn = parsed;
-  }
+  const identity = readIdentityVerification(input.identityVerification);
+  const arrivedOn = readArrivedOn(input.receivedOn, today);
   if (numbers.length === 0 && described.length === 0 && Object.keys(contact).length === 0 && !identity) {
     throw new AppError("INVALID_INPUT", "Add something: a phone number, a call's day with an approximate time or extension, contact details or the identity check.", "numbers");
   }

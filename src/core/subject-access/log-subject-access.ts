@@ -19,15 +19,11 @@
 import { z } from "zod";
 import type { CoreContext } from "../context.ts";
 import { transact } from "../context.ts";
-import { appendAudit } from "../audit/append-audit.ts";
 import { calendarText, isoDate } from "../calendar.ts";
-import { AppError } from "../errors.ts";
 import { parseInput, withRefusalAudit } from "../guards.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
-import { maskPhoneNumber } from "../phone.ts";
 import { personByEmail } from "../policy/access.ts";
 import { nextReference } from "../references.ts";
-import { cleanFreeText } from "../validation.ts";
 import {
   callDescriptionInput,
   CHANNEL_TEXT,
@@ -43,9 +39,10 @@ import {
   pauseReasonFor,
   readChannel,
   readContact,
+  readIdentityVerification,
 } from "./subject-access-intake.ts";
-import { dueOnFor, maskNumbersIn, subjectAccessTeam, todayFor } from "./subject-access-rules.ts";
-import { normaliseNumbers, readReceivedOn } from "./open-subject-access.ts";
+import { dueOnFor, subjectAccessTeam, todayFor } from "./subject-access-rules.ts";
+import { holdSubjectCalls, normaliseNumbers, readReceivedOn, readSubjectName } from "./open-subject-access.ts";
 
 const MAX_NUMBERS = 10;
 
@@ -93,16 +90,14 @@ export async function logSubjectAccess(ctx: CoreContext, raw: LogSubjectAccessIn
 async function attemptLogSubjectAccess(ctx: CoreContext, raw: LogSubjectAccessInput): Promise<LoggedSubjectAccess> {
   const input = parseInput(logSubjectAccessInput, raw);
   const logger = personByEmail(ctx.policy, input.actorEmail);
-  const subjectName = cleanFreeText(input.subjectName, "subjectName");
-  if (subjectName.length < 2) throw new AppError("INVALID_INPUT", "Give the data subject's name.", "subjectName");
+  const subjectName = readSubjectName(input.subjectName);
   const channel = readChannel(input.channel);
   const today = todayFor(ctx);
-  const receivedOn = readReceivedOn(input.receivedOn);
-  if (receivedOn.getTime() > today.getTime()) throw new AppError("DATE_IN_FUTURE", `The date received cannot be after today (${calendarText(today)}).`, "receivedOn");
+  const receivedOn = readReceivedOn(input.receivedOn, today);
   const numbers = normaliseNumbers(input.numbers);
   const descriptions = parseCallDescriptions(input.calls, today);
   const contact = readContact(input.contact);
-  const identity = input.identityVerification === undefined ? "" : maskNumbersIn(cleanFreeText(input.identityVerification, "identityVerification"));
+  const identity = readIdentityVerification(input.identityVerification);
   const owner = chooseOwner(ctx.policy, logger, input.owner, input.subjectIsStaff);
   const advice = channelAdvice(ctx.policy, channel);
   const missing = missingInformation({ numbers, descriptions, identity: identity || null });
@@ -135,49 +130,26 @@ async function attemptLogSubjectAccess(ctx: CoreContext, raw: LogSubjectAccessIn
         subjectIsStaff: input.subjectIsStaff,
       },
     });
-    if (found.length > 0) await tx.subjectAccessItem.createMany({ data: found.map((r) => ({ sarId: sar.id, recordingId: r.id, matchedBy: r.matchedBy })) });
-    const maskedNumbers = numbers.map(maskPhoneNumber);
-    const hold = await tx.hold.create({
-      data: { reference: await nextReference(tx, "HOLD"), kind: "SUBJECT_ACCESS", reason: `Subject access request ${reference}`, maskedNumbers, createdBy: logger.email, createdAt: now, subjectAccessId: sar.id },
-    });
-    if (found.length > 0) await tx.heldRecording.createMany({ data: found.map((r) => ({ holdId: hold.id, recordingId: r.id })) });
-
-    const withAudio = found.filter((r) => r.blobName !== null).length;
-    await appendAudit(tx, {
-      at: now,
-      actor: logger.email,
-      action: "subject-access.opened",
-      subjectType: "subject-access",
-      subjectId: sar.id,
-      details: {
-        reference,
-        channel,
-        channelAskedByPolicy: advice === null,
-        loggedBy: logger.email,
-        owner: owner.email,
-        subjectIsStaff: input.subjectIsStaff,
-        maskedNumbers,
-        callsDescribed: descriptions.length,
-        contactRecorded: Object.keys(contact).length > 0,
-        receivedOn: isoDate(receivedOn),
-        dueOn: isoDate(dueOn),
-        identityVerified: identity.length > 0,
-        awaitingInformation: missing,
-        paused: pause,
-        recordings: withAudio,
-        callLogs: found.length - withAudio,
-        matchedByDescription: found.filter((r) => r.matchedBy === "description").length,
-        holdReference: hold.reference,
-      },
-    });
-    await appendAudit(tx, {
-      at: now,
-      actor: logger.email,
-      action: "hold.placed",
-      subjectType: "hold",
-      subjectId: hold.id,
-      details: { reference: hold.reference, kind: "SUBJECT_ACCESS", subjectAccess: reference, maskedNumbers, recordings: found.length },
-    });
+    const { hold } = await holdSubjectCalls(tx, { sarId: sar.id, reference, numbers, found, actorEmail: logger.email, now }, (held) => ({
+      reference,
+      channel,
+      channelAskedByPolicy: advice === null,
+      loggedBy: logger.email,
+      owner: owner.email,
+      subjectIsStaff: input.subjectIsStaff,
+      maskedNumbers: held.maskedNumbers,
+      callsDescribed: descriptions.length,
+      contactRecorded: Object.keys(contact).length > 0,
+      receivedOn: isoDate(receivedOn),
+      dueOn: isoDate(dueOn),
+      identityVerified: identity.length > 0,
+      awaitingInformation: missing,
+      paused: pause,
+      recordings: held.recordings,
+      callLogs: held.callLogs,
+      matchedByDescription: found.filter((r) => r.matchedBy === "description").length,
+      holdReference: held.holdReference,
+    }));
 
     const stateLine = missing.length > 0
       ? `It is awaiting information: ${missing.map((m) => MISSING_TEXT[m]).join("; ")}.${pause ? " The clock is paused until it arrives." : ` The clock still runs: due by ${calendarText(dueOn)}.`}`

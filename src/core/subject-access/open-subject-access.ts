@@ -10,7 +10,8 @@
  * the ICO's time limit starts when the proof arrives (see deadline.ts).
  */
 import { z } from "zod";
-import type { CoreContext } from "../context.ts";
+import type { Hold } from "../../generated/prisma/client.ts";
+import type { CoreContext, Tx } from "../context.ts";
 import { transact } from "../context.ts";
 import { appendAudit } from "../audit/append-audit.ts";
 import { AppError } from "../errors.ts";
@@ -22,7 +23,8 @@ import { cleanFreeText } from "../validation.ts";
 import { calendarDate, calendarText, isoDate, parseCalendarDate } from "../calendar.ts";
 import { findSubjectRecordings } from "./find-subject-recordings.ts";
 import { buildSubjectAccessView, loadSubjectAccess, type SubjectAccessView } from "./subject-access-view.ts";
-import { dueOnFor, IDENTITY_PAUSE_REASON, maskNumbersIn, requireSubjectAccessOwner, subjectAccessTeam, todayFor } from "./subject-access-rules.ts";
+import { readIdentityVerification } from "./subject-access-intake.ts";
+import { dueOnFor, IDENTITY_PAUSE_REASON, requireSubjectAccessOwner, subjectAccessTeam, todayFor } from "./subject-access-rules.ts";
 
 const MAX_NUMBERS = 10;
 
@@ -48,15 +50,10 @@ async function attemptOpenSubjectAccess(ctx: CoreContext, raw: OpenSubjectAccess
   const input = parseInput(openSubjectAccessInput, raw);
   const actor = requireSubjectAccessOwner(ctx.policy, input.actorEmail);
 
-  const subjectName = cleanFreeText(input.subjectName, "subjectName");
-  if (subjectName.length < 2) throw new AppError("INVALID_INPUT", "Give the data subject's name.", "subjectName");
+  const subjectName = readSubjectName(input.subjectName);
   const numbers = normaliseNumbers(input.numbers);
-  const identity = input.identityVerification === undefined ? "" : maskNumbersIn(cleanFreeText(input.identityVerification, "identityVerification"));
-  const receivedOn = readReceivedOn(input.receivedOn);
-  const today = todayFor(ctx);
-  if (receivedOn.getTime() > today.getTime()) {
-    throw new AppError("DATE_IN_FUTURE", `The date received cannot be after today (${calendarText(today)}).`, "receivedOn");
-  }
+  const identity = readIdentityVerification(input.identityVerification);
+  const receivedOn = readReceivedOn(input.receivedOn, todayFor(ctx));
   const pauseForIdentity = identity.length === 0 && ctx.policy.subjectAccess.pauseClockForIdentity;
 
   const id = await transact(ctx, async (tx) => {
@@ -79,49 +76,17 @@ async function attemptOpenSubjectAccess(ctx: CoreContext, raw: OpenSubjectAccess
         awaitingInformation: identity ? [] : ["identity"],
       },
     });
-    if (found.length > 0) await tx.subjectAccessItem.createMany({ data: found.map((r) => ({ sarId: sar.id, recordingId: r.id })) });
-
-    const maskedNumbers = numbers.map(maskPhoneNumber);
-    const hold = await tx.hold.create({
-      data: {
-        reference: await nextReference(tx, "HOLD"),
-        kind: "SUBJECT_ACCESS",
-        reason: `Subject access request ${reference}`,
-        maskedNumbers,
-        createdBy: actor.email,
-        createdAt: now,
-        subjectAccessId: sar.id,
-      },
-    });
-    if (found.length > 0) await tx.heldRecording.createMany({ data: found.map((r) => ({ holdId: hold.id, recordingId: r.id })) });
-
-    const withAudio = found.filter((r) => r.blobName !== null).length;
-    await appendAudit(tx, {
-      at: now,
-      actor: actor.email,
-      action: "subject-access.opened",
-      subjectType: "subject-access",
-      subjectId: sar.id,
-      details: {
-        reference,
-        maskedNumbers,
-        receivedOn: isoDate(receivedOn),
-        dueOn: isoDate(dueOn),
-        identityVerified: identity.length > 0,
-        paused: pauseForIdentity,
-        recordings: withAudio,
-        callLogs: found.length - withAudio,
-        holdReference: hold.reference,
-      },
-    });
-    await appendAudit(tx, {
-      at: now,
-      actor: actor.email,
-      action: "hold.placed",
-      subjectType: "hold",
-      subjectId: hold.id,
-      details: { reference: hold.reference, kind: "SUBJECT_ACCESS", subjectAccess: reference, maskedNumbers, recordings: found.length },
-    });
+    const { hold, maskedNumbers } = await holdSubjectCalls(tx, { sarId: sar.id, reference, numbers, found, actorEmail: actor.email, now }, (held) => ({
+      reference,
+      maskedNumbers: held.maskedNumbers,
+      receivedOn: isoDate(receivedOn),
+      dueOn: isoDate(dueOn),
+      identityVerified: identity.length > 0,
+      paused: pauseForIdentity,
+      recordings: held.recordings,
+      callLogs: held.callLogs,
+      holdReference: held.holdReference,
+    }));
     const lines = [
       `Opened by ${actor.name} for ${maskedNumbers.join(", ")}.`,
       `Received ${calendarText(receivedOn)}; ${pauseForIdentity ? "the clock is paused until identity is verified" : `due by ${calendarText(dueOn)}`}.`,
@@ -153,7 +118,21 @@ export function normaliseNumbers(typed: readonly string[]): string[] {
   return numbers;
 }
 
-export function readReceivedOn(value: Date | string): Date {
+/** The data subject's name as given, cleaned; at least two characters. */
+export function readSubjectName(typed: string): string {
+  const subjectName = cleanFreeText(typed, "subjectName");
+  if (subjectName.length < 2) throw new AppError("INVALID_INPUT", "Give the data subject's name.", "subjectName");
+  return subjectName;
+}
+
+/** The day a request was received, as a calendar date; never after `today`. */
+export function readReceivedOn(value: Date | string, today: Date): Date {
+  const receivedOn = readReceivedDay(value);
+  if (receivedOn.getTime() > today.getTime()) throw new AppError("DATE_IN_FUTURE", `The date received cannot be after today (${calendarText(today)}).`, "receivedOn");
+  return receivedOn;
+}
+
+function readReceivedDay(value: Date | string): Date {
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) throw new AppError("INVALID_INPUT", "That date received is not a real date.", "receivedOn");
     return calendarDate(value.getUTCFullYear(), value.getUTCMonth() + 1, value.getUTCDate());
@@ -161,4 +140,52 @@ export function readReceivedOn(value: Date | string): Date {
   const date = parseCalendarDate(value);
   if (!date) throw new AppError("INVALID_INPUT", "Give the date received as a real date, for example 20/11/2026 or 2026-11-20.", "receivedOn");
   return date;
+}
+
+/** What the hold on a new request's calls put in its "subject-access.opened" entry. */
+export interface HeldSubjectCalls {
+  maskedNumbers: string[];
+  holdReference: string;
+  /** Calls found with audio, and those known only from the call log. */
+  recordings: number;
+  callLogs: number;
+}
+
+/**
+ * A new request's calls, shared by opening and logging one, inside the
+ * transaction that created the request: each call found as an item, a
+ * SUBJECT_ACCESS hold on them all, then the "subject-access.opened" entry
+ * (with `openedDetails`) and the "hold.placed" entry, in that order.
+ */
+export async function holdSubjectCalls(
+  tx: Tx,
+  opened: { sarId: string; reference: string; numbers: readonly string[]; found: ReadonlyArray<{ id: string; blobName: string | null; matchedBy?: string }>; actorEmail: string; now: Date },
+  openedDetails: (held: HeldSubjectCalls) => Record<string, unknown>,
+): Promise<{ hold: Hold; maskedNumbers: string[] }> {
+  const { sarId, reference, found, actorEmail, now } = opened;
+  if (found.length > 0) await tx.subjectAccessItem.createMany({ data: found.map((r) => ({ sarId, recordingId: r.id, matchedBy: r.matchedBy })) });
+  const maskedNumbers = opened.numbers.map(maskPhoneNumber);
+  const hold = await tx.hold.create({
+    data: { reference: await nextReference(tx, "HOLD"), kind: "SUBJECT_ACCESS", reason: `Subject access request ${reference}`, maskedNumbers, createdBy: actorEmail, createdAt: now, subjectAccessId: sarId },
+  });
+  if (found.length > 0) await tx.heldRecording.createMany({ data: found.map((r) => ({ holdId: hold.id, recordingId: r.id })) });
+
+  const withAudio = found.filter((r) => r.blobName !== null).length;
+  await appendAudit(tx, {
+    at: now,
+    actor: actorEmail,
+    action: "subject-access.opened",
+    subjectType: "subject-access",
+    subjectId: sarId,
+    details: openedDetails({ maskedNumbers, holdReference: hold.reference, recordings: withAudio, callLogs: found.length - withAudio }),
+  });
+  await appendAudit(tx, {
+    at: now,
+    actor: actorEmail,
+    action: "hold.placed",
+    subjectType: "hold",
+    subjectId: hold.id,
+    details: { reference: hold.reference, kind: "SUBJECT_ACCESS", subjectAccess: reference, maskedNumbers, recordings: found.length },
+  });
+  return { hold, maskedNumbers };
 }

@@ -11,7 +11,8 @@ import { appendAudit } from "../audit/append-audit.ts";
 import { AppError } from "../errors.ts";
 import { enqueueNotices } from "../notify/enqueue-notices.ts";
 import { cleanFreeText } from "../validation.ts";
-import { calendarText, daysBetween, isoDate, parseCalendarDate } from "../calendar.ts";
+import { calendarText, daysBetween, isoDate } from "../calendar.ts";
+import { readArrivedOn } from "./subject-access-intake.ts";
 import { buildSubjectAccessView, loadSubjectAccess, type SubjectAccessView } from "./subject-access-view.ts";
 import { dueOnFor, IDENTITY_PAUSE_REASON, lockSubjectAccess, maskNumbersIn, requireOpen, requireSubjectAccessOwner, subjectAccessTeam, todayFor } from "./subject-access-rules.ts";
 import { withRefusalAudit } from "../guards.ts";
@@ -37,13 +38,7 @@ async function attemptResumeSubjectAccess(ctx: CoreContext, input: ResumeSubject
   const clarification = maskNumbersIn(cleanFreeText(input.clarification ?? "", "clarification"));
   if (identity.length > 500 || clarification.length > 500) throw new AppError("INVALID_INPUT", "That is too long (at most 500 characters).", identity.length > 500 ? "identityVerification" : "clarification");
   const today = todayFor(ctx);
-  let arrivedOn = today;
-  if (input.receivedOn?.trim()) {
-    const parsed = parseCalendarDate(input.receivedOn);
-    if (!parsed) throw new AppError("INVALID_INPUT", "Give the date the information arrived as a real date, for example 25/11/2026.", "receivedOn");
-    if (parsed.getTime() > today.getTime()) throw new AppError("DATE_IN_FUTURE", `The date the information arrived cannot be after today (${calendarText(today)}).`, "receivedOn");
-    arrivedOn = parsed;
-  }
+  const arrivedOn = readArrivedOn(input.receivedOn, today);
 
   const id = await transact(ctx, async (tx) => {
     const now = ctx.clock.now();

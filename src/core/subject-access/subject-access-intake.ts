@@ -262,6 +262,20 @@ export function descriptionsJson(descriptions: readonly CallDescription[]): Pris
   return descriptions.map((d) => ({ on: d.on, at: d.at, direction: d.direction, extension: d.extension }));
 }
 
+/** How the subject's identity was verified, as typed (masked for numbers); "" when left out. */
+export function readIdentityVerification(text: string | undefined): string {
+  return text === undefined ? "" : maskNumbersIn(cleanFreeText(text, "identityVerification"));
+}
+
+/** The day information for a request arrived: `today` unless a day is given, never after today. */
+export function readArrivedOn(text: string | undefined, today: Date): Date {
+  if (!text?.trim()) return today;
+  const parsed = parseCalendarDate(text);
+  if (!parsed) throw new AppError("INVALID_INPUT", "Give the date the information arrived as a real date, for example 25/11/2026.", "receivedOn");
+  if (parsed.getTime() > today.getTime()) throw new AppError("DATE_IN_FUTURE", `The date the information arrived cannot be after today (${calendarText(today)}).`, "receivedOn");
+  return parsed;
+}
+
 /** Free text the owner types into a request, masked for numbers. */
 export function caseText(text: string | undefined, field: string, max: number): string {
   const cleaned = maskNumbersIn(cleanFreeText(text ?? "", field));

@@ -45,11 +45,7 @@ export function buildCoveringLetter(content: LetterContent): Promise<Buffer> {
     pdf
       .title("Your subject access request")
       .fields([
-        ["To", sar.subjectName],
-        ["From", organisation],
-        ["Our reference", sar.reference],
-        ["Request received", calendarText(sar.receivedOn)],
-        ["Date of this response", calendarText(today)],
+        ...letterFields(sar, organisation, today),
         ...(sar.extendedByMonths > 0 ? ([["Time extended", `${sar.extendedByMonths} month${sar.extendedByMonths === 1 ? "" : "s"}: ${sar.extensionReason ?? ""}`]] as const) : []),
       ])
       .paragraph(`Dear ${sar.subjectName},`)
@@ -141,6 +137,17 @@ export interface OutcomeLetterContent {
   today: Date;
 }
 
+/** The fields both letters open with: who it is to and from, the reference, and the dates. */
+function letterFields(sar: SubjectAccessRequest, organisation: string, today: Date): Array<[string, string]> {
+  return [
+    ["To", sar.subjectName],
+    ["From", organisation],
+    ["Our reference", sar.reference],
+    ["Request received", calendarText(sar.receivedOn)],
+    ["Date of this response", calendarText(today)],
+  ];
+}
+
 /** The letter telling the subject how their request was answered, or why it was refused in whole or part. */
 export function buildOutcomeLetter(content: OutcomeLetterContent): Promise<Buffer> {
   const { policy, sar, found, withheld, signedBy, today } = content;
@@ -151,13 +158,7 @@ export function buildOutcomeLetter(content: OutcomeLetterContent): Promise<Buffe
   return buildPdf({ title: `Subject access request ${sar.reference}`, author: organisation, subject: `Response to ${sar.subjectName}` }, (pdf) => {
     pdf
       .title(refused ? "Your subject access request: our decision" : "Your subject access request: our response")
-      .fields([
-        ["To", sar.subjectName],
-        ["From", organisation],
-        ["Our reference", sar.reference],
-        ["Request received", calendarText(sar.receivedOn)],
-        ["Date of this response", calendarText(today)],
-      ])
+      .fields(letterFields(sar, organisation, today))
       .paragraph(`Dear ${sar.subjectName},`)
       .paragraph(
         `You asked ${organisation} for a copy of the personal data we hold about you (UK GDPR Article 15). We searched our recordings of telephone calls and our call records${sar.numbers.length > 0 ? ` for the number${sar.numbers.length === 1 ? "" : "s"} you gave us: ${numbers}` : " for the calls you described to us"}.`,
