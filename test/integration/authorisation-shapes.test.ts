@@ -11,11 +11,12 @@ import { authoriseCovertMonitoring } from "../../src/core/covert/authorise-cover
 import { listCovertAuthorisations } from "../../src/core/covert/list-covert-authorisations.ts";
 import { loadPolicyFile } from "../../src/core/policy/load-policy.ts";
 import { testPolicy, testPolicyInput, P } from "../support/test-policy.ts";
-import type { Policy, PolicyInput } from "../../src/core/policy/schema.ts";
+import type { Policy } from "../../src/core/policy/schema.ts";
 import type { CoreContext } from "../../src/core/context.ts";
 import { fulfilRequest } from "../../src/core/requests/fulfil-request.ts";
 import { recordDecision } from "../../src/core/requests/record-decision.ts";
 import { submitRequest } from "../../src/core/requests/submit-request.ts";
+import { SHAPE_PURPOSES } from "../support/authorisation-shapes-policy.ts";
 import { addRecording, useTestCore } from "../support/core.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";
 import { expectCode } from "../support/expect-code.ts";
@@ -23,36 +24,11 @@ import { safeguardingRequest } from "../support/inputs.ts";
 
 const CALL_AT = new Date("2026-11-19T14:35:00Z");
 
-type PurposeInput = PolicyInput["purposes"][number];
-
 /** The test policy with the shapes under test: the CEO answers extension 105. */
 function shapesPolicy(): Policy {
-  const purposes: PurposeInput[] = [
-    ...testPolicyInput.purposes,
-    { id: "slt-decision", label: "Complaint or issue (SLT decides)", lawfulBasis: "Article 6(1)(d)", reasonPrompt: "What is the complaint or issue?", minReasonLength: 10, authorisation: "requester" },
-    {
-      id: "disciplinary-release",
-      label: "Disciplinary process",
-      lawfulBasis: "Article 6(1)(f)",
-      reasonPrompt: "Which disciplinary process?",
-      minReasonLength: 10,
-      approvals: [{ anyOf: ["ceo"] }],
-      approvalNote: { prompt: "Record the Data Controller's written agreement", minLength: 15 },
-    },
-    {
-      id: "staff-investigation",
-      label: "Staff investigation",
-      lawfulBasis: "Article 6(1)(f)",
-      reasonPrompt: "Which policy is suspected to be breached?",
-      minReasonLength: 10,
-      approvals: [{ anyOf: ["principal", "ceo"] }],
-      concernsStaffMember: "required",
-    },
-    { id: "ceo-only-investigation", label: "Investigation (CEO)", lawfulBasis: "Article 6(1)(f)", reasonPrompt: "Why?", minReasonLength: 10, approvals: [{ anyOf: ["ceo"] }], concernsStaffMember: "optional" },
-  ];
   return testPolicy({
     people: testPolicyInput.people.map((p) => (p.email === P.ceo ? { ...p, extensions: ["105"] } : p)),
-    purposes,
+    purposes: [...testPolicyInput.purposes, ...SHAPE_PURPOSES],
     covertMonitoring: {
       allowed: true,
       authoriserRoles: ["ceo"],

@@ -13,10 +13,10 @@ import { closeBreach } from "../../src/core/breaches/close-breach.ts";
 import { listBreaches } from "../../src/core/breaches/list-breaches.ts";
 import { recordBreachIcoDecision } from "../../src/core/breaches/record-breach-ico-decision.ts";
 import { reportBreach } from "../../src/core/breaches/report-breach.ts";
-import { isAppError } from "../../src/core/errors.ts";
 import { remindBreaches } from "../../src/core/jobs/remind-breaches.ts";
 import { NOW, useTestCore } from "../support/core.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";
+import { refusal } from "../support/expect-code.ts";
 import { P, testPolicy, testPolicyInput } from "../support/test-policy.ts";
 
 const HOUR = 3_600_000;
@@ -26,16 +26,6 @@ const policy = () =>
     people: testPolicyInput.people.map((p) => (p.email === P.staff ? { ...p, lineManager: P.southHead } : p)),
     breaches: { notifyLineManager: true },
   });
-
-const refusal = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-  } catch (error) {
-    if (isAppError(error)) return { code: error.code, message: error.message, field: error.field };
-    throw error;
-  }
-  throw new Error("expected a refusal");
-};
 
 describe.each(DATABASE_KINDS)("personal data breaches on %s", (kind) => {
   const t = useTestCore(kind, () => ({ policy: policy() }));

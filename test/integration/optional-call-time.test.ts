@@ -6,25 +6,15 @@
  * the recording search follows that window.
  */
 import { describe, expect, it } from "vitest";
-import { isAppError } from "../../src/core/errors.ts";
 import { recordDecision } from "../../src/core/requests/record-decision.ts";
 import { submitRequest } from "../../src/core/requests/submit-request.ts";
 import { addRecording, useTestCore } from "../support/core.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";
+import { refusal } from "../support/expect-code.ts";
 import { safeguardingRequest } from "../support/inputs.ts";
 import { P, testPolicy, testPolicyInput } from "../support/test-policy.ts";
 
 const ifKnown = () => testPolicy({ requesting: { ...testPolicyInput.requesting, callTime: "if-known", maxRangeDays: 3 } });
-
-const refusal = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-  } catch (error) {
-    if (isAppError(error)) return { code: error.code, field: error.field, message: error.message };
-    throw error;
-  }
-  throw new Error("expected a refusal");
-};
 
 describe.each(DATABASE_KINDS)("call time if known on %s", (kind) => {
   const t = useTestCore(kind, () => ({ policy: ifKnown() }));

@@ -5,24 +5,14 @@
  */
 import { describe, expect, it } from "vitest";
 import { reportBreach } from "../../src/core/breaches/report-breach.ts";
-import { isAppError } from "../../src/core/errors.ts";
 import { submitRequest } from "../../src/core/requests/submit-request.ts";
 import { useTestCore } from "../support/core.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";
+import { refusal } from "../support/expect-code.ts";
 import { safeguardingRequest } from "../support/inputs.ts";
 import { P, testPolicy } from "../support/test-policy.ts";
 
 const CARD = "4111 1111 1111 1111";
-
-const refusal = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-  } catch (error) {
-    if (isAppError(error)) return { code: error.code, field: error.field, message: error.message };
-    throw error;
-  }
-  throw new Error("expected a refusal");
-};
 
 describe.each(DATABASE_KINDS)("policy routes on %s", (kind) => {
   const t = useTestCore(kind, () => ({ policy: testPolicy({ routes: { cardPayments: { handledBy: "Allpay", instructions: "Transfer the caller to the Allpay line." } } }) }));

@@ -13,6 +13,18 @@ import { parsePolicy } from "../../src/core/policy/load-policy.ts";
 const DEMO = readFileSync("policies/demo.yml", "utf8");
 const PRESETS = ["demo", "vision-academy-learning-trust", "life-academies-trust", "north-wales-housing", "oxford-open-learning-trust"];
 
+/** The AppError parsing `text` as policies/x.yml throws. */
+function policyError(text: string): AppError {
+  let error: unknown;
+  try {
+    parsePolicy(text, "policies/x.yml");
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(AppError);
+  return error as AppError;
+}
+
 describe("requesting.callNumber", () => {
   it("defaults to required for every preset but ECS, which takes the number and extension if known", () => {
     for (const name of PRESETS) expect(parsePolicy(readFileSync(`policies/${name}.yml`, "utf8"), `${name}.yml`).requesting.callNumber, name).toBe("required");
@@ -22,15 +34,9 @@ describe("requesting.callNumber", () => {
   it("refuses any other value, naming the line and the field", () => {
     const text = DEMO.replace("  maxWindowHours: 24\n", "  maxWindowHours: 24\n  callNumber: optional\n");
     expect(text).not.toBe(DEMO);
-    let error: unknown;
-    try {
-      parsePolicy(text, "policies/x.yml");
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(AppError);
-    expect((error as AppError).message).toMatch(/policies\/x\.yml:\d+:\d+/);
-    expect((error as AppError).message).toContain("requesting.callNumber");
+    const error = policyError(text);
+    expect(error.message).toMatch(/policies\/x\.yml:\d+:\d+/);
+    expect(error.message).toContain("requesting.callNumber");
   });
 });
 
@@ -46,14 +52,8 @@ describe("disclosure.callNumber", () => {
   it("refuses any other value, naming the line and the field", () => {
     const text = DEMO.replace("disclosure:\n", "disclosure:\n  callNumber: sometimes\n");
     expect(text).not.toBe(DEMO);
-    let error: unknown;
-    try {
-      parsePolicy(text, "policies/x.yml");
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(AppError);
-    expect((error as AppError).message).toMatch(/policies\/x\.yml:\d+:\d+ disclosure\.callNumber/);
+    const error = policyError(text);
+    expect(error.message).toMatch(/policies\/x\.yml:\d+:\d+ disclosure\.callNumber/);
   });
 });
 

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { explainPolicy } from "../../src/core/policy/explain-policy.ts";
 import { loadPolicyFile, parsePolicy } from "../../src/core/policy/load-policy.ts";
 import { demoWithout } from "../support/demo-policy.ts";
+import { flat, purposeSection } from "../support/policy-report.ts";
 
 let demoText: string;
 let demoReport: string;
@@ -11,18 +12,6 @@ beforeAll(async () => {
   demoText = await readFile("policies/demo.yml", "utf8");
   demoReport = explainPolicy(parsePolicy(demoText, "demo.yml"));
 });
-
-/** The report's text for one purpose, from its numbered heading to the next. */
-function purposeSection(report: string, label: string): string {
-  const start = report.search(new RegExp(`^ {2}\\d+\\. ${label}$`, "m"));
-  if (start < 0) throw new Error(`no section for ${label}`);
-  const rest = report.slice(start + 1);
-  const end = rest.search(/^ {2}\d+\. |^\S/m);
-  return end < 0 ? rest : rest.slice(0, end);
-}
-
-/** Prose is wrapped at 90 columns; compare without the line breaks. */
-const flat = (text: string) => text.replace(/\s+/g, " ");
 
 describe("explainPolicy", () => {
   it("opens with the organisation and its sites", () => {
