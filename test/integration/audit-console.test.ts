@@ -13,17 +13,11 @@ import { CONSOLE_MODULES } from "../../src/commands/index.ts";
 import { runConsole, type ConsoleSession } from "../../src/commands/run-console.ts";
 import { useTestCore } from "../support/core.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";
-import { startTestStorage, type TestStorage } from "../support/storage.ts";
+import { useTestStorage } from "../support/storage.ts";
 import { P } from "../support/test-policy.ts";
 import { seedAuditMonth } from "./audit-fixtures.ts";
 
-let storage: TestStorage;
-beforeAll(async () => {
-  storage = await startTestStorage();
-});
-afterAll(async () => {
-  await storage?.stop();
-});
+const storage = useTestStorage();
 
 describe.each(DATABASE_KINDS)("the audit console on %s", (kind) => {
   const t = useTestCore(kind);

@@ -4,8 +4,7 @@
  * worked out there by hand).
  */
 import { parse as parseCsv } from "csv-parse/sync";
-import { extractText, getDocumentProxy } from "unpdf";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { appendAudit } from "../../src/core/audit/append-audit.ts";
 import type { AuditAction } from "../../src/core/audit/audit-actions.ts";
 import { renderRequestsChart } from "../../src/core/audit/audit-chart.ts";
@@ -16,28 +15,18 @@ import { transact } from "../../src/core/context.ts";
 import { AppError } from "../../src/core/errors.ts";
 import { useTestCore } from "../support/core.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";
-import { startTestStorage, type TestStorage } from "../support/storage.ts";
+import { rawPdfText } from "../support/pdf.ts";
+import { useTestStorage } from "../support/storage.ts";
 import { P } from "../support/test-policy.ts";
 import { NUMBER_1, ref, seedAuditMonth } from "./audit-fixtures.ts";
 
-let storage: TestStorage;
-beforeAll(async () => {
-  storage = await startTestStorage();
-});
-afterAll(async () => {
-  await storage?.stop();
-});
+const storage = useTestStorage();
 
 /** PNG width and height from the IHDR chunk. */
 function pngSize(png: Buffer): { width: number; height: number } {
   expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
   expect(png.subarray(12, 16).toString("ascii")).toBe("IHDR");
   return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
-}
-
-async function pdfText(body: Buffer): Promise<string> {
-  const { text } = await extractText(await getDocumentProxy(new Uint8Array(body)), { mergePages: true });
-  return text;
 }
 
 describe.each(DATABASE_KINDS)("audit summary on %s", (kind) => {
@@ -299,7 +288,7 @@ describe.each(DATABASE_KINDS)("audit summary on %s", (kind) => {
     const made = await exportAuditPdf(t.ctx, { actorEmail: P.dpo, query: "last 30 days" });
     expect(made.body.subarray(0, 5).toString()).toBe("%PDF-");
     expect(made.fileName).toBe("callgate-audit-2026-10-22-to-2026-11-20.pdf");
-    const text = await pdfText(made.body);
+    const text = await rawPdfText(made.body);
     for (const expected of [
       "Audit report",
       "Test Learning Trust",

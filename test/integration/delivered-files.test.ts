@@ -3,23 +3,17 @@
  * time-limited link in a direct message: real Azurite, both databases, the
  * real HTTP server.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { deliverFile } from "../../src/core/files/deliver-file.ts";
 import { createLogger } from "../../src/infra/logger.ts";
 import { mountFiles } from "../../src/infra/http/files/index.ts";
 import { createHttpServer } from "../../src/infra/http/server.ts";
 import { useTestCore } from "../support/core.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";
-import { startTestStorage, type TestStorage } from "../support/storage.ts";
+import { useTestStorage } from "../support/storage.ts";
 import { P } from "../support/test-policy.ts";
 
-let storage: TestStorage;
-beforeAll(async () => {
-  storage = await startTestStorage();
-});
-afterAll(async () => {
-  await storage?.stop();
-});
+const storage = useTestStorage();
 
 describe.each(DATABASE_KINDS)("delivered files on %s", (kind) => {
   const t = useTestCore(kind);

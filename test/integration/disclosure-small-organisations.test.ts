@@ -7,8 +7,7 @@
  * Housing Appendix 1); and the North Wales Housing request form's fields.
  */
 import { readFileSync } from "node:fs";
-import { extractText, getDocumentProxy } from "unpdf";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { disclosureConsole } from "../../src/commands/disclosure.ts";
 import { runConsole } from "../../src/commands/run-console.ts";
 import { verifyAuditChain } from "../../src/core/audit/verify-audit-chain.ts";
@@ -22,8 +21,9 @@ import type { PolicyInput } from "../../src/core/policy/schema.ts";
 import { addRecording, useTestCore } from "../support/core.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";
 import { auditText, expectCode } from "../support/expect-code.ts";
+import { pdfText } from "../support/pdf.ts";
 import { policeDisclosure } from "../support/inputs.ts";
-import { startTestStorage, type TestStorage } from "../support/storage.ts";
+import { useTestStorage } from "../support/storage.ts";
 import { P, testPolicy } from "../support/test-policy.ts";
 
 const CALL_AT = new Date("2026-11-18T14:32:00Z");
@@ -52,23 +52,9 @@ const sgtJones = (over: Parameters<typeof policeDisclosure>[0] = {}) =>
     ...over,
   });
 
-async function pdfText(body: Buffer | Uint8Array): Promise<string> {
-  const { text } = await extractText(await getDocumentProxy(new Uint8Array(body)), { mergePages: true });
-  return text.replace(/\s+/g, " ");
-}
-
 describe.each(DATABASE_KINDS)("disclosure in a small organisation on %s", (kind) => {
-  let storage: TestStorage;
   const t = useTestCore(kind, { policy: soleDpo });
-  beforeAll(async () => {
-    storage = await startTestStorage();
-  });
-  afterAll(async () => {
-    await storage.stop();
-  });
-  beforeEach(() => {
-    storage.attach(t.ctx);
-  });
+  const storage = useTestStorage(t);
 
   it("lets the sole DPO record a police request and authorise it, and every record says so", async () => {
     await addRecording(t.ctx, { startedAt: CALL_AT });
@@ -224,17 +210,8 @@ describe.each(DATABASE_KINDS)("separation of duties in a larger organisation on 
 });
 
 describe.each(DATABASE_KINDS)("who finds the call for a disclosure on %s", (kind) => {
-  let storage: TestStorage;
   const t = useTestCore(kind, { policy: separated });
-  beforeAll(async () => {
-    storage = await startTestStorage();
-  });
-  afterAll(async () => {
-    await storage.stop();
-  });
-  beforeEach(() => {
-    storage.attach(t.ctx);
-  });
+  const storage = useTestStorage(t);
 
   it("never lets the recorder find the call for a disclosure they recorded, where the policy keeps duties apart or a member of staff asked", async () => {
     const fulfilment = { mode: "fulfiller" as const, roles: ["dpo", "it-manager"] };

@@ -1,6 +1,5 @@
 import { unzipSync } from "fflate";
-import { extractText, getDocumentProxy } from "unpdf";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runConsole } from "../../src/commands/run-console.ts";
 import { disclosureConsole } from "../../src/commands/disclosure.ts";
 import { formPurposes } from "../../src/adapters/shared/presentation.ts";
@@ -17,7 +16,8 @@ import { submitRequest } from "../../src/core/requests/submit-request.ts";
 import { addRecording, useTestCore } from "../support/core.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";
 import { expectCode } from "../support/expect-code.ts";
-import { startTestStorage, type TestStorage } from "../support/storage.ts";
+import { pdfText } from "../support/pdf.ts";
+import { useTestStorage } from "../support/storage.ts";
 import { P, testPolicy, testPolicyInput } from "../support/test-policy.ts";
 import { policeDisclosure } from "../support/inputs.ts";
 
@@ -31,11 +31,6 @@ const policy = testPolicy({
 });
 
 const police = policeDisclosure;
-
-async function pdfText(body: Buffer | Uint8Array): Promise<string> {
-  const { text } = await extractText(await getDocumentProxy(new Uint8Array(body)), { mergePages: true });
-  return text.replace(/\s+/g, " ");
-}
 
 describe("the built-in disclosure purpose", () => {
   it("is never offered on the ordinary request form", () => {
@@ -72,17 +67,8 @@ describe("the built-in disclosure purpose", () => {
 });
 
 describe.each(DATABASE_KINDS)("disclosure to a third party on %s", (kind) => {
-  let storage: TestStorage;
   const t = useTestCore(kind, { policy });
-  beforeAll(async () => {
-    storage = await startTestStorage();
-  });
-  afterAll(async () => {
-    await storage.stop();
-  });
-  beforeEach(() => {
-    storage.attach(t.ctx);
-  });
+  const storage = useTestStorage(t);
 
   it("refuses a disclosure whose recipient has not accepted the condition of use", async () => {
     const error = await expectCode(submitDisclosure(t.ctx, police({ conditionAccepted: false })), "INVALID_INPUT");

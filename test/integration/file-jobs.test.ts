@@ -4,7 +4,7 @@
  * audit log's lock that every state change waits on. Real Azurite behind a
  * gate the test opens, both databases.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { sendAuditExport } from "../../src/core/audit/export-audit.ts";
 import { verifyAuditChain } from "../../src/core/audit/verify-audit-chain.ts";
 import type { CoreContext } from "../../src/core/context.ts";
@@ -16,7 +16,7 @@ import { recordDecision } from "../../src/core/requests/record-decision.ts";
 import { submitRequest } from "../../src/core/requests/submit-request.ts";
 import { useTestCore } from "../support/core.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";
-import { startTestStorage, type TestStorage } from "../support/storage.ts";
+import { type TestStorage, useTestStorage } from "../support/storage.ts";
 import { P, testPolicy } from "../support/test-policy.ts";
 import { policeDisclosure } from "../support/inputs.ts";
 
@@ -93,14 +93,8 @@ async function unrelatedRequest(storage: TestStorage, ctx: CoreContext) {
 }
 
 describe.each(DATABASE_KINDS)("file jobs on %s", (kind) => {
-  let storage: TestStorage;
   const t = useTestCore(kind, { policy });
-  beforeAll(async () => {
-    storage = await startTestStorage();
-  });
-  afterAll(async () => {
-    await storage.stop();
-  });
+  const storage = useTestStorage();
 
   it("does not let a slow blob store stall the decision that completes a disclosure, nor an unrelated decision", async () => {
     const gate = new Gate();

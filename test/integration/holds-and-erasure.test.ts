@@ -3,7 +3,7 @@
  * through the DPO console, against Azurite and both databases.
  */
 import { createHash } from "node:crypto";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { runConsole, type ConsoleSession } from "../../src/commands/run-console.ts";
 import type { CoreContext } from "../../src/core/context.ts";
 import { cancelErasure } from "../../src/core/erasure/cancel-erasure.ts";
@@ -16,7 +16,7 @@ import { releaseHold } from "../../src/core/holds/release-hold.ts";
 import { normalisePhoneNumber } from "../../src/core/phone.ts";
 import { NOW, useTestCore } from "../support/core.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";
-import { startTestStorage, type TestStorage } from "../support/storage.ts";
+import { useTestStorage } from "../support/storage.ts";
 import { P, testPolicy, testPolicyInput } from "../support/test-policy.ts";
 
 const SECOND_DPO = "dana@trust.example";
@@ -24,13 +24,7 @@ const policy = () => testPolicy({ people: [...testPolicyInput.people, { email: S
 const SUBJECT = "020 7946 0100";
 const E164 = normalisePhoneNumber(SUBJECT);
 
-let storage: TestStorage;
-beforeAll(async () => {
-  storage = await startTestStorage();
-});
-afterAll(async () => {
-  await storage.stop();
-});
+const storage = useTestStorage();
 
 const stillThere = async (ctx: CoreContext, row: { id: string; blobName: string | null }) =>
   (await ctx.db.recording.count({ where: { id: row.id } })) === 1 && (row.blobName === null || (await storage.recordings.exists(row.blobName)));

@@ -6,7 +6,7 @@
  * (ECS: "periodically archived") with rehydration: against Azurite and both
  * databases.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { runConsole } from "../../src/commands/run-console.ts";
 import type { CoreContext } from "../../src/core/context.ts";
 import { proposeErasure } from "../../src/core/erasure/propose-erasure.ts";
@@ -34,7 +34,7 @@ import { HELD_UNTIL } from "../../src/core/recordings/rehydrate-recording.ts";
 import { NOW, testCore, useTestCore } from "../support/core.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";
 import { expectCode } from "../support/expect-code.ts";
-import { startTestStorage, type TestStorage } from "../support/storage.ts";
+import { useTestStorage } from "../support/storage.ts";
 import { P, testPolicy, testPolicyInput } from "../support/test-policy.ts";
 
 const DAY = 86_400_000;
@@ -52,13 +52,7 @@ const retention = {
 };
 const policy = () => testPolicy({ retention, compliance: { dpoRoles: ["dpo"], erasureRoles: ["ceo"], portabilityRoles: ["ceo"] } });
 
-let storage: TestStorage;
-beforeAll(async () => {
-  storage = await startTestStorage();
-});
-afterAll(async () => {
-  await storage.stop();
-});
+const storage = useTestStorage();
 
 const exists = async (ctx: CoreContext, id: string) => (await ctx.db.recording.count({ where: { id } })) === 1;
 

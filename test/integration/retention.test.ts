@@ -4,7 +4,7 @@
  * audit, once-a-day scheduling, and two instances racing.
  */
 import pg from "pg";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { inject } from "vitest";
 import type { CoreContext } from "../../src/core/context.ts";
 import { placeHold } from "../../src/core/holds/place-hold.ts";
@@ -22,19 +22,13 @@ import { addRecording, NOW, useTestCore } from "../support/core.ts";
 import { auditText } from "../support/expect-code.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";
 import { withDatabase } from "../support/global-setup.ts";
-import { startTestStorage, type TestStorage } from "../support/storage.ts";
+import { useTestStorage } from "../support/storage.ts";
 import { P, testPolicy } from "../support/test-policy.ts";
 
 const DAY = 86_400_000;
 const policy = () => testPolicy({ retention: { default: "12 months", sites: { south: "90 days" }, classes: { safeguarding: "6 years" } } });
 
-let storage: TestStorage;
-beforeAll(async () => {
-  storage = await startTestStorage();
-});
-afterAll(async () => {
-  await storage.stop();
-});
+const storage = useTestStorage();
 
 /** A catalogue row with its audio uploaded to Azurite, in a retention class where given. */
 async function recording(ctx: CoreContext, fields: Parameters<typeof addRecording>[1] & { retentionClass?: string }) {

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { ConsoleReply } from "../../src/commands/reply.ts";
 import { runConsole } from "../../src/commands/run-console.ts";
 import { groupNumbers, sarConsole } from "../../src/commands/sar.ts";
 import { addRecording, useTestCore } from "../support/core.ts";
-import { startTestStorage, type TestStorage } from "../support/storage.ts";
+import { useTestStorage } from "../support/storage.ts";
 import { P } from "../support/test-policy.ts";
 
 const OPEN = 'sar open --name "Jo Bloggs" --number "020 7946 0001" --number "0113 496 0002" --received 20/11/2026 --identity "passport seen in person"';
@@ -13,17 +13,11 @@ const listItems = (reply: ConsoleReply) => reply.blocks.flatMap((b) => (b.kind =
 const warnings = (reply: ConsoleReply) => reply.blocks.flatMap((b) => (b.kind === "warning" ? [b.text] : []));
 
 describe("the sar console commands", () => {
-  let storage: TestStorage;
   const t = useTestCore("pglite");
   const as = (email: string, line: string) => runConsole({ ctx: t.ctx, actorEmail: email, publicUrl: "https://callgate.test" }, line, [sarConsole]);
   const dpo = (line: string) => as(P.dpo, line);
 
-  beforeAll(async () => {
-    storage = await startTestStorage();
-  });
-  afterAll(async () => {
-    await storage.stop();
-  });
+  const storage = useTestStorage();
   beforeEach(async () => {
     storage.attach(t.ctx);
     for (const [startedAt, number, audio] of [

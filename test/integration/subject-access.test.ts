@@ -1,6 +1,5 @@
 import { strFromU8, unzipSync } from "fflate";
-import { extractText, getDocumentProxy } from "unpdf";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { verifyAuditChain } from "../../src/core/audit/verify-audit-chain.ts";
 import { remindSubjectAccess } from "../../src/core/jobs/remind-subject-access.ts";
 import { closeSubjectAccess } from "../../src/core/subject-access/close-subject-access.ts";
@@ -16,7 +15,8 @@ import { OUTPUT_LETTER_TEXT } from "../../src/core/subject-access/subject-access
 import { complaintsRoute, icoContactDetails, icoContactLine } from "../../src/core/policy/routes.ts";
 import { addRecording, testCore, useTestCore, type TestCore } from "../support/core.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";
-import { startTestStorage, type TestStorage } from "../support/storage.ts";
+import { rawPdfText } from "../support/pdf.ts";
+import { useTestStorage } from "../support/storage.ts";
 import { P, testPolicy } from "../support/test-policy.ts";
 
 const SUBJECT = "+442079460001";
@@ -25,25 +25,14 @@ const OTHER = "+442079460999";
 const day = (iso: string) => new Date(`${iso}T00:00:00Z`);
 const iso = (d: Date) => d.toISOString().slice(0, 10);
 
-async function pdfText(body: Buffer): Promise<string> {
-  const { text } = await extractText(await getDocumentProxy(new Uint8Array(body)), { mergePages: true });
-  return text;
-}
-
 /** A letter's text with its line breaks as spaces, so sentences read whole. */
 const flat = (text: string) => text.replace(/\s+/g, " ").replace(/\/ (?=\S)/g, "/");
 
 describe.each(DATABASE_KINDS)("subject access requests on %s", (kind) => {
-  let storage: TestStorage;
   const t = useTestCore(kind);
   let calls: Record<"june" | "southOld" | "tooOld" | "other" | "southRecent" | "november", { id: string; callId: string; blobName: string | null }>;
 
-  beforeAll(async () => {
-    storage = await startTestStorage();
-  });
-  afterAll(async () => {
-    await storage.stop();
-  });
+  const storage = useTestStorage();
 
   beforeEach(async () => {
     storage.attach(t.ctx);
@@ -186,7 +175,7 @@ describe.each(DATABASE_KINDS)("subject access requests on %s", (kind) => {
     expect(csv).toContain("0113 496 0002");
     expect(csv).toContain("No recording (call record only)");
     expect(csv).not.toContain(calls.southRecent.callId);
-    const letter = await pdfText(Buffer.from(zip["covering-letter.pdf"]!));
+    const letter = await rawPdfText(Buffer.from(zip["covering-letter.pdf"]!));
     expect(letter).toContain("Jo Bloggs");
     expect(letter).toContain("SAR-000001");
     expect(letter).toContain("Test Learning Trust");
@@ -252,7 +241,7 @@ describe.each(DATABASE_KINDS)("subject access requests on %s", (kind) => {
     const row = await t.ctx.db.deliveredFile.findFirstOrThrow({ where: { kind: "sar-outcome-letter" } });
     expect(row).toMatchObject({ ownerEmail: P.dpo, fileName: "SAR-000001-refusal-letter.pdf" });
     expect(t.channel.to(P.dpo, "file-ready")).toHaveLength(1);
-    const letter = flat(await pdfText(await storage.readFile(row.blobName)));
+    const letter = flat(await rawPdfText(await storage.readFile(row.blobName)));
     expect(letter).toContain("We have decided not to give you the recordings or call records you asked for.");
     expect(letter).toContain("Our reason: Disclosure would prejudice an ongoing investigation (prevention or detection of crime): Police reference 1234/26.");
     expect(letter).toContain("you may also ask a court to order us to comply with your right of access");
@@ -264,7 +253,7 @@ describe.each(DATABASE_KINDS)("subject access requests on %s", (kind) => {
   });
 
   it("says in the closing letter what the subject was given, in words for each output, and writes none where the bundle's letter already says it", async () => {
-    const text = async (reference: string) => flat(await pdfText(await storage.readFile((await t.ctx.db.deliveredFile.findFirstOrThrow({ where: { kind: "sar-outcome-letter", fileName: { startsWith: reference } } })).blobName)));
+    const text = async (reference: string) => flat(await rawPdfText(await storage.readFile((await t.ctx.db.deliveredFile.findFirstOrThrow({ where: { kind: "sar-outcome-letter", fileName: { startsWith: reference } } })).blobName)));
     // Heard in person, without a bundle (ECS: "access to hear the recording").
     const heard = await open();
     await closeSubjectAccess(t.ctx, { actorEmail: P.dpo, reference: heard.reference, outcome: "complete", outputs: ["heard-in-person"], assessment: "Three calls found; the subject heard them at our office" });
@@ -397,7 +386,7 @@ describe.each(DATABASE_KINDS)("subject access requests on %s", (kind) => {
       await closeSubjectAccess(v.ctx, { actorEmail: P.dpo, reference: sar.reference, outcome: "refuse", grounds: "unfounded", reason: "The same request every week since June" });
       await v.deliver();
       const row = await v.ctx.db.deliveredFile.findFirstOrThrow({ where: { kind: "sar-outcome-letter" } });
-      const letter = flat(await pdfText(await storage.readFile(row.blobName)));
+      const letter = flat(await rawPdfText(await storage.readFile(row.blobName)));
       expect(complaintsRoute(policy)).toBe("Complaints are handled under the Trust Complaints Procedure by the Chief Executive.");
       expect(letter).toContain(`If you are unhappy with how we have handled your request, please tell us first. ${complaintsRoute(policy)}`);
       expect(letter).toContain(`You also have the right to complain to ${icoContactDetails(policy)}.`);
@@ -412,7 +401,7 @@ describe.each(DATABASE_KINDS)("subject access requests on %s", (kind) => {
       const sar = await openSubjectAccess(v.ctx, { actorEmail: P.dpo, subjectName: "Jo Bloggs", numbers: ["020 7946 0001"], receivedOn: "2026-11-20", identityVerification: "known to us" });
       await closeSubjectAccess(v.ctx, { actorEmail: P.dpo, reference: sar.reference, outcome: "partial", grounds: "others-rights", reason: "Another caller speaks throughout", outputs: ["transcript"], assessment: "A transcript without the other caller" });
       await v.deliver();
-      const letter = flat(await pdfText(await storage.readFile((await v.ctx.db.deliveredFile.findFirstOrThrow({ where: { kind: "sar-outcome-letter" } })).blobName)));
+      const letter = flat(await rawPdfText(await storage.readFile((await v.ctx.db.deliveredFile.findFirstOrThrow({ where: { kind: "sar-outcome-letter" } })).blobName)));
       expect(letter).toContain(icoContactLine(policy));
       expect(letter).not.toContain("please tell us first");
     });

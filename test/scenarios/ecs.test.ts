@@ -5,8 +5,7 @@
  * PostgreSQL, against Azurite.
  */
 import { readFileSync } from "node:fs";
-import { extractText, getDocumentProxy } from "unpdf";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { reportBreach } from "../../src/core/breaches/report-breach.ts";
 import { listDisclosures } from "../../src/core/disclosure/list-disclosures.ts";
 import { submitDisclosure, type SubmitDisclosureInput } from "../../src/core/disclosure/submit-disclosure.ts";
@@ -24,8 +23,9 @@ import { showSubjectAccess } from "../../src/core/subject-access/list-subject-ac
 import { logSubjectAccess, type LogSubjectAccessInput } from "../../src/core/subject-access/log-subject-access.ts";
 import { NOW, useTestCore, type TestCore } from "../support/core.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";
-import { expectCode } from "../support/expect-code.ts";
-import { startTestStorage, type TestStorage } from "../support/storage.ts";
+import { expectCode, refusalsOf } from "../support/expect-code.ts";
+import { pdfText } from "../support/pdf.ts";
+import { type TestStorage, useTestStorage } from "../support/storage.ts";
 
 const PRESET = "policies/ecs.yml";
 const ecs = parsePolicy(readFileSync(PRESET, "utf8"), "ecs.yml");
@@ -77,21 +77,9 @@ const police = (over: Partial<SubmitDisclosureInput> = {}): SubmitDisclosureInpu
   ...over,
 });
 
-const refusalsOf = async (t: TestCore, action: string) => (await t.ctx.db.auditEntry.findMany({ where: { action }, orderBy: { seq: "asc" } })).map((e) => [e.actor, (e.details as { code?: string }).code]);
 const titles = (t: TestCore, email: string) => t.channel.to(email, "compliance-notice").map((n) => (n.kind === "compliance-notice" ? n.title : ""));
 
-async function pdfText(body: Buffer | Uint8Array): Promise<string> {
-  const { text } = await extractText(await getDocumentProxy(new Uint8Array(body)), { mergePages: true });
-  return text.replace(/\s+/g, " ");
-}
-
-let storage: TestStorage;
-beforeAll(async () => {
-  storage = await startTestStorage();
-});
-afterAll(async () => {
-  await storage.stop();
-});
+const storage = useTestStorage();
 
 describe.each(DATABASE_KINDS)("ECS, Call Recording Policy, on %s", (kind) => {
   const t = useTestCore(kind, { policy: ecs });

@@ -6,7 +6,7 @@
  * PostgreSQL, against Azurite. Rules the phone system or other procedures
  * carry out are checked in what `policy explain` says.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { authoriseCovertMonitoring, type AuthoriseCovertMonitoringInput } from "../../src/core/covert/authorise-covert-monitoring.ts";
 import { disclosureConsole } from "../../src/commands/disclosure.ts";
 import { runConsole } from "../../src/commands/run-console.ts";
@@ -31,8 +31,8 @@ import { logSubjectAccess, type LogSubjectAccessInput } from "../../src/core/sub
 import { renderPlayer } from "../../src/infra/http/playback/render.ts";
 import { NOW, useTestCore, type TestCore } from "../support/core.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";
+import { expectCode, refusalsOf } from "../support/expect-code.ts";
 import { pdfText } from "../support/pdf.ts";
-import { expectCode } from "../support/expect-code.ts";
 import { type TestStorage, useTestStorage } from "../support/storage.ts";
 
 const policy = await loadPolicyFile("policies/life-academies-trust.yml");
@@ -102,7 +102,6 @@ const sar = (over: Partial<LogSubjectAccessInput> = {}): LogSubjectAccessInput =
 });
 
 const audit = async (t: TestCore, action: string) => t.ctx.db.auditEntry.findMany({ where: { action }, orderBy: { seq: "asc" } });
-const refusals = async (t: TestCore, action: string) => (await audit(t, action)).map((e) => [e.actor, (e.details as { code?: string }).code]);
 
 const storage = useTestStorage();
 
@@ -151,7 +150,7 @@ describe.each(DATABASE_KINDS)("LIFE Academies Trust, Call Recording policy, on %
       // §1 lists these three; §8 adds discipline and grievance; nothing else may be asked for.
       expect(policy.purposes.map((p) => p.id)).toEqual(["staff-protection", "service-quality", "training", "discipline-grievance"]);
       await expectCode(submitRequest(t.ctx, ask({ purposeId: "marketing" })), "UNKNOWN_PURPOSE");
-      expect(await refusals(t, "request.refused")).toEqual([[LIFE.seniorA, "UNKNOWN_PURPOSE"]]);
+      expect(await refusalsOf(t, "request.refused")).toEqual([[LIFE.seniorA, "UNKNOWN_PURPOSE"]]);
     });
   });
 
@@ -178,7 +177,7 @@ describe.each(DATABASE_KINDS)("LIFE Academies Trust, Call Recording policy, on %
       const bare = await expectCode(recordDecision(t.ctx, { requestId: submitted.id, deciderEmail: LIFE.principalA, outcome: "approve" }), "INVALID_INPUT");
       expect(bare.field).toBe("note");
       expect(bare.message).toContain("Why is it necessary to listen to this recording?");
-      expect((await refusals(t, "decision.refused")).map(([actor]) => actor)).toEqual([LIFE.principalB, LIFE.techSupport, LIFE.dpo, LIFE.seniorA, LIFE.principalA]);
+      expect((await refusalsOf(t, "decision.refused")).map(([actor]) => actor)).toEqual([LIFE.principalB, LIFE.techSupport, LIFE.dpo, LIFE.seniorA, LIFE.principalA]);
       expect(await t.ctx.db.playbackGrant.count()).toBe(0);
 
       const approved = await recordDecision(t.ctx, { requestId: submitted.id, deciderEmail: LIFE.principalA, outcome: "approve", note: NECESSARY });
@@ -211,7 +210,7 @@ describe.each(DATABASE_KINDS)("LIFE Academies Trust, Call Recording policy, on %
       );
       const aboutThem = await expectCode(submitRequest(t.ctx, ask({ requesterEmail: LIFE.ceo, siteId: "academy-a", purposeId: "discipline-grievance", reason: "Grievance raised by a parent about how this call was handled", concernsEmail: LIFE.principalA })), "CONFLICT_OF_INTEREST");
       expect([aboutThem.field, aboutThem.message]).toEqual(["concernsEmail", expect.stringContaining(": you cannot authorise your own request; the request concerns Placeholder Principal A.")]);
-      expect(await refusals(t, "request.refused")).toEqual([
+      expect(await refusalsOf(t, "request.refused")).toEqual([
         [LIFE.ceo, "CONFLICT_OF_INTEREST"],
         [LIFE.ceo, "CONFLICT_OF_INTEREST"],
       ]);
@@ -256,7 +255,7 @@ describe.each(DATABASE_KINDS)("LIFE Academies Trust, Call Recording policy, on %
       }
       // Nobody authorises monitoring of themselves.
       await expectCode(authoriseCovertMonitoring(t.ctx, covert({ actorEmail: LIFE.principalA, staffEmails: [LIFE.principalA] })), "FORBIDDEN");
-      expect((await refusals(t, "covert.refused")).map(([actor]) => actor)).toEqual([LIFE.seniorA, LIFE.techSupport, LIFE.dpo, LIFE.principalB, LIFE.principalA]);
+      expect((await refusalsOf(t, "covert.refused")).map(([actor]) => actor)).toEqual([LIFE.seniorA, LIFE.techSupport, LIFE.dpo, LIFE.principalB, LIFE.principalA]);
       const byPrincipal = await authoriseCovertMonitoring(t.ctx, covert());
       const byCeo = await authoriseCovertMonitoring(t.ctx, covert({ actorEmail: LIFE.ceo, staffEmails: [LIFE.principalB], newInvestigation: "Suspected misconduct, Academy B" }));
       expect((await t.ctx.db.covertAuthorisation.findMany({ orderBy: { reference: "asc" } })).map((c) => [c.reference, c.authorisedBy, c.authoriserRole])).toEqual([
@@ -334,7 +333,7 @@ describe.each(DATABASE_KINDS)("LIFE Academies Trust, Call Recording policy, on %
         expect(t.channel.to(fulfillerEmail, "fulfilment-needed")).toHaveLength(0);
         await expectCode(fulfilRequest(t.ctx, { requestId: submitted.id, fulfillerEmail, recordingId: recording.id }), "FORBIDDEN");
       }
-      expect((await refusals(t, "fulfilment.refused")).map(([actor]) => actor)).toEqual([LIFE.ceo, LIFE.principalA, LIFE.seniorA, LIFE.dpo]);
+      expect((await refusalsOf(t, "fulfilment.refused")).map(([actor]) => actor)).toEqual([LIFE.ceo, LIFE.principalA, LIFE.seniorA, LIFE.dpo]);
       await expect(fulfilRequest(t.ctx, { requestId: submitted.id, fulfillerEmail: LIFE.techSupport, recordingId: recording.id })).resolves.toMatchObject({ status: "FULFILLED" });
       expect(await t.ctx.db.playbackGrant.count({ where: { requesterEmail: LIFE.techSupport } })).toBe(0);
       expect(explained).toContain("Technical Support Department (Placeholder Technical Support Officer) always picks the recording from the call details");
@@ -352,7 +351,7 @@ describe.each(DATABASE_KINDS)("LIFE Academies Trust, Call Recording policy, on %
       for (const actorEmail of [LIFE.seniorA, LIFE.techSupport]) {
         await expectCode(preserveRecording(t.ctx, { actorEmail, callIds: [notKept.callId], classId: "specific-request", reason: "Please keep this call" }), "FORBIDDEN");
       }
-      expect((await refusals(t, "hold.refused")).map(([actor, code]) => [actor, code])).toEqual([
+      expect((await refusalsOf(t, "hold.refused")).map(([actor, code]) => [actor, code])).toEqual([
         [LIFE.principalB, "FORBIDDEN"],
         [LIFE.seniorA, "FORBIDDEN"],
         [LIFE.techSupport, "FORBIDDEN"],
@@ -387,7 +386,7 @@ describe.each(DATABASE_KINDS)("LIFE Academies Trust, Call Recording policy, on %
       // The DPO, whom the document does not name, cannot close it; the CEO can.
       await expectCode(closeSubjectAccess(t.ctx, { actorEmail: LIFE.dpo, reference: written.reference, outcome: "withdrawn", reason: "Subject withdrew by letter" }), "FORBIDDEN");
       await expectCode(closeSubjectAccess(t.ctx, { actorEmail: LIFE.principalA, reference: written.reference, outcome: "withdrawn", reason: "Subject withdrew by letter" }), "FORBIDDEN");
-      expect((await refusals(t, "subject-access.refused")).map(([actor]) => actor)).toEqual([LIFE.dpo, LIFE.principalA]);
+      expect((await refusalsOf(t, "subject-access.refused")).map(([actor]) => actor)).toEqual([LIFE.dpo, LIFE.principalA]);
       await expect(closeSubjectAccess(t.ctx, { actorEmail: LIFE.ceo, reference: written.reference, outcome: "withdrawn", reason: "Subject withdrew by letter" })).resolves.toMatchObject({ status: "WITHDRAWN" });
       expect(explained).toContain("Requests go to: In writing, using the SAR request form, to the CEO of LIFE Academies Trust (§7)");
     });
@@ -420,7 +419,7 @@ describe.each(DATABASE_KINDS)("LIFE Academies Trust, Call Recording policy, on %
       const proposed = await proposeErasure(t.ctx, { actorEmail: LIFE.ceo, numbers: ["020 7946 0001"], reason: "Erasure request received in writing" });
       expect(proposed.toDelete).toHaveLength(1);
       await expectCode(exportSubjectData(t.ctx, { actorEmail: LIFE.principalA, numbers: ["020 7946 0001"] }), "FORBIDDEN");
-      expect(await refusals(t, "erasure.refused")).toEqual([[LIFE.principalA, "FORBIDDEN"]]);
+      expect(await refusalsOf(t, "erasure.refused")).toEqual([[LIFE.principalA, "FORBIDDEN"]]);
       await expect(exportSubjectData(t.ctx, { actorEmail: LIFE.ceo, numbers: ["020 7946 0001"] })).resolves.toMatchObject({ fileName: expect.stringMatching(/\.zip$/) });
       // The DPO always may too (compliance-roles.ts), and explain says exactly that.
       await expect(proposeErasure(t.ctx, { actorEmail: LIFE.dpo, numbers: ["020 7946 0001"], reason: "Erasure request received in writing" })).resolves.toMatchObject({ toDelete: [expect.anything()] });

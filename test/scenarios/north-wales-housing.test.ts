@@ -6,8 +6,7 @@
  * on PGlite and PostgreSQL, against Azurite.
  */
 import { readFileSync } from "node:fs";
-import { extractText, getDocumentProxy } from "unpdf";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { reportBreach } from "../../src/core/breaches/report-breach.ts";
 import { submitDisclosure, type SubmitDisclosureInput } from "../../src/core/disclosure/submit-disclosure.ts";
 import { preserveRecording } from "../../src/core/holds/preserve-recording.ts";
@@ -23,10 +22,11 @@ import { closeSubjectAccess } from "../../src/core/subject-access/close-subject-
 import { extendSubjectAccess } from "../../src/core/subject-access/extend-subject-access.ts";
 import { showSubjectAccess } from "../../src/core/subject-access/list-subject-access.ts";
 import { logSubjectAccess, type LogSubjectAccessInput } from "../../src/core/subject-access/log-subject-access.ts";
-import { NOW, useTestCore, type TestCore } from "../support/core.ts";
+import { NOW, useTestCore } from "../support/core.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";
-import { expectCode } from "../support/expect-code.ts";
-import { startTestStorage, type TestStorage } from "../support/storage.ts";
+import { expectCode, refusalsOf } from "../support/expect-code.ts";
+import { pdfText } from "../support/pdf.ts";
+import { type TestStorage, useTestStorage } from "../support/storage.ts";
 
 const PRESET = "policies/north-wales-housing.yml";
 const nwh = parsePolicy(readFileSync(PRESET, "utf8"), "north-wales-housing.yml");
@@ -80,20 +80,7 @@ const police = (over: Partial<SubmitDisclosureInput> = {}): SubmitDisclosureInpu
   ...over,
 });
 
-async function pdfText(body: Buffer | Uint8Array): Promise<string> {
-  const { text } = await extractText(await getDocumentProxy(new Uint8Array(body)), { mergePages: true });
-  return text.replace(/\s+/g, " ");
-}
-
-const refusalsOf = async (t: TestCore, action: string) => (await t.ctx.db.auditEntry.findMany({ where: { action }, orderBy: { seq: "asc" } })).map((e) => [e.actor, (e.details as { code?: string }).code]);
-
-let storage: TestStorage;
-beforeAll(async () => {
-  storage = await startTestStorage();
-});
-afterAll(async () => {
-  await storage.stop();
-});
+const storage = useTestStorage();
 
 describe.each(DATABASE_KINDS)("North Wales Housing, Call Recording Policy and Procedure, on %s", (kind) => {
   const t = useTestCore(kind, { policy: nwh });

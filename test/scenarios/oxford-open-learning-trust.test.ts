@@ -5,7 +5,7 @@
  * PostgreSQL. Rules the phone system carries out are checked in what
  * `policy explain` says.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { authoriseCovertMonitoring } from "../../src/core/covert/authorise-covert-monitoring.ts";
 import { submitDisclosure } from "../../src/core/disclosure/submit-disclosure.ts";
 import { sweepRetention } from "../../src/core/jobs/sweep-retention.ts";
@@ -25,7 +25,7 @@ import { addRecording, useTestCore, type TestCore } from "../support/core.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";
 import { expectCode } from "../support/expect-code.ts";
 import { policeDisclosure } from "../support/inputs.ts";
-import { startTestStorage, type TestStorage } from "../support/storage.ts";
+import { useTestStorage } from "../support/storage.ts";
 
 const policy = await loadPolicyFile("policies/oxford-open-learning-trust.yml");
 const explained = explainPolicy(policy).replace(/\s+/g, " ");
@@ -286,16 +286,7 @@ describe.each(DATABASE_KINDS)("The Oxford Open Learning Trust (seed 003) on %s",
   });
 
   describe("Access by other parties", () => {
-    let storage: TestStorage;
-    beforeAll(async () => {
-      storage = await startTestStorage();
-    });
-    afterAll(async () => {
-      await storage.stop();
-    });
-    beforeEach(() => {
-      storage.attach(t.ctx);
-    });
+    const storage = useTestStorage(t);
     const disclosure = (askingOrganisation: string, over: Parameters<typeof policeDisclosure>[0] = {}) =>
       policeDisclosure({ requesterEmail: GREG, date: "2026-11-19", time: "14:30", askingOrganisation, lawfulBasis: undefined, ...over });
 

@@ -5,7 +5,7 @@
  * loaded, on PGlite and PostgreSQL. Rules the phone system carries out are
  * checked in what `policy explain` says.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { reportBreach } from "../../src/core/breaches/report-breach.ts";
 import { authoriseCovertMonitoring } from "../../src/core/covert/authorise-covert-monitoring.ts";
 import { submitDisclosure } from "../../src/core/disclosure/submit-disclosure.ts";
@@ -21,7 +21,7 @@ import { addRecording, useTestCore, type TestCore } from "../support/core.ts";
 import { DATABASE_KINDS } from "../support/databases.ts";
 import { expectCode } from "../support/expect-code.ts";
 import { policeDisclosure } from "../support/inputs.ts";
-import { startTestStorage, type TestStorage } from "../support/storage.ts";
+import { useTestStorage } from "../support/storage.ts";
 
 const policy = await loadPolicyFile("policies/vision-academy-learning-trust.yml");
 const explained = explainPolicy(policy).replace(/\s+/g, " ");
@@ -281,16 +281,7 @@ describe.each(DATABASE_KINDS)("Vision Academy Learning Trust (seed 000) on %s", 
   });
 
   describe("What the document does not say (VA-19)", () => {
-    let storage: TestStorage;
-    beforeAll(async () => {
-      storage = await startTestStorage();
-    });
-    afterAll(async () => {
-      await storage.stop();
-    });
-    beforeEach(() => {
-      storage.attach(t.ctx);
-    });
+    const storage = useTestStorage(t);
 
     it("VA-19 third-party disclosure: the sole DPO records and decides the police's request; an outsider not permitted is refused", async () => {
       await call(t);

@@ -1,8 +1,10 @@
 /**
  * A real Azurite with the recordings container and the files container, for
  * core tests that need audio (bundles, retention) or deliver files. One per
- * test file: start it in beforeAll, give its stores to a TestCore's context.
+ * test file or describe block (useTestStorage), its stores given to a
+ * TestCore's context.
  */
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import { AzureRecordingStore } from "../../src/infra/blob/azure-recording-store.ts";
 import { startAzurite, type RunningAzurite } from "../../src/infra/blob/azurite.ts";
 import { FILES_CONTAINER } from "../../src/infra/blob/open-recording-store.ts";
@@ -71,5 +73,46 @@ export async function startTestStorage(options: { container?: string } = {}): Pr
     },
     readFile: (blobName) => files.read(blobName),
     stop: () => azurite.stop(),
+  };
+}
+
+/**
+ * One Azurite for the enclosing describe block, or the file when called at
+ * the top level: started in beforeAll and stopped in afterAll. With `t`, its
+ * stores are given to t's context before each test (register `t` first). The
+ * storage is there from beforeAll on, so use it in hooks and tests.
+ */
+export function useTestStorage(t?: { ctx: CoreContext }): TestStorage {
+  let running: TestStorage | undefined;
+  const started = (): TestStorage => {
+    if (!running) throw new Error("The test storage is started in beforeAll: use it in hooks and tests.");
+    return running;
+  };
+  beforeAll(async () => {
+    running = await startTestStorage();
+  });
+  afterAll(async () => {
+    await running?.stop();
+  });
+  if (t) {
+    beforeEach(() => {
+      started().attach(t.ctx);
+    });
+  }
+  return {
+    get azurite() {
+      return started().azurite;
+    },
+    get recordings() {
+      return started().recordings;
+    },
+    get files() {
+      return started().files;
+    },
+    attach: (ctx) => started().attach(ctx),
+    putAudio: (blobName, body) => started().putAudio(blobName, body),
+    addRecording: (ctx, fields) => started().addRecording(ctx, fields),
+    readFile: (blobName) => started().readFile(blobName),
+    stop: () => started().stop(),
   };
 }
