@@ -78,11 +78,7 @@ describe("one notice, one set of actions, on every platform", () => {
 describe("a refreshed Teams card, in the Agents Playground", () => {
   let t: TeamsTestbed;
   const u = (email: string) => t.client.user(email);
-  const cardAbout = async (email: string, reference: string): Promise<BotMessage> => {
-    const card = (await t.client.messagesTo(u(email))).find((m) => visibleText(m.card).includes(reference) && JSON.stringify(m.card).includes('"verb":"refresh"'));
-    if (!card) throw new Error(`${email} has no card about ${reference}`);
-    return card;
-  };
+  const cardAbout = (email: string, reference: string) => t.client.cardAbout(email, reference);
 
   beforeAll(async () => {
     t = await teamsTestbed("pglite");

@@ -11,7 +11,7 @@ import { VERBS } from "../../src/adapters/teams/ids.ts";
 import { verifyAuditChain } from "../../src/core/audit/verify-audit-chain.ts";
 import { authorisationShapesPolicy, NOTE_PROMPT } from "../support/authorisation-shapes-policy.ts";
 import { addRecording } from "../support/core.ts";
-import { controlsOf, visibleText, type BotMessage } from "../support/playground/playground-client.ts";
+import { controlsOf, elementsWithId, visibleText } from "../support/playground/playground-client.ts";
 import { teamsTestbed, type TeamsTestbed } from "../support/playground/testbed.ts";
 import { P } from "../support/test-policy.ts";
 
@@ -20,30 +20,12 @@ const NOTE = "Written agreement of the Data Controller, e-mail of 18/11/2026";
 
 type Json = Record<string, unknown>;
 
-/** Every element of a card (body, actions, show cards) with this id. */
-function elementsWithId(card: unknown, id: string): Json[] {
-  const found: Json[] = [];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === "object") {
-      const o = node as Json;
-      if (o.id === id) found.push(o);
-      Object.values(o).forEach(walk);
-    }
-  };
-  walk(card);
-  return found;
-}
 
 describe("Teams authorisation shapes in the Agents Playground", () => {
   let t: TeamsTestbed;
   const u = (email: string) => t.client.user(email);
 
-  const cardAbout = async (email: string, reference: string): Promise<BotMessage> => {
-    const card = (await t.client.messagesTo(u(email))).find((m) => visibleText(m.card).includes(reference) && JSON.stringify(m.card).includes('"verb":"refresh"'));
-    if (!card) throw new Error(`${email} has no card about ${reference}`);
-    return card;
-  };
+  const cardAbout = (email: string, reference: string) => t.client.cardAbout(email, reference);
 
   /** Ben's request form submitted with these values; the answer card. */
   async function submit(values: Record<string, string>): Promise<Json> {

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { VERBS } from "../../src/adapters/teams/ids.ts";
 import { verifyAuditChain } from "../../src/core/audit/verify-audit-chain.ts";
-import { controlsOf, visibleText, type BotMessage } from "../support/playground/playground-client.ts";
+import { controlsOf, elementsWithId, visibleText } from "../support/playground/playground-client.ts";
 import { teamsTestbed, type TeamsTestbed } from "../support/playground/testbed.ts";
 import { P } from "../support/test-policy.ts";
 
@@ -19,11 +19,7 @@ describe("Teams decisions in the Agents Playground", () => {
   const u = (email: string) => t.client.user(email);
 
   /** The approval card about `reference` in a person's chat. */
-  const cardAbout = async (email: string, reference: string): Promise<BotMessage> => {
-    const card = (await t.client.messagesTo(u(email))).find((m) => visibleText(m.card).includes(reference) && JSON.stringify(m.card).includes('"verb":"refresh"'));
-    if (!card) throw new Error(`${email} has no card about ${reference}`);
-    return card;
-  };
+  const cardAbout = (email: string, reference: string) => t.client.cardAbout(email, reference);
 
   async function request(values: Record<string, string> = {}): Promise<{ id: string; reference: string }> {
     const before = (await t.client.messagesTo(t.client.current)).length;
@@ -50,7 +46,10 @@ describe("Teams decisions in the Agents Playground", () => {
   it("denies with a reason from the Deny panel, tells the requester and removes every authoriser's buttons", async () => {
     const { id, reference } = await request();
     const tooShort = await t.client.click(u(P.northHead), await cardAbout(P.northHead, reference), VERBS.deny, { reason: "no" });
-    expect(visibleText(tooShort)).toContain("Please give a reason for the denial");
+    // The refusal sits beside the reason field, and what was typed is kept.
+    expect(elementsWithId(tooShort, "reason")[0]).toMatchObject({ type: "Input.Text", value: "no" });
+    expect(elementsWithId(tooShort, "reasonError")[0]?.text).toMatch(/reason/i);
+    expect(elementsWithId(tooShort, "reasonRefused")[0]?.text).toBe("Your denial was not recorded: open Deny to change your reason.");
     expect((await t.ctx.db.recordingRequest.findUniqueOrThrow({ where: { id } })).status).toBe("PENDING_APPROVAL");
 
     const done = await t.client.click(u(P.northHead), await cardAbout(P.northHead, reference), VERBS.deny, { reason: "Not a safeguarding matter; use the complaints procedure" });

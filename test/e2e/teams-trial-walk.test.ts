@@ -14,11 +14,11 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { freePort } from "../../src/adapters/teams/playground/start-playground.ts";
 import { loadPolicyFile } from "../../src/core/policy/load-policy.ts";
 import type { Policy } from "../../src/core/policy/schema.ts";
 import { artifactPath, launchBrowser } from "../support/browser.ts";
@@ -35,17 +35,6 @@ interface AudioElement {
   muted: boolean;
   error: { code: number } | null;
   play(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
 }
 
 /** `npm start` with nothing configured: the variables that would make it a deployment are removed. */
@@ -88,6 +77,21 @@ describe("the Teams trial, walked from README in Chromium", () => {
   const choose = async (page: Page, card: Locator, label: string | RegExp, option: string | RegExp) => {
     await card.getByRole("combobox", { name: label }).click();
     await page.getByRole("option", { name: option }).click();
+  };
+
+  /** `request recording` in a person's chat: the form, once it can be sent. */
+  const requestForm = async (page: Page): Promise<Locator> => {
+    await say(page, "request recording");
+    const form = cardWith(page, "Request a call recording");
+    await form.getByRole("button", { name: "Send request" }).waitFor({ timeout: ARRIVES });
+    return form;
+  };
+
+  /** Fills in the call the walk asked for: its date, time and number. */
+  const fillCall = async (form: Locator) => {
+    await form.getByLabel("Date of the call").fill(call.date);
+    await form.getByLabel(/About what time/).fill(call.time);
+    await form.getByLabel(/External number/).fill(call.number);
   };
 
   /** The tab of each person opened so far, by name. */
@@ -173,9 +177,7 @@ describe("the Teams trial, walked from README in Chromium", () => {
 
     // 2. The requester, Ben Hughes, in his own chat: `request recording`, the form filled in and sent.
     const ben = await openAs(trial, "Ben Hughes");
-    await say(ben, "request recording");
-    const form = cardWith(ben, "Request a call recording");
-    await form.getByRole("button", { name: "Send request" }).waitFor({ timeout: ARRIVES });
+    const form = await requestForm(ben);
     await choose(ben, form, "Purpose", purpose.label);
     await form.getByLabel("Date of the call").fill(call.date);
     await form.getByLabel(/About what time/).fill(call.time);
@@ -250,13 +252,9 @@ describe("the Teams trial, walked from README in Chromium", () => {
 
   it("lets an authoriser deny in their own chat, with a reason the requester is told", async () => {
     const ben = await tab("Ben Hughes");
-    await say(ben, "request recording");
-    const form = cardWith(ben, "Request a call recording");
-    await form.getByRole("button", { name: "Send request" }).waitFor({ timeout: ARRIVES });
+    const form = await requestForm(ben);
     // Safeguarding, the first purpose: one approval, by the call's principal or the Chief Executive.
-    await form.getByLabel("Date of the call").fill(call.date);
-    await form.getByLabel(/About what time/).fill(call.time);
-    await form.getByLabel(/External number/).fill(call.number);
+    await fillCall(form);
     await choose(ben, form, /^Site/, "Northfield Primary Academy");
     await form.getByLabel(/^Reason/).fill("A parent says the office was threatened on this call");
     await form.getByRole("button", { name: "Send request" }).click();
@@ -277,12 +275,8 @@ describe("the Teams trial, walked from README in Chromium", () => {
 
   it("draws no error from an earlier submission beside a field since corrected, on the request form and the DPO's form", async () => {
     const ben = await tab("Ben Hughes");
-    await say(ben, "request recording");
-    const form = cardWith(ben, "Request a call recording");
-    await form.getByRole("button", { name: "Send request" }).waitFor({ timeout: ARRIVES });
-    await form.getByLabel("Date of the call").fill(call.date);
-    await form.getByLabel(/About what time/).fill(call.time);
-    await form.getByLabel(/External number/).fill(call.number);
+    const form = await requestForm(ben);
+    await fillCall(form);
     await form.getByLabel(/^Reason/).fill("Too short");
     await form.getByRole("button", { name: "Send request" }).click();
     const tooShort = form.getByText(/needs a reason of at least \d+ characters/);

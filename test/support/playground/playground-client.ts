@@ -175,6 +175,13 @@ export class PlaygroundClient {
     return this.messages.get(await this.conversationOf(user)) ?? [];
   }
 
+  /** The card about `reference` in a person's chat that refreshes itself (an approval card); throws where there is none. */
+  async cardAbout(email: string, reference: string): Promise<BotMessage> {
+    const card = (await this.messagesTo(this.user(email))).find((m) => visibleText(m.card).includes(reference) && JSON.stringify(m.card).includes('"verb":"refresh"'));
+    if (!card) throw new Error(`${email} has no card about ${reference}`);
+    return card;
+  }
+
   /** Every conversation the bot wrote in. */
   conversationIds(): string[] {
     return [...this.messages.keys()];
@@ -338,4 +345,19 @@ export function visibleText(card: unknown): string {
   };
   walk(card);
   return parts.join("\n");
+}
+
+/** Every element of a card (body, actions, show cards) with this id. */
+export function elementsWithId(card: unknown, id: string): Array<Record<string, unknown>> {
+  const found: Array<Record<string, unknown>> = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === "object") {
+      const o = node as Record<string, unknown>;
+      if (o.id === id) found.push(o);
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(card);
+  return found;
 }

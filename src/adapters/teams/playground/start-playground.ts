@@ -202,7 +202,8 @@ async function stop(child: ChildProcess): Promise<void> {
   child.stdin?.destroy();
 }
 
-function freePort(): Promise<number> {
+/** A TCP port on 127.0.0.1 that nothing listens on just now. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
