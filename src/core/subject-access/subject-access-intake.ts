@@ -276,9 +276,3 @@ export function readArrivedOn(text: string | undefined, today: Date): Date {
   return parsed;
 }
 
-/** Free text the owner types into a request, masked for numbers. */
-export function caseText(text: string | undefined, field: string, max: number): string {
-  const cleaned = maskNumbersIn(cleanFreeText(text ?? "", field));
-  if (cleaned.length > max) throw new AppError("INVALID_INPUT", `That is too long (at most ${max.toLocaleString("en-GB")} characters).`, field);
-  return cleaned;
-}
